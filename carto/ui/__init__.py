@@ -1,0 +1,1 @@
+"""Streamlit widgets and panels: the only part of carto that imports streamlit."""
