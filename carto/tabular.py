@@ -1,0 +1,390 @@
+"""Robust reading of the CSV files people actually download or export (INSEE, CAF, Excel).
+
+Why a dedicated reader rather than ``pd.read_csv``: official files mix a decimal comma and a
+decimal point in one line, mark statistical secrecy with ``s``, ``nd`` or an empty field, come
+zipped, in UTF-8 (with or without BOM) or Latin-1, and codes such as ``2A004`` or ``01001`` must
+stay strings. Users also upload web pages saved as ``.csv`` or Excel exports with ``;``/``,``
+mix-ups: each such case must fail with a precise French message, before anything is stored.
+The file is read in chunks so that a 50 MB table keeps memory bounded (only float columns are
+kept, never the raw text) and a progress bar can follow.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+# "so" (sans objet) is written by INSEE for an uncertainty class that does not apply.
+SECRET_MARKERS = frozenset({"", "s", "nd", "n.d.", "n.d", "ns", "nc", "so", "secret"})
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+_SEPARATORS = (";", "\t", ",", "|")
+_SEPARATOR_NAMES = {";": "« ; »", "\t": "tabulation", ",": "« , »", "|": "« | »"}
+CHUNK_ROWS = 50_000
+
+Progress = Callable[[float], None]
+
+
+class ImportFailure(ValueError):
+    """A file cannot be imported; ``str(exc)`` is a French message for the user."""
+
+
+class EmptyFileError(ImportFailure):
+    pass
+
+
+class HtmlFileError(ImportFailure):
+    pass
+
+
+class SeparatorError(ImportFailure):
+    pass
+
+
+class HeaderOnlyError(ImportFailure):
+    pass
+
+
+class DuplicateCodesError(ImportFailure):
+    pass
+
+
+class NumericTextError(ImportFailure):
+    pass
+
+
+class NegativeCountError(ImportFailure):
+    pass
+
+
+class MissingCodeColumnError(ImportFailure):
+    pass
+
+
+class RawSource:
+    """One CSV to read, from a path or uploaded bytes (taken out of its zip if needed).
+
+    Kept as a path or a zip member rather than text so that a large file is streamed.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        opener: Callable[[], BinaryIO],
+        size: int,
+        siblings: dict[str, bytes] | None = None,
+    ) -> None:
+        self.name = name
+        self._opener = opener
+        self.size = size
+        self.siblings = siblings or {}  # other CSVs of the same zip (meta dictionaries)
+
+    def open(self) -> BinaryIO:
+        return self._opener()
+
+    def head(self, n: int = 65536) -> bytes:
+        with self.open() as handle:
+            return handle.read(n)
+
+
+def open_source(source: str | Path | bytes, name: str | None = None) -> RawSource:
+    """A path or uploaded bytes; in a zip, pick the data file (not the ``meta_`` one)."""
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        name = name or path.name
+        if not path.is_file():
+            raise ImportFailure(f"Fichier « {name} » introuvable.")
+        with path.open("rb") as handle:
+            is_zip = handle.read(4) == b"PK\x03\x04"
+        if not is_zip:
+            return RawSource(name, lambda: path.open("rb"), path.stat().st_size)
+        return _zip_source(name, lambda: path.open("rb"))
+    data = bytes(source)
+    name = name or "fichier importé"
+    if not data.startswith(b"PK\x03\x04"):
+        return RawSource(name, lambda: io.BytesIO(data), len(data))
+    return _zip_source(name, lambda: io.BytesIO(data))
+
+
+def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
+    try:
+        with zipfile.ZipFile(opener()) as archive:
+            members = {
+                info.filename: info
+                for info in archive.infolist()
+                if info.filename.lower().endswith((".csv", ".txt")) and not info.is_dir()
+            }
+            if not members:
+                raise ImportFailure(f"L'archive « {name} » ne contient aucun fichier CSV.")
+            data_names = [m for m in members if not Path(m).name.lower().startswith("meta")]
+            if len(data_names) != 1:
+                raise ImportFailure(
+                    f"L'archive « {name} » contient {len(data_names)} fichiers de données "
+                    f"({', '.join(sorted(members))}) : importez-les un par un."
+                )
+            chosen = data_names[0]
+            siblings = {Path(m).name: archive.read(m) for m in members if m != chosen}
+            size = members[chosen].file_size
+    except zipfile.BadZipFile as exc:
+        raise ImportFailure(f"L'archive « {name} » est endommagée ({exc}).") from exc
+
+    def open_member() -> BinaryIO:
+        return zipfile.ZipFile(opener()).open(chosen)  # type: ignore[return-value]
+
+    return RawSource(Path(chosen).name, open_member, size, siblings)
+
+
+def detect_encoding(head: bytes) -> str:
+    """UTF-8 (BOM or not) when valid, otherwise Windows-1252 as French Excel writes."""
+    if head.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    try:
+        head.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 3:  # a character cut by the sample's end
+            return "utf-8"
+        return "cp1252"
+
+
+def decode(data: bytes) -> str:
+    """Whole-text decoding for small files (dictionaries, JSON)."""
+    encoding = detect_encoding(data)
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def check_text_start(name: str, head: str) -> None:
+    """Refuse empty files and web pages before trying to parse them."""
+    stripped = head.lstrip().lower()
+    if not stripped:
+        raise EmptyFileError(f"Le fichier « {name} » est vide : aucune ligne à importer.")
+    if (
+        stripped.startswith(("<!doctype", "<html", "<?xml", "<head", "<body"))
+        or "<html" in (stripped[:2000])
+    ):
+        raise HtmlFileError(
+            f"Le fichier « {name} » est une page web (HTML) enregistrée sous un nom en .csv, "
+            "pas un tableau : téléchargez le fichier CSV lui-même (sur insee.fr, le lien "
+            "« Télécharger » donne un .zip contenant le .csv)."
+        )
+
+
+def detect_separator(name: str, text_head: str) -> str:
+    """The separator of the header, checked against the next lines (quotes respected)."""
+    lines = [line for line in text_head.splitlines() if line.strip()][:20]
+    header = lines[0]
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    sep = max(_SEPARATORS, key=lambda s: counts[s])
+    if counts[sep] == 0:
+        raise SeparatorError(
+            f"Le fichier « {name} » n'a qu'une seule colonne (« {header[:60]} ») : le séparateur "
+            "de colonnes attendu est le point-virgule « ; » (format des fichiers INSEE et de "
+            "l'enregistrement « CSV (séparateur : point-virgule) » d'Excel)."
+        )
+    rows = list(csv.reader(lines[:-1] if len(lines) > 2 else lines, delimiter=sep))
+    width = len(rows[0])
+    for number, row in enumerate(rows[1:], start=2):
+        if row and len(row) != width:
+            raise SeparatorError(
+                f"Le fichier « {name} » ne se découpe pas avec le séparateur "
+                f"{_SEPARATOR_NAMES[sep]} : l'en-tête a {width} colonnes mais la ligne {number} "
+                f"en a {len(row)}. Vérifiez le séparateur (attendu : « ; ») et que les nombres "
+                "à virgule ne sont pas séparés par des virgules."
+            )
+    return sep
+
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floats, secrecy mask, and mask of cells that are text (neither number nor marker).
+
+    ``"1 234,5"``, ``"1234.5"``, ``"-14,8"`` are numbers; ``s``, ``nd`` and empty are secret
+    (NaN, never zero).
+    """
+    text = values.astype("str").str.strip()
+    secret = text.str.lower().isin(SECRET_MARKERS).to_numpy()
+    cleaned = text.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+    numbers = pd.to_numeric(cleaned.where(~secret), errors="coerce").to_numpy(dtype=float)
+    bad = np.isnan(numbers) & ~secret
+    return numbers, secret, bad
+
+
+@dataclass
+class ParsedTable:
+    """Numeric columns of a table, indexed by code, with their secrecy mask."""
+
+    name: str
+    values: pd.DataFrame  # float, index = codes (str)
+    secret: pd.DataFrame  # bool, same shape
+    columns_all: list[str]
+    code_column: str
+    padded_codes: int = 0  # "1001" read back as "01001" (Excel drops leading zeros)
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes pandas pulls, so progress follows the file without reading it twice."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._handle.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def _header(raw: RawSource, encoding: str) -> tuple[str, list[str]]:
+    head = raw.head(65536)
+    text = head.decode(encoding, errors="replace")
+    check_text_start(raw.name, text)
+    lines = text.splitlines()
+    if len(head) == 65536 and len(lines) > 1:
+        text = "\n".join(lines[:-1])  # drop the line cut by the sample's end
+    sep = detect_separator(raw.name, text)
+    header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]], delimiter=sep))
+    return sep, [h.strip() for h in header]
+
+
+def _find_code_column(
+    raw: RawSource, header: list[str], code_candidates: Iterable[str], code_column: str | None
+) -> str:
+    candidates = list(dict.fromkeys(code_candidates))
+    if code_column is None:
+        wanted = {c.lower() for c in candidates}
+        found = [h for h in header if h.lower() in wanted]
+        if found:
+            return found[0]
+        raise MissingCodeColumnError(
+            f"Aucune colonne de code géographique dans « {raw.name} » (attendu : "
+            f"{', '.join(candidates)}). Colonnes trouvées : "
+            f"{', '.join(header[:15])}{'…' if len(header) > 15 else ''}."
+        )
+    if code_column not in header:
+        raise MissingCodeColumnError(
+            f"La colonne de code « {code_column} » est absente de « {raw.name} ». "
+            f"Colonnes trouvées : {', '.join(header[:15])}{'…' if len(header) > 15 else ''}."
+        )
+    return code_column
+
+
+def read_numeric_table(
+    raw: RawSource,
+    code_candidates: Iterable[str],
+    select: Callable[[str], bool],
+    progress: Progress | None = None,
+    code_column: str | None = None,
+) -> ParsedTable:
+    """Read the code column and the numeric columns chosen by ``select``, chunk by chunk.
+
+    Raises an :class:`ImportFailure` subclass for every unusable input; text in a selected
+    column is an error citing its first cells (line numbers as seen in a spreadsheet).
+    """
+    encoding = detect_encoding(raw.head(1 << 20))
+    try:
+        return _read(raw, encoding, code_candidates, select, progress, code_column)
+    except UnicodeDecodeError:
+        # A Latin-1 character after the sampled start: read again as Windows-1252.
+        return _read(raw, "latin-1", code_candidates, select, progress, code_column)
+
+
+def _read(
+    raw: RawSource,
+    encoding: str,
+    code_candidates: Iterable[str],
+    select: Callable[[str], bool],
+    progress: Progress | None,
+    code_column: str | None,
+) -> ParsedTable:
+    sep, header = _header(raw, encoding)
+    code_column = _find_code_column(raw, header, code_candidates, code_column)
+    numeric = [h for h in header if h != code_column and select(h)]
+    codes: list[pd.Series] = []
+    values: list[np.ndarray] = []
+    secrets: list[np.ndarray] = []
+    done_rows = 0
+    counter = _CountingReader(raw.open())
+    with io.TextIOWrapper(io.BufferedReader(counter), encoding=encoding, newline="") as text:
+        reader = pd.read_csv(
+            text,
+            sep=sep,
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            usecols=lambda c: c.strip() in (code_column, *numeric),
+            chunksize=CHUNK_ROWS,
+        )
+        for chunk in reader:
+            chunk.columns = [c.strip() for c in chunk.columns]
+            block = np.empty((len(chunk), len(numeric)))
+            mask = np.zeros((len(chunk), len(numeric)), dtype=bool)
+            for j, col in enumerate(numeric):
+                block[:, j], mask[:, j] = _column(raw.name, chunk[col], col, done_rows)
+            codes.append(chunk[code_column].astype("str").str.strip())
+            values.append(block)
+            secrets.append(mask)
+            done_rows += len(chunk)
+            if progress is not None:
+                progress(min(0.99, counter.count / max(raw.size, 1)))
+    if done_rows == 0:
+        raise HeaderOnlyError(
+            f"Le fichier « {raw.name} » ne contient que la ligne d'en-tête : aucune donnée."
+        )
+    index, padded = _codes(raw.name, pd.concat(codes, ignore_index=True), code_column)
+    frame = pd.DataFrame(np.vstack(values), index=index, columns=numeric)
+    secret = pd.DataFrame(np.vstack(secrets), index=index, columns=numeric)
+    if progress is not None:
+        progress(1.0)
+    return ParsedTable(raw.name, frame, secret, header, code_column, padded)
+
+
+def _column(name: str, cells: pd.Series, col: str, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    numbers, secret, bad = parse_numbers(cells)
+    if bad.any():
+        rows = np.flatnonzero(bad)[:3]
+        examples = ", ".join(f"ligne {offset + r + 2} : « {cells.iloc[r][:30]} »" for r in rows)
+        raise NumericTextError(
+            f"La colonne « {col} » de « {name} » contient du texte là où un nombre est attendu "
+            f"({int(bad.sum())} cellule(s) dans ce bloc ; {examples}). Seuls les nombres et les "
+            "marques de secret statistique (s, nd, case vide) sont acceptés."
+        )
+    return numbers, secret
+
+
+def _codes(name: str, codes: pd.Series, code_column: str) -> tuple[pd.Index, int]:
+    padded = codes.str.fullmatch(r"\d{4}")
+    codes = codes.where(~padded, "0" + codes)
+    empty = codes == ""
+    if empty.any():
+        first = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+        raise MissingCodeColumnError(
+            f"{int(empty.sum())} ligne(s) de « {name} » n'ont pas de code dans la colonne "
+            f"« {code_column} » (première : ligne {first})."
+        )
+    dup = codes[codes.duplicated(keep=False)].unique()
+    if len(dup):
+        raise DuplicateCodesError(
+            f"Codes en double dans « {name} » ({len(dup)} code(s) : "
+            f"{', '.join(dup[:8])}{'…' if len(dup) > 8 else ''}) : chaque territoire doit "
+            "apparaître sur une seule ligne."
+        )
+    index = pd.Index(codes.to_numpy(dtype=object), name="CODGEO", dtype="str")
+    return index, int(padded.sum())
