@@ -37,9 +37,9 @@ MAX_TEXT = 80  # names (districts, district sets, categories, vintages)
 MIN_ZOOM, MAX_ZOOM = 1, 19
 CENTRE_DECIMALS = 5  # ~1 m: more digits only lengthen links
 
-_DEPARTMENT_RE = re.compile(r"^(?:[0-9]{2}|2[AB]|97[1-8]|FR)$")
-_CODE_RE = re.compile(r"^[0-9A-Za-z]{1,12}$")  # commune, EPCI, department, region codes
-_ID_RE = re.compile(r"^[A-Za-z0-9_.\-]{1,60}$")  # indicator and palette ids
+_DEPARTMENT_RE = re.compile(r"[0-9]{2}|2[AB]|97[1-8]|FR")
+_CODE_RE = re.compile(r"[0-9A-Za-z]{1,12}")  # commune, EPCI, department, region codes
+_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,60}")  # indicator and palette ids
 
 
 class ViewStateError(ValueError):
@@ -58,11 +58,11 @@ def is_safe_text(text: object, max_len: int = MAX_TEXT) -> bool:
 
 
 def is_identifier(text: object) -> bool:
-    return isinstance(text, str) and bool(_ID_RE.match(text))
+    return isinstance(text, str) and bool(_ID_RE.fullmatch(text))
 
 
 def is_code(text: object) -> bool:
-    return isinstance(text, str) and bool(_CODE_RE.match(text))
+    return isinstance(text, str) and bool(_CODE_RE.fullmatch(text))
 
 
 def _finite(x: object) -> bool:
@@ -169,7 +169,7 @@ class ViewState:
         for name in ("by_arrondissement", "meeting", "side_by_side", "tiles"):
             if not isinstance(getattr(self, name), bool):
                 fail(f"Réglage « {name} » : oui ou non attendu.")
-        if not (isinstance(self.department, str) and _DEPARTMENT_RE.match(self.department)):
+        if not (isinstance(self.department, str) and _DEPARTMENT_RE.fullmatch(self.department)):
             fail("Code de département invalide.")
         if self.level not in LEVELS:
             fail("Échelle inconnue.")
