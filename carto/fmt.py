@@ -55,7 +55,9 @@ def format_number(value: object, decimals: int = 0, missing: str = MISSING_LABEL
     return ("−" if negative else "") + out
 
 
-def format_value(value: object, unit: str = "", decimals: int = 0, missing: str = MISSING_LABEL) -> str:
+def format_value(
+    value: object, unit: str = "", decimals: int = 0, missing: str = MISSING_LABEL
+) -> str:
     """A number with its unit, French style: ``"12,4 %"``, ``"1 234 hab."``."""
     if is_missing(value):
         return missing

@@ -1,0 +1,113 @@
+"""Assemble what one choropleth view needs: values, classes, GeoJSON, table, reference.
+
+Why a separate module: the app, the benchmarks and the browser-free tests all build the same
+view; keeping it a pure function of (territory, indicator, class parameters) makes the view
+testable without Streamlit and cacheable by its arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from carto.classify import Classification, classify
+from carto.fmt import format_number, format_value
+from carto.indicators import Catalogue, Indicator, compute
+from carto.mapbuild import ZoneShapes, choropleth_collection, value_texts
+from carto.territories import Territory
+
+
+@dataclass(frozen=True)
+class ChoroplethView:
+    indicator: Indicator
+    values: pd.Series  # per zone code
+    classification: Classification
+    collection: dict  # GeoJSON FeatureCollection for folium
+    reference_value: float  # the whole territory (department, or France)
+    reference_label: str
+
+
+def format_indicator(indicator: Indicator, value: object) -> str:
+    return format_value(value, indicator.unit, indicator.decimals)
+
+
+def territory_total(indicator: Indicator, territory: Territory) -> float:
+    """The indicator over the whole territory, aggregated from its zones (Σ num / Σ den)."""
+    if territory.measures.empty:
+        return float("nan")
+    zones = pd.Series("all", index=territory.measures.index)
+    return float(compute(indicator, territory.measures, zones).iloc[0])
+
+
+def build_choropleth(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    method: str,
+    k: int,
+    palette: str,
+    manual_bounds: tuple[float, ...] | None = None,
+    kept: pd.Series | None = None,
+) -> ChoroplethView:
+    """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed."""
+    values = compute(indicator, territory.measures).reindex(list(shapes.codes))
+    to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
+    classification = classify(to_class, method, k, palette, manual_bounds)
+    colors = classification.colors_for(values)
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    texts = value_texts(values, lambda v: format_indicator(indicator, v))
+    kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
+    collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
+    reference_label = "France" if territory.is_france else territory.label
+    return ChoroplethView(
+        indicator=indicator,
+        values=values,
+        classification=classification,
+        collection=collection,
+        reference_value=territory_total(indicator, territory),
+        reference_label=reference_label,
+    )
+
+
+def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series) -> pd.DataFrame:
+    """One row per zone, numeric columns (sortable), French headers with units."""
+    zones = territory.zones
+    first = "Département" if territory.is_france else "Commune"
+    table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
+    if not territory.is_france:
+        table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
+    for ind in catalogue.available(territory.measures):
+        values = compute(ind, territory.measures).reindex(zones.index)
+        table[table_column(ind)] = values.to_numpy(dtype=float, na_value=np.nan)
+    return table.reset_index(drop=True)
+
+
+def table_column(indicator: Indicator) -> str:
+    return f"{indicator.label} ({indicator.unit})"
+
+
+def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object], str]]:
+    """French display of the table's numeric columns (sorting still uses the numbers)."""
+    return {
+        table_column(ind): (lambda d: lambda v: format_number(v, d))(ind.decimals)
+        for ind in indicators
+    }
+
+
+def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
+    """A zone's values beside the whole territory's, formatted in French (click panel)."""
+    rows = []
+    for ind in catalogue.available(territory.measures):
+        values = compute(ind, territory.measures)
+        rows.append(
+            {
+                "Indicateur": ind.label,
+                "Valeur": format_indicator(ind, values.get(code, np.nan)),
+                territory.label: format_indicator(ind, territory_total(ind, territory)),
+                "Source": f"{ind.source} ({ind.vintage})",
+            }
+        )
+    return pd.DataFrame(rows)
