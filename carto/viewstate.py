@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
+from carto.fmt import format_number
 from carto.viewstate_model import (
     CLASS_METHODS,
     LAYERS,
@@ -161,7 +162,8 @@ def decode(
         if raw is None:
             continue
         if len(raw) > MAX_VALUE_LEN:
-            notes.append(f"{param.label} : valeur trop longue ({len(raw)} caractères), ignorée.")
+            size = format_number(len(raw))
+            notes.append(f"{param.label} : valeur trop longue ({size} caractères), ignorée.")
             continue
         try:
             state = set_field(state, param.field, param.read(raw, known, notes))
@@ -183,7 +185,7 @@ def from_query_string(qs: str, known: Known, **kwargs: Any) -> tuple[ViewState, 
     notes: list[str] = []
     qs = qs[1:] if qs.startswith("?") else qs
     if len(qs) > MAX_QUERY_LEN:
-        notes.append(f"Lien trop long ({len(qs)} caractères) : la fin est ignorée.")
+        notes.append(f"Lien trop long ({format_number(len(qs))} caractères) : la fin est ignorée.")
         qs = qs[:MAX_QUERY_LEN].rsplit("&", 1)[0]
     grouped: dict[str, list[str]] = {}
     for key, value in parse_qsl(qs, keep_blank_values=True, errors="replace"):

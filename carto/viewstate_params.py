@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from carto.filters import POPULATION_CLASS_IDS
+from carto.fmt import format_number
 from carto.viewstate_model import (
     CLASS_METHODS,
     FRANCE,
@@ -130,7 +131,7 @@ def _members(attr: str | None, what: str, check: Callable[[str], bool]):
     def read(text: str, known: Known, notes: list[str]) -> tuple[str, ...]:
         items = _split(text)
         if len(items) > MAX_ITEMS:
-            raise BadValue(f"liste trop longue ({len(items)} éléments)")
+            raise BadValue(f"liste trop longue ({format_number(len(items))} éléments)")
         allowed = getattr(known, attr) if attr else None
         kept = [i for i in items if check(i) and (allowed is None or i in allowed)]
         dropped = [i for i in items if i not in kept]
