@@ -62,7 +62,7 @@ def districts_geojson(geoms: gpd.GeoDataFrame) -> dict:
         features.append(
             {
                 "type": "Feature",
-                "id": row["DISTRICT"],
+                "id": html.escape(str(row["DISTRICT"])),
                 "geometry": json.loads(shapely.to_geojson(geometry)),
                 "properties": {
                     "name": html.escape(str(row["DISTRICT"])),

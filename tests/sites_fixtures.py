@@ -25,7 +25,7 @@ def tiny_communes() -> gpd.GeoDataFrame:
     rows = []
     for i, (code, name) in enumerate(NAMES.items()):
         col, line = (i % 3, i // 3) if code.startswith("54") else (3, 0)
-        x0, y0 = 6.0 + 0.1 * col, 48.6 + 0.1 * line
+        x0, y0 = round(6.0 + 0.1 * col, 6), round(48.6 + 0.1 * line, 6)
         has_hall = code != "54006"
         rows.append(
             {
@@ -40,9 +40,9 @@ def tiny_communes() -> gpd.GeoDataFrame:
                 "MAIRIE_TEL": "03 83 00 00 0" + str(i),
                 "MAIRIE_EMAIL": f"mairie@{code}.fr",
                 "MAIRIE_HORAIRES": '[["lundi","vendredi",[["09:00:00","12:00:00"]]]]',
-                "MAIRIE_LON": x0 + 0.05 if has_hall else np.nan,
-                "MAIRIE_LAT": y0 + 0.05 if has_hall else np.nan,
-                "geometry": box(x0, y0, x0 + 0.1, y0 + 0.1),
+                "MAIRIE_LON": round(x0 + 0.05, 6) if has_hall else np.nan,
+                "MAIRIE_LAT": round(y0 + 0.05, 6) if has_hall else np.nan,
+                "geometry": box(x0, y0, round(x0 + 0.1, 6), round(y0 + 0.1, 6)),
             }
         )
     return gpd.GeoDataFrame(rows, crs="EPSG:4326")
