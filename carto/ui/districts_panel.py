@@ -1,0 +1,209 @@
+"""Streamlit pieces for district sets: choice of the set shown, import, editor, table, panel."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from carto.district_import import (
+    DistrictImport,
+    DistrictImportError,
+    read_district_csv,
+    read_district_geojson,
+    read_district_names,
+)
+from carto.district_table import district_table, format_district_table, sites_in_district
+from carto.districts import (
+    CIAS_SET_NAME,
+    DistrictError,
+    DistrictSet,
+    assign,
+    assign_epci,
+    delete_district,
+    department_communes,
+    epci_district_set,
+    list_district_sets,
+    load_district_set,
+    rename_district,
+    save_district_set,
+    validate,
+)
+from carto.indicators import Indicator
+from carto.sites import category_label
+
+NONE = "(aucun découpage)"
+NEW = "(nouveau jeu)"
+
+
+def district_set_selector(
+    communes: pd.DataFrame, epci_names: pd.Series, dep: str, key: str = "district_set"
+) -> DistrictSet | None:
+    """Select the set shown on the map: none, the CIAS territories (EPCI) or a stored set."""
+    options = [NONE, CIAS_SET_NAME, *list_district_sets(dep)]
+    choice = st.selectbox("Découpage en districts", options, key=key)
+    if choice == NONE:
+        return None
+    if choice == CIAS_SET_NAME:
+        return epci_district_set(communes, epci_names, dep)
+    try:
+        return load_district_set(dep, choice)
+    except DistrictError as exc:
+        st.error(str(exc))
+        return None
+
+
+def show_issues(ds: DistrictSet, communes: pd.DataFrame, issues: list | None = None) -> None:
+    for issue in issues if issues is not None else validate(ds, communes):
+        st.warning(issue.message)
+
+
+def district_import_panel(
+    communes: pd.DataFrame, dep: str, key: str = "district_import"
+) -> DistrictImport | None:
+    """Upload a CSV (code commune → district) or GeoJSON polygons, check, save."""
+    uploaded = st.file_uploader(
+        "Importer un découpage (CSV code commune → district, ou GeoJSON de polygones)",
+        type=["csv", "txt", "json", "geojson"],
+        key=f"{key}_file",
+    )
+    names_file = st.file_uploader(
+        "Table des noms de districts (facultative : identifiant, nom)",
+        type=["csv", "txt"],
+        key=f"{key}_names",
+    )
+    name = st.text_input("Nom du jeu de districts", key=f"{key}_name")
+    if uploaded is None or not name.strip():
+        return None
+    try:
+        if uploaded.name.lower().endswith((".json", ".geojson")):
+            result = read_district_geojson(uploaded.getvalue(), dep, name, communes)
+        else:
+            names = read_district_names(names_file.getvalue()) if names_file else None
+            result = read_district_csv(uploaded.getvalue(), dep, name, communes, names=names)
+    except DistrictImportError as exc:
+        st.error(str(exc))
+        return None
+    ds = result.district_set
+    st.success(f"{len(ds.mapping)} communes réparties en {len(ds.districts)} districts.")
+    show_issues(ds, communes, result.issues)
+    if st.button("Enregistrer ce découpage", key=f"{key}_save"):
+        _save(ds)
+    return result
+
+
+def _save(ds: DistrictSet) -> None:
+    try:
+        save_district_set(ds)
+    except DistrictError as exc:
+        st.error(str(exc))
+    else:
+        st.success(f"Découpage « {ds.name} » enregistré.")
+
+
+def district_editor(
+    communes: pd.DataFrame, epci_names: pd.Series, dep: str, key: str = "district_editor"
+) -> DistrictSet:
+    """Edit a set: assign communes (by list or EPCI), rename, delete districts, save.
+
+    The draft lives in ``st.session_state[f"{key}_draft"]``; the edited set is returned.
+    """
+    own = department_communes(communes, dep).sort_values("LIBGEO")
+    base = st.selectbox("Jeu à modifier", [NEW, *list_district_sets(dep)], key=f"{key}_base")
+    state_key = f"{key}_draft"
+    draft: DistrictSet | None = st.session_state.get(state_key)
+    if draft is None or st.session_state.get(f"{key}_loaded") != (dep, base):
+        draft = DistrictSet(dep, "") if base == NEW else load_district_set(dep, base)
+        st.session_state[f"{key}_loaded"] = (dep, base)
+    set_name = st.text_input("Nom du jeu", value=draft.name, key=f"{key}_name_{base}")
+    draft = DistrictSet(dep, set_name.strip(), draft.mapping, draft.origin)
+
+    labels = dict(zip(own["CODGEO"], own["LIBGEO"] + " (" + own["CODGEO"] + ")", strict=True))
+    mode = st.radio("Choisir les communes", ["Par liste", "Par EPCI"], key=f"{key}_mode")
+    district = st.text_input(
+        "District de destination (existant ou nouveau)",
+        key=f"{key}_target",
+        help="Districts existants : " + (", ".join(draft.districts) or "aucun"),
+    )
+    try:
+        if mode == "Par liste":
+            codes = st.multiselect(
+                "Communes", list(labels), format_func=labels.get, key=f"{key}_codes"
+            )
+            if st.button("Affecter au district", key=f"{key}_assign"):
+                draft = assign(draft, codes, district)
+                st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")
+        else:
+            epcis = sorted(own["EPCI"].dropna().unique())
+            epci = st.selectbox(
+                "EPCI",
+                epcis,
+                format_func=lambda e: f"{epci_names.get(e, e)} ({e})",
+                key=f"{key}_epci",
+            )
+            if st.button("Affecter l'EPCI au district", key=f"{key}_assign_epci"):
+                draft = assign_epci(draft, communes, epci, district)
+                st.success(f"Communes de l'EPCI affectées à « {district.strip()} ».")
+        if draft.districts:
+            old = st.selectbox("District", draft.districts, key=f"{key}_old")
+            new = st.text_input("Nouveau nom", key=f"{key}_new")
+            cols = st.columns(2)
+            if cols[0].button("Renommer", key=f"{key}_rename"):
+                draft = rename_district(draft, old, new)
+            if cols[1].button("Supprimer le district", key=f"{key}_delete"):
+                draft = delete_district(draft, old)
+                st.info(f"District « {old} » supprimé : ses communes sont à réaffecter.")
+    except DistrictError as exc:
+        st.error(str(exc))
+    st.session_state[state_key] = draft
+    st.caption(f"{len(draft.mapping)} commune(s) affectée(s), {len(draft.districts)} district(s).")
+    show_issues(draft, communes)
+    if st.button("Enregistrer le jeu", key=f"{key}_save"):
+        if not draft.name:
+            st.error("Donnez un nom au jeu de districts avant de l'enregistrer.")
+        else:
+            _save(draft)
+    return draft
+
+
+def district_table_panel(
+    ds: DistrictSet, measures: pd.DataFrame, indicators: list[Indicator]
+) -> pd.DataFrame:
+    """Table of districts (communes, indicators); returns the raw values."""
+    table = district_table(ds, measures, indicators)
+    st.dataframe(format_district_table(table, indicators))
+    return table
+
+
+def district_panel(
+    ds: DistrictSet,
+    district: str,
+    communes: pd.DataFrame,
+    sites: pd.DataFrame,
+    measures: pd.DataFrame,
+    indicators: list[Indicator],
+) -> None:
+    """One district: indicators, member communes and the sites located in them."""
+    st.subheader(district)
+    table = district_table(ds, measures, indicators)
+    if district in table.index:
+        values = format_district_table(table, indicators).loc[district]
+        st.table(values.rename("Valeur").to_frame())
+    members = communes[communes["CODGEO"].isin(ds.members(district))]
+    st.markdown(f"**Communes membres ({len(members)})**")
+    st.dataframe(
+        members[["CODGEO", "LIBGEO"]].rename(columns={"CODGEO": "Code", "LIBGEO": "Commune"}),
+        hide_index=True,
+    )
+    located = sites_in_district(ds, district, sites)
+    st.markdown(f"**Sites ({len(located)})**")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Nom": located["name"],
+                "Catégorie": located["category"].map(category_label),
+                "Adresse": located["address"].str.replace("\n", ", "),
+                "Présumé": located["presumed"].map({True: "oui", False: "non"}),
+            }
+        ),
+        hide_index=True,
+    )

@@ -1,0 +1,93 @@
+"""Streamlit pieces for sites: category filter, legend, import of a list, stored lists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from carto.sites import (
+    CATEGORIES,
+    category_label,
+    delete_site_list,
+    legend_html,
+    load_site_lists,
+    save_site_list,
+)
+from carto.sites_io import SiteImport, SiteImportError, read_sites_file
+
+ALL_CATEGORIES = [c.code for c in CATEGORIES]
+
+
+def category_filter(key: str = "site_categories", default: list[str] | None = None) -> list[str]:
+    """Multiselect of site categories (French labels); returns the selected category codes."""
+    return st.multiselect(
+        "Catégories de sites affichées",
+        ALL_CATEGORIES,
+        default=ALL_CATEGORIES if default is None else default,
+        format_func=category_label,
+        key=key,
+    )
+
+
+def site_legend(codes: list[str] | None = None) -> None:
+    """Legend of the categories shown (static labels, escaped)."""
+    st.markdown(legend_html(codes), unsafe_allow_html=True)
+
+
+def site_import_panel(communes: pd.DataFrame, key: str = "site_import") -> SiteImport | None:
+    """Upload a CSV/GeoJSON list, show what was imported and reported, save it by name.
+
+    Returns the import (or None while no valid file is given; a bad file shows a French error).
+    """
+    uploaded = st.file_uploader(
+        "Importer une liste de sites (CSV ou GeoJSON)",
+        type=["csv", "txt", "json", "geojson"],
+        key=f"{key}_file",
+        help="CSV : nom ; catégorie ; adresse ; code commune ; latitude et longitude "
+        "facultatives (séparateur « ; » ou « , »). Sont aussi acceptés l'export GeoJSON de "
+        "l'annuaire Service-Public et la liste des CCAS/CIAS (JSON ou GeoJSON).",
+    )
+    if uploaded is None:
+        return None
+    try:
+        result = read_sites_file(uploaded.name, uploaded.getvalue(), communes)
+    except SiteImportError as exc:
+        st.error(str(exc))
+        return None
+    st.success(result.messages[0])
+    for message in result.messages[1:]:
+        st.warning(message)
+    if not result.rejected.empty:
+        st.dataframe(result.rejected, hide_index=True)
+    name = st.text_input("Nom de la liste", value=Path(uploaded.name).stem, key=f"{key}_name")
+    if st.button("Enregistrer la liste", key=f"{key}_save"):
+        try:
+            save_site_list(name, result.sites)
+        except ValueError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Liste « {name} » enregistrée ({len(result.sites)} sites).")
+    return result
+
+
+def stored_site_lists(key: str = "site_lists") -> list[pd.DataFrame]:
+    """Checkboxes over the stored lists (with deletion); returns the lists to display."""
+    try:
+        lists = load_site_lists()
+    except ValueError as exc:
+        st.error(str(exc))
+        return []
+    if not lists:
+        st.caption("Aucune liste de sites importée : les CCAS sont présumés à la mairie.")
+        return []
+    chosen = []
+    for number, (name, sites) in enumerate(lists.items()):
+        cols = st.columns([4, 1])
+        if cols[0].checkbox(f"{name} ({len(sites)} sites)", value=True, key=f"{key}_{number}"):
+            chosen.append(sites)
+        if cols[1].button("Supprimer", key=f"{key}_del_{number}"):
+            delete_site_list(name)
+            st.rerun()
+    return chosen

@@ -1,0 +1,107 @@
+"""AppTest of the district editor flow and of the site panels (headless Streamlit)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from carto.districts import list_district_sets, load_district_set
+
+
+def editor_app():
+    import pandas as pd
+    import streamlit as st
+    from sites_fixtures import tiny_communes
+
+    from carto.ui.districts_panel import district_editor
+
+    ds = district_editor(tiny_communes(), pd.Series({"E2": "CC du Sud"}), "54")
+    st.session_state["result"] = ds
+
+
+def test_editor_flow_assign_rename_delete_save():
+    at = AppTest.from_function(editor_app).run()
+    assert not at.exception
+    at.text_input(key="district_editor_name_(nouveau jeu)").set_value("Circonscriptions")
+    at.text_input(key="district_editor_target").set_value("Nord")
+    at.multiselect(key="district_editor_codes").set_value(["54001", "54002"])
+    at.button(key="district_editor_assign").click().run()
+    assert at.session_state["result"].mapping == {"54001": "Nord", "54002": "Nord"}
+    assert any("2 commune(s) affectée(s)" in s.value for s in at.success)
+    assert any("rattachée(s) à aucun district" in w.value for w in at.warning)
+
+    at.radio(key="district_editor_mode").set_value("Par EPCI").run()
+    at.selectbox(key="district_editor_epci").set_value("E2")
+    at.text_input(key="district_editor_target").set_value("Sud")
+    at.button(key="district_editor_assign_epci").click().run()
+    assert at.session_state["result"].members("Sud") == ["54004", "54005", "54006"]
+
+    at.selectbox(key="district_editor_old").set_value("Nord")
+    at.text_input(key="district_editor_new").set_value("Sud")
+    at.button(key="district_editor_rename").click().run()
+    assert any("existe déjà" in e.value for e in at.error)  # no silent merge
+    at.text_input(key="district_editor_new").set_value("Nord-Ouest")
+    at.button(key="district_editor_rename").click().run()
+    assert at.session_state["result"].districts == ["Nord-Ouest", "Sud"]
+
+    at.selectbox(key="district_editor_old").set_value("Sud")
+    at.button(key="district_editor_delete").click().run()
+    assert at.session_state["result"].districts == ["Nord-Ouest"]
+
+    at.button(key="district_editor_save").click().run()
+    assert not at.exception
+    assert list_district_sets("54") == ["Circonscriptions"]
+    assert load_district_set("54", "Circonscriptions").mapping == {
+        "54001": "Nord-Ouest",
+        "54002": "Nord-Ouest",
+    }
+    # A new session starts from the stored set ("survives a restart").
+    again = AppTest.from_function(editor_app).run()
+    again.selectbox(key="district_editor_base").set_value("Circonscriptions").run()
+    assert again.session_state["result"].districts == ["Nord-Ouest"]
+
+
+def test_editor_refuses_an_unnamed_set_and_an_empty_district():
+    at = AppTest.from_function(editor_app).run()
+    at.multiselect(key="district_editor_codes").set_value(["54001"])
+    at.button(key="district_editor_assign").click().run()
+    assert any("vide" in e.value for e in at.error)
+    at.button(key="district_editor_save").click().run()
+    assert any("Donnez un nom" in e.value for e in at.error)
+    assert list_district_sets("54") == []
+
+
+def selector_and_table_app():
+    import pandas as pd
+    import streamlit as st
+    from sites_fixtures import tiny_communes
+
+    from carto.districts import DistrictSet, save_district_set
+    from carto.indicators import default_catalogue
+    from carto.sites import presumed_ccas
+    from carto.ui.districts_panel import district_panel, district_set_selector, district_table_panel
+    from carto.ui.sites_panel import category_filter
+
+    communes = tiny_communes()
+    save_district_set(DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"}))
+    ds = district_set_selector(communes, pd.Series({"E1": "CC du Nord"}), "54")
+    st.session_state["categories"] = category_filter()
+    if ds is not None:
+        measures = communes.set_index("CODGEO")[["P_POP", "AREA_KM2"]]
+        indicators = [default_catalogue().get("population"), default_catalogue().get("densite")]
+        st.session_state["table"] = district_table_panel(ds, measures, indicators)
+        district_panel(ds, ds.districts[0], communes, presumed_ccas(communes), measures, indicators)
+
+
+def test_selector_table_panel_and_category_filter():
+    at = AppTest.from_function(selector_and_table_app).run()
+    assert not at.exception
+    assert len(at.session_state["categories"]) == 11
+    at.multiselect(key="site_categories").set_value(["ccas", "cias"]).run()
+    assert at.session_state["categories"] == ["ccas", "cias"]
+    at.selectbox(key="district_set").set_value("Test").run()
+    assert not at.exception
+    table = at.session_state["table"]
+    assert table.loc["A", "Population municipale"] == 300.0 and table.loc["A", "Communes"] == 2
+    assert at.subheader[0].value == "A"
+    at.selectbox(key="district_set").set_value("Territoires des CIAS (EPCI)").run()
+    assert list(at.session_state["table"].index) == ["CC du Nord", "E2"]
