@@ -289,6 +289,7 @@ def site_style(feature: dict) -> dict:
         "color": "#ffffff" if not presumed else props.get("color", "#546e7a"),
         "weight": 1 if not presumed else 1.5,
         "dashArray": "3 3" if presumed or props.get("approximate") else None,
+        "fill": True,  # folium's CircleMarker() defaults to no fill: only the ring is clickable
         "fillColor": props.get("color", "#546e7a"),
         "fillOpacity": 0.9 if not presumed else 0.25,
     }
