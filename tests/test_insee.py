@@ -202,3 +202,11 @@ def test_formats(encoding, newline, zipped):
     assert table.ignored == ["LIBGEO"]
     if zipped:
         assert table.labels["MED22"] == ("Médiane", "Médiane du niveau de vie")
+
+
+def test_latin1_character_after_the_sampled_start():
+    rows = "".join(f"{54000 + i % 900:05d}{i:06d};{i};Commune\n" for i in range(60_000))
+    data = ("CODGEO;NBMENFISC21;LIBGEO\n" + rows + "99999;5;Évian\n").encode("latin-1")
+    assert len(data) > 1 << 20  # the "É" is past the part used to guess the encoding
+    table = read_insee(data, name="cc_filosofi_2021_COM.csv", kind="filosofi")
+    assert len(table.values) == 60_001 and table.values.at["99999", "NBMENFISC21"] == 5
