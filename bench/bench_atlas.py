@@ -1,0 +1,724 @@
+"""Atlas map performance against a naive baseline, in the same run, with the issue's budgets.
+
+Run from the repo root (needs data/, Debian chromium and playwright for the browser part):
+
+    python bench/bench_atlas.py            # full: 5 runs per figure, all cases (~10 min)
+    python bench/bench_atlas.py --quick    # 3 runs, cases 54 and France (~3 min)
+    python bench/bench_atlas.py --json bench/results/atlas.json
+
+Prints a Markdown table: figure, atlas, baseline, ratio (atlas / baseline), budget, verdict.
+What each figure means is in bench/README.md. Every figure is the median of ``--runs`` runs.
+The atlas is ``streamlit_app.py`` driven only through stable means (``?dep=`` in the URL, the
+widget keys ``dep`` and ``ind``); the baseline is ``bench/baseline_app.py`` driven the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import json
+import logging
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+REPO_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = REPO_DIR / "bench"
+ATLAS_APP = REPO_DIR / "streamlit_app.py"
+BASELINE_APP = BENCH_DIR / "baseline_app.py"
+sys.path.insert(0, str(REPO_DIR / "tests"))  # browserkit: the project's browser harness
+sys.path.insert(0, str(BENCH_DIR))  # baseline_app's pure functions
+
+IND_A, IND_B = "densite", "population"  # the app's default indicator, and the one switched to
+IND_B_LABEL = "Population municipale"
+IND_A_LABEL = "Densité de population"
+GRAND_EST = "44"
+
+
+@dataclass(frozen=True)
+class Case:
+    code: str  # department code, "FR", or "R44" for Grand Est by commune
+    label: str
+    in_app: bool  # the app offers it (else: pure build path and a static page only)
+    other: str  # the department switched from, for the "change department" figure
+
+
+CASES = [
+    Case("54", "Meurthe-et-Moselle (54)", True, "57"),
+    Case("62", "Pas-de-Calais (62)", True, "54"),
+    Case("59", "Nord (59)", True, "54"),
+    Case("R44", "Grand Est par commune", False, "54"),
+    Case("FR", "France par département", True, "54"),
+]
+QUICK_CASES = {"54", "FR"}
+
+
+@dataclass
+class Row:
+    figure: str
+    case: str
+    unit: str  # "s", "ms", "B", "MB"
+    atlas: float | None
+    baseline: float | None = None
+    budget: float | None = None  # maximum allowed for the atlas figure, same unit
+    budget_text: str = "—"
+    ratio_max: float | None = None  # maximum allowed atlas / baseline
+    runs_atlas: list[float] = field(default_factory=list)
+    runs_baseline: list[float] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if self.atlas is None or not self.baseline:
+            return None
+        return self.atlas / self.baseline
+
+    @property
+    def verdict(self) -> str:
+        if self.budget is None and self.ratio_max is None:
+            return "—"
+        if self.atlas is None:
+            return "n/a"
+        ok = self.budget is None or self.atlas <= self.budget
+        if self.ratio_max is not None:
+            ok = ok and self.ratio is not None and self.ratio <= self.ratio_max
+        return "PASS" if ok else "FAIL"
+
+
+def median(values: list[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Bytes sent to the browser: capture what st_folium hands to its component.
+# --------------------------------------------------------------------------------------------
+
+
+class ComponentCapture:
+    """Wraps streamlit_folium's component function; records the JSON size of its arguments.
+
+    Streamlit sends a component's arguments in full on every rerun, so their serialised size
+    is what the browser receives for the map (script, header, html, feature group, links…).
+    """
+
+    def __init__(self, passthrough: bool) -> None:
+        import streamlit_folium
+
+        self.module = streamlit_folium
+        self.original = streamlit_folium._component_func
+        self.passthrough = passthrough
+        self.last_bytes = 0
+
+    def __call__(self, **kwargs):
+        sent = {k: v for k, v in kwargs.items() if not callable(v)}
+        self.last_bytes = len(json.dumps(sent, ensure_ascii=False, default=str).encode("utf-8"))
+        if self.passthrough:
+            return self.original(**kwargs)
+        return kwargs.get("default")
+
+    def __enter__(self) -> ComponentCapture:
+        self.module._component_func = self
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.module._component_func = self.original
+
+
+# --------------------------------------------------------------------------------------------
+# Server side: cold start (fresh process each run) and warm reruns (AppTest).
+# --------------------------------------------------------------------------------------------
+
+
+def cold_child(app: str, dep: str) -> None:
+    """Child mode: one cold run of the app; prints the seconds of the first ``at.run()``."""
+    logging.disable(logging.WARNING)
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(app, default_timeout=300)
+    at.query_params["dep"] = dep
+    start = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - start
+    if at.exception:
+        raise SystemExit(f"exception in {app}: {at.exception}")
+    print(json.dumps({"cold_s": elapsed}))
+
+
+def cold_start(app: Path, dep: str, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--_cold", str(app), dep],
+            cwd=REPO_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times.append(json.loads(out.stdout.strip().splitlines()[-1])["cold_s"])
+    return times
+
+
+def warm_reruns(app: Path, case: Case, runs: int) -> dict[str, list[float] | int]:
+    """Time ``at.run()`` after an indicator change and after a department change (warm)."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(app), default_timeout=300)
+    at.query_params["dep"] = case.code
+    with ComponentCapture(passthrough=True) as cap:
+        at.run()
+        if at.exception:
+            raise RuntimeError(f"{app.name}: {at.exception}")
+        ind_times: list[float] = []
+        for i in range(runs + 1):  # first change is the warm-up
+            at.selectbox(key="ind").set_value(IND_B if i % 2 == 0 else IND_A)
+            start = time.perf_counter()
+            at.run()
+            if i:
+                ind_times.append(time.perf_counter() - start)
+        at.selectbox(key="ind").set_value(IND_A).run()
+        sent = cap.last_bytes
+        dep_times: list[float] = []
+        for i in range(runs + 1):
+            at.selectbox(key="dep").set_value(case.other).run()
+            at.selectbox(key="dep").set_value(case.code)
+            start = time.perf_counter()
+            at.run()
+            if i:
+                dep_times.append(time.perf_counter() - start)
+        if at.exception:
+            raise RuntimeError(f"{app.name}: {at.exception}")
+    return {"ind": ind_times, "dep": dep_times, "bytes": sent}
+
+
+# --------------------------------------------------------------------------------------------
+# Pure build path: the same map built without Streamlit's script runner.
+# --------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def bundle():
+    from carto.bundle import read_bundle
+
+    return read_bundle()
+
+
+@functools.cache
+def case_territory(code: str):
+    """The territory of a case; Grand Est by commune is assembled here (no app view yet)."""
+    from carto.territories import MEASURE_COLUMNS, Territory, territory
+
+    if not code.startswith("R"):
+        return territory(bundle(), code)
+    com = bundle().communes
+    rows = com[(com["REG"] == code[1:]) & (com["TYPE"] == "COM") & com.geometry.notna()]
+    rows = rows.set_index("CODGEO", drop=False).sort_index()
+    return Territory(
+        code=code,
+        label="Grand Est",
+        level="commune",
+        zones=rows,
+        measures=rows[list(MEASURE_COLUMNS)].astype(float),
+    )
+
+
+@functools.cache
+def case_shapes(code: str):
+    from carto.mapbuild import ZoneShapes
+
+    return ZoneShapes.from_frame(case_territory(code).zones)
+
+
+@functools.cache
+def case_epci(code: str) -> dict | None:
+    from carto.mapbuild import outline_collection
+    from carto.territories import epci_outlines
+
+    if code == "FR" or code.startswith("R"):
+        return None
+    return outline_collection(epci_outlines(bundle(), code), "EPCI", "LIBEPCI")
+
+
+def atlas_map(code: str, ind_id: str):
+    """The atlas's map as streamlit_app.py assembles it: base map + one feature group."""
+    import folium
+
+    from carto.choropleth import build_choropleth
+    from carto.classify import PALETTES
+    from carto.indicators import default_catalogue
+    from carto.mapbuild import base_map, center_of, choropleth_layer, fit_zoom, outline_layer
+
+    terr, shapes = case_territory(code), case_shapes(code)
+    indicator = default_catalogue().get(ind_id)
+    view = build_choropleth(terr, shapes, indicator, "quantiles", 5, next(iter(PALETTES)), None)
+    group = folium.FeatureGroup(name="couches")
+    group.add_child(choropleth_layer(view.collection, indicator.label, "Commune"))
+    epci = case_epci(code)
+    if epci is not None:
+        group.add_child(outline_layer(epci, "EPCI"))
+    fmap = base_map(shapes.bounds)
+    return fmap, group, center_of(shapes.bounds), fit_zoom(shapes.bounds)
+
+
+def baseline_map(code: str, ind_id: str):
+    import baseline_app
+
+    from carto.indicators import default_catalogue
+
+    indicator = default_catalogue().get(ind_id)
+    if code.startswith("R"):
+        terr = case_territory(code)
+        frame = baseline_app.frame_of(terr, indicator)
+    else:
+        frame = baseline_app.naive_frame(bundle(), code, indicator)
+    return baseline_app.naive_map(frame, indicator)
+
+
+def build_path(code: str, runs: int) -> dict[str, list[float] | int]:
+    """Seconds from data to the component's arguments, for both designs; bytes sent."""
+    from streamlit_folium import st_folium
+
+    case_shapes(code), case_epci(code)  # cached in the app (st.cache_resource)
+    out: dict[str, list[float] | int] = {"atlas": [], "baseline": []}
+    with ComponentCapture(passthrough=False) as cap:
+        for i in range(runs + 1):
+            ind = IND_B if i % 2 == 0 else IND_A
+            start = time.perf_counter()
+            fmap, group, center, zoom = atlas_map(code, ind)
+            st_folium(
+                fmap,
+                feature_group_to_add=group,
+                center=center,
+                zoom=zoom,
+                height=620,
+                use_container_width=True,
+                returned_objects=["last_active_drawing"],
+                key=f"carte-{code}",
+            )
+            if i:
+                out["atlas"].append(time.perf_counter() - start)
+            out["atlas_bytes"] = cap.last_bytes
+            start = time.perf_counter()
+            st_folium(baseline_map(code, ind), height=620, use_container_width=True)
+            if i:
+                out["baseline"].append(time.perf_counter() - start)
+            out["baseline_bytes"] = cap.last_bytes
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Browser: offline chromium, map drawn and recoloured.
+# --------------------------------------------------------------------------------------------
+
+# Polygons drawn by Leaflet that carry a fill colour: [count, hash of code:colour pairs].
+FILLS_JS = """
+() => {
+  const m = window.__benchMap ? window.__benchMap() : window.map;
+  if (!m || !m.eachLayer) return null;
+  let n = 0, h = 0;
+  m.eachLayer(l => {
+    if (l.feature && l.feature.properties && l.options && l.options.fillColor
+        && l.feature.geometry && l.feature.geometry.type !== 'Point') {
+      n++;
+      const s = (l.feature.properties.code || '') + ':' + l.options.fillColor;
+      for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+    }
+  });
+  return [n, h];
+}
+"""
+STATIC_MAP_JS = """
+window.__benchMap = () => {
+  for (const k of Object.keys(window))
+    if (k.startsWith('map_') && window[k] && window[k].eachLayer) return window[k];
+  return null;
+};
+"""
+PAINTED_JS = (
+    "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(1))))"
+)
+
+
+def poll_fills(page, selector: str | None, done: Callable, timeout: float = 90.0):
+    """Poll the map (in the st_folium iframe, or the page itself) until ``done(fills)``."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        try:
+            target = page.main_frame
+            if selector:
+                handle = page.query_selector(selector)
+                target = handle.content_frame() if handle else None
+            if target is not None:
+                if not selector:
+                    target.evaluate(f"() => {{ {STATIC_MAP_JS} }}")
+                fills = target.evaluate(FILLS_JS)
+                if fills and done(fills):
+                    target.evaluate(PAINTED_JS)
+                    return fills
+        except Exception:  # frame replaced or detached while the map remounts: poll again
+            pass
+        time.sleep(0.015)
+    raise TimeoutError("carte non dessinée à temps")
+
+
+def browser_app(bk, browser, url: str, case: Case, expected: int, runs: int) -> dict[str, list]:
+    """Navigation → map drawn, then indicator change → recoloured, on a warm server."""
+    nav: list[float] = []
+    recolour: list[float] = []
+    for i in range(runs + 1):  # the first navigation warms the server's caches
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        start = time.perf_counter()
+        page.goto(f"{url}?dep={case.code}")
+        fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected)
+        if i:
+            nav.append(time.perf_counter() - start)
+        if i in (0, 1):  # the recolour runs, on one session (the first change warms caches)
+            for j in range(runs + 1):
+                label = IND_B_LABEL if j % 2 == 0 else IND_A_LABEL
+                page.get_by_role("combobox", name="Indicateur").click()
+                option = page.get_by_role("option", name=label, exact=True)
+                option.wait_for()
+                before = fills[1]
+                start = time.perf_counter()
+                option.click()
+                fills = poll_fills(
+                    page, bk.MAP_FRAME, lambda f, b=before: f[0] >= expected and f[1] != b
+                )
+                if j:
+                    recolour.append(time.perf_counter() - start)
+                time.sleep(0.3)  # let the rerun's tail (table) settle before the next click
+        context.close()
+    return {"nav": nav, "recolour": recolour}
+
+
+def browser_empty(bk, browser, runs: int) -> list[float]:
+    """Navigation → a trivial Streamlit app drawn: Streamlit's own start, to subtract."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "empty_app.py"
+        script.write_text("import streamlit as st\n\nst.write('x')\n", encoding="utf-8")
+        times = []
+        with bk.serve(script) as url:
+            for i in range(runs + 1):
+                context = browser.new_context()
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url)
+                page.locator('[data-testid="stMarkdownContainer"]', has_text="x").wait_for()
+                page.main_frame.evaluate(PAINTED_JS)
+                if i:
+                    times.append(time.perf_counter() - start)
+                context.close()
+    return times
+
+
+@contextlib.contextmanager
+def static_server(root: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def browser_static(browser, code: str, expected: int, runs: int) -> dict[str, list | int]:
+    """Both maps of a case as plain folium pages (Leaflet at /app/static as in the app)."""
+    from carto.assets import ensure_leaflet
+
+    out: dict[str, list | int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        ensure_leaflet(root / "app" / "static" / "vendor" / "leaflet")
+        fmap, group, _center, _zoom = atlas_map(code, IND_A)
+        group.add_to(fmap)
+        pages = {"atlas": fmap.get_root().render(), "baseline": None}
+        pages["baseline"] = baseline_map(code, IND_A).get_root().render()
+        for name, text in pages.items():
+            (root / f"{name}.html").write_text(text, encoding="utf-8")
+            out[f"{name}_html_bytes"] = len(text.encode("utf-8"))
+        with static_server(root) as url:
+            for name in pages:
+                times = []
+                for i in range(runs + 1):
+                    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(f"{url}{name}.html")
+                    poll_fills(page, None, lambda f: f[0] >= expected)
+                    if i:
+                        times.append(time.perf_counter() - start)
+                    context.close()
+                out[name] = times
+    return out
+
+
+def server_pid(url: str) -> int:
+    """PID of the ``streamlit run`` started by browserkit.serve for this URL's port."""
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if f"--server.port={port}".encode() in cmd:
+            return int(proc.name)
+    raise RuntimeError("processus Streamlit introuvable")
+
+
+def rss_mb(pid: int) -> tuple[float, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+def memory(bk, browser, app: Path, expected: dict[str, int]) -> tuple[float, float]:
+    """Resident memory of a fresh server after opening 54, then France, then 62."""
+    with bk.serve(app) as url:
+        pid = server_pid(url)
+        for code in ("54", "FR", "62"):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{url}?dep={code}")
+            poll_fills(page, bk.MAP_FRAME, lambda f, n=expected[code]: f[0] >= n)
+            context.close()
+        time.sleep(1.0)
+        return rss_mb(pid)
+
+
+# --------------------------------------------------------------------------------------------
+# The run.
+# --------------------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = subprocess.run(["free", "-h"], capture_output=True, text=True).stdout.strip()
+    return {
+        "cpu": cpu,
+        "nproc": str(os.cpu_count()),
+        "memory": mem.splitlines()[1].split()[1] if mem else "?",
+        "python": platform.python_version(),
+    }
+
+
+def run(args: argparse.Namespace) -> list[Row]:
+    runs = args.runs or (3 if args.quick else 5)
+    cases = [c for c in CASES if not args.quick or c.code in QUICK_CASES]
+    rows: list[Row] = []
+    counts = {c.code: len(case_territory(c.code).zones) for c in CASES}
+
+    def dep_budget(case: Case) -> bool:
+        return case.code.isalnum() and case.code not in ("FR",) and not case.code.startswith("R")
+
+    # Server side ---------------------------------------------------------------------------
+    for case in cases:
+        n = counts[case.code]
+        small = dep_budget(case) and n <= 900
+        if case.in_app:
+            log(f"cold start {case.code}")
+            cold_runs = args.cold_runs or runs
+            ca = cold_start(ATLAS_APP, case.code, cold_runs)
+            cb = cold_start(BASELINE_APP, case.code, cold_runs)
+            rows.append(
+                Row("Serveur : démarrage à froid (1er at.run)", case.label, "s",
+                    median(ca), median(cb), runs_atlas=ca, runs_baseline=cb)
+            )  # fmt: skip
+            log(f"warm reruns {case.code}")
+            wa = warm_reruns(ATLAS_APP, case, runs)
+            wb = warm_reruns(BASELINE_APP, case, runs)
+            for key, name in (("ind", "indicateur"), ("dep", "département")):
+                rows.append(
+                    Row(
+                        f"Serveur : rerun AppTest après changement d'{name}"
+                        if name == "indicateur"
+                        else f"Serveur : rerun AppTest après changement de {name}",
+                        case.label, "ms",
+                        median(wa[key]) * 1000, median(wb[key]) * 1000,
+                        budget=150 if small else None,
+                        budget_text="≤ 150 ms et ≥ 5× plus rapide" if small else "≥ 5× plus rapide",
+                        ratio_max=0.2,
+                        runs_atlas=[t * 1000 for t in wa[key]],
+                        runs_baseline=[t * 1000 for t in wb[key]],
+                    )
+                )  # fmt: skip
+        log(f"build path {case.code}")
+        bp = build_path(case.code, runs)
+        rows.append(
+            Row("Construction pure : couches + rendu folium + arguments st_folium", case.label,
+                "ms", median(bp["atlas"]) * 1000, median(bp["baseline"]) * 1000,
+                budget=150 if small else None,
+                budget_text="≤ 150 ms et ≥ 5× plus rapide" if small else "≥ 5× plus rapide",
+                ratio_max=0.2,
+                runs_atlas=[t * 1000 for t in bp["atlas"]],
+                runs_baseline=[t * 1000 for t in bp["baseline"]])
+        )  # fmt: skip
+        per = bp["atlas_bytes"] / n
+        rows.append(
+            Row("Octets envoyés pour la carte (par rerun)", case.label, "Ko",
+                bp["atlas_bytes"] / 1024, bp["baseline_bytes"] / 1024,
+                budget=5 * 1024 if case.code.startswith("R") else None,
+                budget_text="≤ 5 Mo" if case.code.startswith("R") else "—",
+                note=f"{n} zones")
+        )  # fmt: skip
+        rows.append(
+            Row("Octets envoyés par zone", case.label, "o",
+                per, bp["baseline_bytes"] / n,
+                budget=1024 if dep_budget(case) else None,
+                budget_text="≤ 1 Ko / commune" if dep_budget(case) else "—")
+        )  # fmt: skip
+
+    # Browser --------------------------------------------------------------------------------
+    if args.no_browser:
+        return rows
+    import browserkit as bk
+
+    with bk.browser() as browser:
+        log("browser: empty app")
+        empty = browser_empty(bk, browser, runs)
+        empty_s = median(empty)
+        rows.append(
+            Row("Navigateur : appli vide dessinée (st.write)", "—", "s", empty_s,
+                runs_atlas=empty, note="départ propre de Streamlit, soustrait ci-dessous")
+        )  # fmt: skip
+        in_app = [c for c in cases if c.in_app]
+        results: dict[str, dict[str, dict]] = {"atlas": {}, "baseline": {}}
+        for name, app in (("atlas", ATLAS_APP), ("baseline", BASELINE_APP)):
+            with bk.serve(app) as url:
+                for case in in_app:
+                    log(f"browser: {name} {case.code}")
+                    results[name][case.code] = browser_app(
+                        bk, browser, url, case, counts[case.code], runs
+                    )
+        for case in in_app:
+            a, b = results["atlas"][case.code], results["baseline"][case.code]
+            small = dep_budget(case) and counts[case.code] <= 900
+            limit = 1.5 if small else (1.0 if case.code == "FR" else None)
+            rows.append(
+                Row("Navigateur : navigation → carte dessinée", case.label, "s",
+                    median(a["nav"]), median(b["nav"]),
+                    runs_atlas=a["nav"], runs_baseline=b["nav"])
+            )  # fmt: skip
+            rows.append(
+                Row("Navigateur : carte dessinée après le départ de l'appli vide", case.label,
+                    "s", median(a["nav"]) - empty_s, median(b["nav"]) - empty_s,
+                    budget=limit, budget_text=f"≤ {limit:g} s".replace(".", ",") if limit else "—")
+            )  # fmt: skip
+            rows.append(
+                Row("Navigateur : changement d'indicateur → carte recolorée", case.label, "s",
+                    median(a["recolour"]), median(b["recolour"]),
+                    budget=0.6 if small else None, budget_text="≤ 0,6 s" if small else "—",
+                    runs_atlas=a["recolour"], runs_baseline=b["recolour"])
+            )  # fmt: skip
+        for case in cases:
+            if case.in_app:
+                continue
+            log(f"browser: static pages {case.code}")
+            st = browser_static(browser, case.code, counts[case.code], runs)
+            rows.append(
+                Row("Navigateur : page folium statique → carte dessinée", case.label, "s",
+                    median(st["atlas"]), median(st["baseline"]), budget=6.0,
+                    budget_text="≤ 6 s", runs_atlas=st["atlas"], runs_baseline=st["baseline"],
+                    note=f"HTML {st['atlas_html_bytes'] / 2**20:.1f} Mo contre "
+                    f"{st['baseline_html_bytes'] / 2**20:.1f} Mo")
+            )  # fmt: skip
+        log("memory")
+        expected = {c: counts[c] for c in ("54", "FR", "62")}
+        ma = memory(bk, browser, ATLAS_APP, expected)
+        mb = memory(bk, browser, BASELINE_APP, expected)
+        rows.append(
+            Row("Mémoire résidente du serveur après 54, FR, 62 (VmRSS)", "France entière", "Mo",
+                ma[0], mb[0], budget=1536, budget_text="< 1,5 Go",
+                note=f"pic VmHWM {ma[1]:.0f} Mo contre {mb[1]:.0f} Mo")
+        )  # fmt: skip
+    return rows
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    digits = 0 if unit in ("ms", "o", "Mo") else (2 if unit == "s" else 1)
+    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
+    return f"{text} {unit}"
+
+
+def table(rows: list[Row]) -> str:
+    lines = [
+        "| Mesure | Cas | Atlas | Référence naïve | Ratio atlas / réf. | Budget | Verdict |",
+        "|---|---|---:|---:|---:|---|---|",
+    ]
+    for r in rows:
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}".replace(".", ",")
+        note = f" ({r.note})" if r.note else ""
+        lines.append(
+            f"| {r.figure}{note} | {r.case} | {fmt(r.atlas, r.unit)} | "
+            f"{fmt(r.baseline, r.unit)} | {ratio} | {r.budget_text} | {r.verdict} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="54 et France, 3 mesures")
+    parser.add_argument("--runs", type=int, default=0, help="mesures par chiffre (défaut 5)")
+    parser.add_argument("--cold-runs", type=int, default=0, help="démarrages à froid par cas")
+    parser.add_argument("--json", type=Path, help="écrire les résultats dans ce fichier")
+    parser.add_argument("--no-browser", action="store_true", help="côté serveur seulement")
+    parser.add_argument("--_cold", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args._cold:
+        cold_child(*args._cold)
+        return 0
+    logging.disable(logging.WARNING)  # bare-mode st_folium calls warn on every build
+    started = time.perf_counter()
+    info = machine()
+    rows = run(args)
+    total = time.perf_counter() - started
+    print(
+        f"Machine : {info['cpu']}, {info['nproc']} cœurs, {info['memory']} de mémoire, "
+        f"Python {info['python']} — durée du banc {total:.0f} s\n"
+    )
+    print(table(rows))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        payload = {
+            "machine": info,
+            "duration_s": total,
+            "rows": [asdict(r) | {"ratio": r.ratio, "verdict": r.verdict} for r in rows],
+        }
+        args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
