@@ -1,0 +1,178 @@
+"""AppTest of the shared diagnosis panels: observations, saved views, portrait downloads."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from carto.store import ObservationDraft, Store
+from carto.ui.diagnosis_panel import md_escape
+
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.delenv("ATLAS_EDIT_SECRET", raising=False)
+    return f"sqlite:///{tmp_path / 'panel.sqlite'}"
+
+
+def observations_app(url: str) -> None:
+    from carto.ui.diagnosis_panel import get_store, observation_form, observations_list
+
+    store = get_store(url)
+    observation_form(store, "commune", "54395", "54", "Nancy (54395)")
+    observations_list(store, department="54")
+
+
+def views_app(url: str) -> None:
+    import streamlit as st
+
+    from carto.ui.diagnosis_panel import get_store, saved_views_panel
+
+    opened = saved_views_panel(get_store(url), "dep=54&ind=densite")
+    if opened is not None:
+        st.session_state["opened"] = opened
+
+
+def portrait_app() -> None:
+    import streamlit as st
+
+    from carto.portrait import PortraitData, SiteRow
+    from carto.ui.diagnosis_panel import portrait_downloads
+
+    def build() -> PortraitData:
+        st.session_state["builds"] = st.session_state.get("builds", 0) + 1
+        return PortraitData(
+            "Nancy", "Commune", "54395", "Meurthe-et-Moselle", sites=(SiteRow("CCAS", "CCAS"),)
+        )
+
+    portrait_downloads(build, "portrait_54395")
+
+
+def fill(at: AppTest, key: str, org: str, author: str, text: str, theme: str = "santé") -> None:
+    at.text_input(key=f"{key}_org").set_value(org)
+    at.text_input(key=f"{key}_author").set_value(author)
+    at.selectbox(key=f"{key}_theme").set_value(theme)
+    at.date_input(key=f"{key}_date").set_value(date(2025, 2, 3))
+    at.text_area(key=f"{key}_text").set_value(text)
+
+
+def test_add_observation_then_list_escaped_and_export(url: str):
+    at = AppTest.from_function(observations_app, args=(url,)).run()
+    assert not at.exception
+    fill(at, "obs_form", f"CCAS {XSS}", "Jeanne", f"Note [lien](http://x) {XSS}")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert any("Observation enregistrée" in s.value for s in at.success)
+    assert at.text_area(key="obs_form_text").value == ""  # emptied once stored
+    assert at.text_input(key="obs_form_author").value == "Jeanne"  # kept for the next note
+    [obs] = Store(url).list_observations()
+    assert (obs.organisation, obs.theme, obs.observed_on) == (
+        f"CCAS {XSS}",
+        "santé",
+        date(2025, 2, 3),
+    )
+    shown = " ".join(m.value for m in at.markdown)
+    assert md_escape(f"CCAS {XSS}") in shown and XSS not in shown
+    assert "[lien](http" not in shown
+    assert any("1 observation(s)" in c.value for c in at.caption)
+    assert at.get("download_button")
+
+
+def test_bad_observation_is_refused_and_the_text_is_kept(url: str):
+    at = AppTest.from_function(observations_app, args=(url,)).run()
+    fill(at, "obs_form", "CAF", "   ", "Un long texte à ne pas perdre")
+    at.button[0].click().run()
+    assert any("Auteur : ce champ est obligatoire" in e.value for e in at.error)
+    assert at.text_area(key="obs_form_text").value == "Un long texte à ne pas perdre"
+    assert Store(url).count_observations() == 0
+
+
+def test_edit_secret_is_asked_and_checked(url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("ATLAS_EDIT_SECRET", "code-54")
+    at = AppTest.from_function(observations_app, args=(url,)).run()
+    fill(at, "obs_form", "CAF", "Paul", "Texte")
+    at.text_input(key="obs_form_secret").set_value("faux")
+    at.button[0].click().run()
+    assert any("code d'édition est absent ou incorrect" in e.value for e in at.error)
+    assert Store(url, edit_secret="code-54").count_observations() == 0
+    at.text_input(key="obs_form_secret").set_value("code-54")
+    at.button[0].click().run()
+    assert Store(url, edit_secret="code-54").count_observations() == 1
+
+
+def test_filter_edit_and_delete(url: str):
+    store = Store(url)
+    base = ObservationDraft("commune", "54395", "54", "CAF", "Paul", "santé", "A", date(2025, 1, 2))
+    first = store.add_observation(base)
+    store.add_observation(ObservationDraft(**{**base.__dict__, "theme": "logement", "text": "B"}))
+    at = AppTest.from_function(observations_app, args=(url,)).run()
+    assert any("2 observation(s)" in c.value for c in at.caption)
+    at.multiselect(key="obs_list_themes").set_value(["santé"]).run()
+    assert any("1 observation(s)" in c.value for c in at.caption)
+
+    at.text_area(key=f"obs_list_e{first.id}_text").set_value("A corrigé")
+    edit_buttons = [b for b in at.button if b.label == "Enregistrer les modifications"]
+    edit_buttons[0].click().run()
+    assert not at.exception
+    assert store.get_observation(first.id).text == "A corrigé"
+    assert any(f"Observation n° {first.id} modifiée" in s.value for s in at.success)
+
+    [delete] = [b for b in at.button if b.label == "Supprimer l'observation"]
+    delete.click().run()
+    assert any("Je confirme la suppression" in w.value for w in at.warning)
+    assert store.count_observations() == 2
+    at.checkbox(key=f"obs_list_confirm_{first.id}").check()
+    [delete] = [b for b in at.button if b.label == "Supprimer l'observation"]
+    delete.click().run()
+    assert store.count_observations() == 1
+    assert any("supprimée" in s.value for s in at.success)
+
+
+def test_saved_views_flow(url: str):
+    at = AppTest.from_function(views_app, args=(url,)).run()
+    assert any("Aucune vue" in c.value for c in at.caption)
+    at.text_input(key="views_name").set_value("Densité 54")
+    at.button(key="views_save").click().run()
+    assert any("Vue « Densité 54 » enregistrée" in s.value for s in at.success)
+    at.text_input(key="views_name").set_value("Densité 54")
+    at.button(key="views_save").click().run()
+    assert any("Une vue s'appelle déjà" in e.value for e in at.error)
+
+    at.button(key="views_open").click().run()
+    assert at.session_state["opened"] == "dep=54&ind=densite"
+
+    at.text_input(key="views_new_name").set_value("Densité Meurthe-et-Moselle")
+    at.button(key="views_rename").click().run()
+    assert [v.name for v in Store(url).list_views()] == ["Densité Meurthe-et-Moselle"]
+    at.button(key="views_delete").click().run()
+    assert Store(url).list_views() == []
+    assert any("supprimée" in s.value for s in at.success)
+
+
+def test_portrait_files_are_built_only_on_click():
+    at = AppTest.from_function(portrait_app).run()
+    assert "builds" not in at.session_state and not at.get("download_button")
+    at.button(key="portrait_build").click().run()
+    assert not at.exception
+    assert at.session_state["builds"] == 1
+    assert len(at.get("download_button")) == 4
+    at.run()  # an ordinary rerun keeps the files and builds nothing
+    assert at.session_state["builds"] == 1 and len(at.get("download_button")) == 4
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<b>x</b>", r"\<b\>x\</b\>"),
+        ("![img](http://x/a.png)", r"\!\[img\]\(http\://x/a\.png\)"),
+        ("a\nb", "a  \nb"),
+        ("**gras** _it_ `code` $x$", r"\*\*gras\*\* \_it\_ \`code\` \$x\$"),
+    ],
+)
+def test_md_escape(text: str, expected: str):
+    assert md_escape(text) == expected
