@@ -117,8 +117,8 @@ def _sum(measures: pd.DataFrame, column: str) -> float:
 
 
 def _aggregate(indicator: Indicator, measures: pd.DataFrame) -> float:
-    if measures.empty:
-        return math.nan
+    if measures.empty or any(c not in measures for c in indicator.columns):
+        return math.nan  # e.g. an imported measure that France's table does not have
     one_zone = pd.Series("T", index=measures.index)
     return float(compute(indicator, measures, one_zone).iloc[0])
 
@@ -149,7 +149,7 @@ def indicator_rows(
             )
             note = "Part du territoire dans le département, et du département en France."
         elif ind.kind is Kind.VALUE:
-            single = len(territory) == 1
+            single = len(territory) == 1 and ind.column in territory
             value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
             values = (value, math.nan, math.nan)
             note = ind.not_aggregable_reason(level_label if not single else "départementale")

@@ -283,3 +283,57 @@ def test_sites_from_the_sites_table():
         ]
     )
     assert sites_from_frame(frame) == (SiteRow("CCAS de Laxou", "CCAS", "Rue A", "03"),)
+
+
+def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, measures):
+    from carto.portrait_build import build_portrait, members_of
+
+    communes = pd.DataFrame(
+        {"CODGEO": ["54395", "54304", "54328", "57001"], "EPCI": ["E1", "E1", "E2", "E1"]}
+    )
+    members = members_of(communes, "epci", "E1")
+    assert members == ["54304", "54395", "57001"]
+    sites = pd.DataFrame(
+        [
+            {"name": "CCAS de Laxou", "category": "ccas", "CODGEO": "54304"},
+            {"name": "CCAS de Ludres", "category": "ccas", "CODGEO": "54328"},
+        ]
+    )
+    cat = default_catalogue()
+    imported = Indicator(
+        id="imp",
+        label="Importé",
+        definition="",
+        unit="",
+        source="Partenaire",
+        vintage="2024",
+        kind=Kind.COUNT,
+        column="IMP",
+    )
+    data = build_portrait(
+        level="epci",
+        code="E1",
+        name="Métropole du Grand Nancy",
+        department_name="Meurthe-et-Moselle",
+        members=members,
+        zones=zones,
+        measures=measures.assign(IMP=[1.0, 2.0, 4.0]),
+        france_measures=measures * 3,
+        indicators=[cat.get("population"), imported],
+        sites=sites,
+    )
+    pop, imp = data.indicators
+    assert (pop.value, pop.department_value, pop.france_value) == (119_000, 125_000, 375_000)
+    assert imp.value == 3.0 and math.isnan(imp.france_value)  # France has no such column
+    assert [s.name for s in data.sites] == ["CCAS de Laxou"]
+    assert {s.code: s.highlight for s in data.shapes} == {
+        "54395": True,
+        "54304": True,
+        "54328": False,
+    }
+    assert "1 commune(s) du territoire hors du département" in data.notes[0]
+    assert "57001" in data.notes[0]
+    assert data.territory_level == "Intercommunalité (EPCI)"
+    assert members_of(communes, "district", "Nord", pd.Series({"54395": "Nord"})) == ["54395"]
+    with pytest.raises(ValueError, match="inconnu"):
+        members_of(communes, "region", "44")
