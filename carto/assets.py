@@ -21,7 +21,7 @@ LEAFLET_CSS = [("leaflet_css", f"{LEAFLET_URL}/leaflet.css")]
 
 
 def leaflet_source() -> Path:
-    """Folder of Leaflet 1.9.4 inside the installed django-js-lib-leaflet wheel (no Django import)."""
+    """Leaflet 1.9.4 inside the installed django-js-lib-leaflet wheel (Django not imported)."""
     root = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
     return Path(str(root))
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from carto.classify import Classification, classify
-from carto.fmt import format_number, format_value
+from carto.fmt import SECRET_LABEL, format_number, format_value
 from carto.indicators import Catalogue, Indicator, compute
 from carto.mapbuild import ZoneShapes, choropleth_collection, value_texts
 from carto.territories import Territory
@@ -28,6 +28,7 @@ class ChoroplethView:
     collection: dict  # GeoJSON FeatureCollection for folium
     reference_value: float  # the whole territory (department, or France)
     reference_label: str
+    notice: str | None = None  # why values are absent at this level, in French
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -59,6 +60,18 @@ def build_choropleth(
     colors = classification.colors_for(values)
     names = territory.zones["LIBGEO"].astype(str).to_dict()
     texts = value_texts(values, lambda v: format_indicator(indicator, v))
+    secret_col = indicator.column or indicator.numerator
+    for code, value in values.items():
+        if pd.isna(value) and secret_col and territory.is_secret(secret_col, str(code)):
+            texts[str(code)] = SECRET_LABEL
+    notice = None
+    aggregated = territory.members is not None
+    if (
+        not indicator.is_aggregable()
+        and aggregated
+        and territory.level not in indicator.published_levels
+    ):
+        notice = indicator.not_aggregable_reason(territory.level_label)
     kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
     collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
     reference_label = "France" if territory.is_france else territory.label
@@ -69,6 +82,7 @@ def build_choropleth(
         collection=collection,
         reference_value=territory_total(indicator, territory),
         reference_label=reference_label,
+        notice=notice,
     )
 
 

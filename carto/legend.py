@@ -42,7 +42,8 @@ def legend_html(
     simulated = '<div class="atlas-simulated">Données simulées</div>' if indicator.simulated else ""
     return (
         f'<div class="atlas-legend" style="font-size:{size}">'
-        f'<div class="atlas-legend-title">{escape(indicator.label)} ({escape(indicator.unit)})</div>'
+        f'<div class="atlas-legend-title">{escape(indicator.label)} '
+        f"({escape(indicator.unit)})</div>"
         + "".join(rows)
         + simulated
         + f'<div class="atlas-source">{escape(indicator.source_line())}</div></div>'
@@ -55,7 +56,8 @@ LEGEND_CSS = """
 .atlas-legend-title{font-weight:600;margin-bottom:.25rem}
 .atlas-legend-row{display:flex;align-items:center;gap:.5rem}
 .atlas-swatch{display:inline-block;width:1.6em;height:1em;border:1px solid #999;flex:none}
-.atlas-missing{background-image:repeating-linear-gradient(45deg,#bbb 0 2px,transparent 2px 5px)!important}
+.atlas-missing{background-image:
+  repeating-linear-gradient(45deg,#bbb 0 2px,transparent 2px 5px)!important}
 .atlas-count{color:#555;margin-left:auto;font-size:.85em}
 .atlas-source{color:#555;font-size:.8em;margin-top:.35rem}
 .atlas-simulated{color:#a00;font-weight:600}

@@ -16,12 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import folium
-from branca.element import MacroElement
-from jinja2 import Template
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from branca.element import MacroElement
+from jinja2 import Template
 
 from carto.assets import LEAFLET_CSS, LEAFLET_JS
 

@@ -285,7 +285,8 @@ def site_style(feature: dict) -> dict:
     props = feature["properties"]
     presumed = bool(props.get("presumed"))
     return {
-        "radius": props.get("radius", 5),
+        # presumed CCAS (one per town hall) stay small so they do not hide the choropleth
+        "radius": 3 if presumed else props.get("radius", 5),
         "color": "#ffffff" if not presumed else props.get("color", "#546e7a"),
         "weight": 1 if not presumed else 1.5,
         "dashArray": "3 3" if presumed or props.get("approximate") else None,

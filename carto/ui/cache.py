@@ -1,7 +1,9 @@
 """Streamlit caches around the pure builders of carto.
 
 ``cache_resource`` for large read-only objects (bundle, territories, GeoJSON dicts): one copy
-shared by all sessions, never mutated. Every function takes only hashable arguments.
+shared by all sessions, never mutated. Every function takes only hashable arguments; stored
+user data (imports, site lists, district sets) enters through a *token* that changes when the
+files change, so a new import is seen at once and nothing is recomputed otherwise.
 """
 
 from __future__ import annotations
@@ -10,10 +12,40 @@ import streamlit as st
 
 from carto import bundle as bundle_mod
 from carto.choropleth import ChoroplethView, build_choropleth
-from carto.indicators import Catalogue, default_catalogue
+from carto.coverage import CoverageError, distance_indicator, nearest_site_distance
+from carto.district_geometry import district_geometries, district_labels, districts_geojson
+from carto.districts import DistrictSet, epci_district_set, list_district_sets, load_district_set
+from carto.import_store import imports_dir, load_imported_measures
+from carto.indicators import Catalogue, Kind, default_catalogue
 from carto.mairies import mairie_points
 from carto.mapbuild import ZoneShapes, outline_collection
-from carto.territories import Territory, epci_outlines, territory
+from carto.paths import user_data_dir
+from carto.sites import filter_sites, load_site_lists, site_layer, sites_geojson
+from carto.territories import (
+    FRANCE,
+    Territory,
+    aggregated_territory,
+    epci_names,
+    epci_outlines,
+    france_with_measures,
+    territory,
+    with_measures,
+)
+
+CIAS_LEVEL = "epci"
+
+
+def folder_token(*parts: str) -> tuple[tuple[str, int], ...]:
+    """Names and modification times of the files in a user-data folder (cache key)."""
+    folder = user_data_dir().joinpath(*parts)
+    if not folder.is_dir():
+        return ()
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()))
+
+
+def imports_token() -> tuple:
+    imports_dir()
+    return folder_token("imports")
 
 
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
@@ -22,13 +54,140 @@ def get_bundle() -> bundle_mod.Bundle:
 
 
 @st.cache_resource(show_spinner=False)
-def get_territory(code: str, by_arrondissement: bool) -> Territory:
-    return territory(get_bundle(), code, by_arrondissement)
+def get_catalogue(token: tuple) -> Catalogue:
+    cat = default_catalogue()
+    _values, _secret, imported = _imported_all(token)
+    cat.extend(imported)
+    cat.add(distance_indicator("sites affichés"))
+    return cat
 
 
 @st.cache_resource(show_spinner=False)
-def get_shapes(code: str, by_arrondissement: bool) -> ZoneShapes:
-    return ZoneShapes.from_frame(get_territory(code, by_arrondissement).zones)
+def _imported_all(token: tuple):
+    codes = get_bundle().communes["CODGEO"]
+    return load_imported_measures(codes)
+
+
+def value_columns(catalogue: Catalogue) -> set[str]:
+    """Columns only non-aggregable indicators use: blanked on aggregated zones."""
+    additive = {
+        c for i in catalogue.indicators.values() if i.kind is not Kind.VALUE for c in i.columns
+    }
+    values = {i.column for i in catalogue.indicators.values() if i.kind is Kind.VALUE}
+    return {c for c in values if c and c not in additive}
+
+
+@st.cache_resource(show_spinner=False)
+def get_commune_territory(
+    code: str, by_arrondissement: bool, token: tuple, coverage: tuple = ()
+) -> Territory:
+    """A department by commune (or France by department) with every imported measure.
+
+    ``coverage`` = (site categories or None, sites token): adds the distance from each town
+    hall to the nearest site of those categories (sites of neighbouring departments count).
+    """
+    bundle = get_bundle()
+    base = territory(bundle, code, by_arrondissement)
+    values, secret, _ = _imported_all(token)
+    if len(values.columns):
+        if code == FRANCE:
+            base = france_with_measures(base, values, value_columns(get_catalogue(token)))
+        else:
+            base = with_measures(base, values, secret)
+    if coverage and code != FRANCE:
+        categories, stoken = coverage
+        try:
+            dist = nearest_site_distance(
+                base.zones, get_sites_around(code, stoken), code,
+                list(categories) if categories else None,
+            )  # fmt: skip
+        except CoverageError:
+            return base
+        base = with_measures(base, dist.to_frame())
+    return base
+
+
+@st.cache_resource(show_spinner=False)
+def neighbours(dep: str) -> tuple[str, ...]:
+    deps = get_bundle().departements.set_index("DEP")
+    shape = deps.at[dep, "geometry"]
+    touching = deps.index[deps.geometry.intersects(shape.buffer(0.01))]
+    return tuple(sorted(set(touching) - {dep}))
+
+
+@st.cache_resource(show_spinner=False)
+def get_sites_around(dep: str, token: tuple):
+    """Sites of a department and of its neighbours (the nearest site may be across a border)."""
+    import pandas as pd
+
+    return pd.concat([get_sites(d, token) for d in (dep, *neighbours(dep))], ignore_index=True)
+
+
+def district_token(dep: str) -> tuple:
+    return folder_token("districts", dep)
+
+
+@st.cache_resource(show_spinner=False)
+def get_district_set(dep: str, name: str, token: tuple) -> DistrictSet:
+    return load_district_set(dep, name)
+
+
+@st.cache_resource(show_spinner=False)
+def get_district_names(dep: str, token: tuple) -> list[str]:
+    return list_district_sets(dep)
+
+
+@st.cache_resource(show_spinner=False)
+def get_district_geometries(dep: str, name: str, token: tuple):
+    return district_geometries(get_district_set(dep, name, token), get_bundle().communes)
+
+
+@st.cache_resource(show_spinner=False)
+def get_district_overlay(dep: str, name: str, token: tuple) -> tuple[dict, tuple]:
+    geoms = get_district_geometries(dep, name, token)
+    return districts_geojson(geoms), tuple(district_labels(geoms))
+
+
+@st.cache_resource(show_spinner=False)
+def get_territory(
+    code: str,
+    by_arrondissement: bool,
+    level: str,
+    dset: str | None,
+    token: tuple,
+    dtoken: tuple,
+    coverage: tuple = (),
+) -> Territory:
+    """The zones actually mapped: communes, EPCI or districts of the department."""
+    base = get_commune_territory(code, by_arrondissement, token, coverage)
+    if code == FRANCE or level in ("commune", "arrondissement", "departement"):
+        return base
+    bundle = get_bundle()
+    values = value_columns(get_catalogue(token))
+    if level == CIAS_LEVEL:
+        ds = epci_district_set(bundle.communes, epci_names(bundle), code)
+        shapes = epci_outlines(bundle, code).set_index("EPCI")
+        shapes = shapes.assign(LIBGEO=shapes["LIBEPCI"])
+        members = base.zones["EPCI"].dropna()
+        members = members[members.index.isin(ds.mapping)]
+        return aggregated_territory(base, members, shapes, CIAS_LEVEL, values)
+    if level == "district" and dset:
+        ds = get_district_set(code, dset, dtoken)
+        geoms = get_district_geometries(code, dset, dtoken)
+        shapes = geoms.assign(LIBGEO=geoms["DISTRICT"])
+        return aggregated_territory(base, ds.zones(), shapes, "district", values)
+    return base
+
+
+@st.cache_resource(show_spinner=False)
+def get_shapes(
+    code: str, by_arrondissement: bool, level: str, dset: str | None, token: tuple, dtoken: tuple,
+    coverage: tuple = (),
+) -> ZoneShapes:  # fmt: skip
+    """Geometry does not depend on the measures: keyed without the coverage."""
+    return ZoneShapes.from_frame(
+        get_territory(code, by_arrondissement, level, dset, token, dtoken).zones
+    )
 
 
 @st.cache_resource(show_spinner=False)
@@ -38,31 +197,53 @@ def get_epci_collection(dep: str) -> dict:
 
 @st.cache_resource(show_spinner=False)
 def get_mairies(code: str, by_arrondissement: bool) -> dict:
-    return mairie_points(get_territory(code, by_arrondissement).zones)
+    return mairie_points(territory(get_bundle(), code, by_arrondissement).zones)
+
+
+def sites_token() -> tuple:
+    return folder_token("sites")
 
 
 @st.cache_resource(show_spinner=False)
-def get_catalogue() -> Catalogue:
-    return default_catalogue()
+def get_sites(dep: str, token: tuple):
+    """Sites of the department: imported lists, plus CCAS presumed at the other town halls."""
+    bundle = get_bundle()
+    com = bundle.communes
+    communes = com[(com["DEP"] == dep) & (com["TYPE"] == "COM")]
+    lists = [s[s["CODGEO"].isin(communes["CODGEO"])] for s in load_site_lists().values()]
+    return site_layer(communes, lists)
+
+
+@st.cache_resource(show_spinner=False)
+def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, token: tuple) -> dict:
+    sites = get_sites(dep, token)
+    return sites_geojson(filter_sites(sites, list(categories) if categories else None))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def get_choropleth(
-    code: str,
-    by_arrondissement: bool,
+    key: tuple,
     indicator_id: str,
     method: str,
     k: int,
     palette: str,
     manual_bounds: tuple[float, ...] | None,
+    kept: tuple[str, ...] | None,
 ) -> ChoroplethView:
-    terr = get_territory(code, by_arrondissement)
+    """``key`` is the (code, by_arrondissement, level, dset, token, dtoken, coverage) key."""
+    import pandas as pd
+
+    terr = get_territory(*key)
+    kept_mask = None
+    if kept is not None:
+        kept_mask = pd.Series(terr.zones.index.isin(kept), index=terr.zones.index)
     return build_choropleth(
         terr,
-        get_shapes(code, by_arrondissement),
-        get_catalogue().get(indicator_id),
+        get_shapes(*key),
+        get_catalogue(key[4]).get(indicator_id),
         method,
         k,
         palette,
         manual_bounds,
+        kept_mask,
     )

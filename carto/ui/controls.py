@@ -1,0 +1,248 @@
+"""The sidebar: every widget that defines the view, read back as one ViewState.
+
+Labels, options and bounds come from the carto modules (classify.METHODS, PALETTES, filters),
+so the widgets and the tests share one declaration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import streamlit as st
+
+from carto.bundle import Bundle
+from carto.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
+from carto.filters import POPULATION_CLASSES
+from carto.fmt import parse_number
+from carto.indicators import Catalogue, Indicator
+from carto.sites import CATEGORIES, category_label
+from carto.territories import FRANCE, PLM_CITIES, department_label
+from carto.ui import state as keys
+from carto.viewstate import Filters, RangeFilter, ViewState, ViewStateError
+
+LEVEL_OPTIONS = {
+    "commune": "Communes",
+    "epci": "EPCI (territoires des CIAS)",
+    "district": "Territoires d'action sociale",
+}
+
+
+@dataclass(frozen=True)
+class SidebarResult:
+    state: ViewState
+    errors: tuple[str, ...]  # French messages for inputs that were ignored
+
+
+def _keep_valid(key: str, options: Sequence[object], default: object) -> None:
+    """A stale value in session_state (option gone) falls back to the default, not an error."""
+    if key in st.session_state and st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def _parse_list(text: str) -> tuple[float, ...]:
+    return tuple(parse_number(p) for p in text.split(";") if p.strip())
+
+
+def _optional_number(text: str) -> float | None:
+    return parse_number(text) if text and text.strip() else None
+
+
+def sidebar(
+    bundle: Bundle,
+    catalogue: Catalogue,
+    indicators: list[Indicator],
+    district_sets: list[str],
+) -> SidebarResult:
+    """Draw the sidebar; ``indicators`` are those available for the current territory."""
+    ss = st.session_state
+    errors: list[str] = []
+    ind_ids = [i.id for i in indicators]
+    defaults = ViewState()
+    for field, key in keys.KEYS.items():
+        value = getattr(defaults, field)
+        ss.setdefault(key, "YlOrRd" if field == "palette" and value is None else value)
+    with st.sidebar:
+        st.header("Territoire")
+        options = [FRANCE, *bundle.department_codes]
+        _keep_valid(keys.KEYS["department"], options, "54")
+        dep = st.selectbox(
+            "Département",
+            options,
+            key=keys.KEYS["department"],
+            format_func=lambda c: department_label(bundle, c),
+        )
+        by_arr = False
+        if dep in PLM_CITIES:
+            by_arr = st.checkbox("Par arrondissement municipal", key=keys.KEYS["by_arrondissement"])
+        level = "departement" if dep == FRANCE else "commune"
+        if dep != FRANCE:
+            levels = ["commune", "epci"] + (["district"] if district_sets else [])
+            _keep_valid(keys.KEYS["level"], levels, "commune")
+            level = st.selectbox(
+                "Échelle", levels, key=keys.KEYS["level"], format_func=LEVEL_OPTIONS.get
+            )
+            dset_options = ["", *district_sets]
+            _keep_valid(keys.KEYS["district_set"], dset_options, "")
+            st.selectbox(
+                "Découpage en territoires d'action sociale",
+                dset_options,
+                key=keys.KEYS["district_set"],
+                format_func=lambda n: n or "(aucun)",
+            )
+
+        st.header("Indicateur")
+        _keep_valid(keys.KEYS["indicator"], ind_ids, "densite")
+        ind_id = st.selectbox(
+            "Indicateur",
+            ind_ids,
+            key=keys.KEYS["indicator"],
+            format_func=lambda i: catalogue.get(i).label,
+        )
+        ind = catalogue.get(ind_id)
+        st.caption(f"{ind.definition} Unité : {ind.unit}. {ind.source_line()}.")
+
+        st.header("Classes")
+        method = st.selectbox(
+            "Méthode", list(METHODS), key=keys.KEYS["class_method"], format_func=METHODS.get
+        )
+        bounds: tuple[float, ...] = ()
+        k = int(ss.get(keys.KEYS["n_classes"], 5))
+        if method == "manuel":
+            raw = st.text_input(
+                "Bornes (séparées par « ; »)", key=keys.BOUNDS_KEY, placeholder="50 ; 100 ; 500"
+            )
+            try:
+                bounds = _parse_list(raw)
+            except ValueError as exc:
+                errors.append(str(exc))
+        else:
+            k = st.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, key=keys.KEYS["n_classes"])
+        _keep_valid(keys.KEYS["palette"], list(PALETTES), "YlOrRd")
+        palette = st.selectbox(
+            "Palette (adaptée aux daltoniens)",
+            list(PALETTES),
+            key=keys.KEYS["palette"],
+            format_func=PALETTES.get,
+        )
+
+        with st.expander("Filtrer les communes", expanded=False):
+            fpop = st.multiselect(
+                "Taille de commune",
+                [c.id for c in POPULATION_CLASSES],
+                key=keys.FILTER_KEYS["population_classes"],
+                format_func=lambda c: next(p.label for p in POPULATION_CLASSES if p.id == c),
+            )
+            epci_codes: list[str] = []
+            if dep != FRANCE:
+                com = bundle.communes
+                present = com.loc[(com["DEP"] == dep) & com["EPCI"].notna(), "EPCI"].unique()
+                names = bundle.epci.set_index("EPCI")["LIBEPCI"]
+                _keep_valid_list(keys.FILTER_KEYS["epci"], present)
+                epci_codes = st.multiselect(
+                    "EPCI",
+                    sorted(present, key=lambda c: names.get(c, c)),
+                    key=keys.FILTER_KEYS["epci"],
+                    format_func=lambda c: names.get(c, c),
+                )
+            _keep_valid(keys.RANGE_KEYS[0], ["", *ind_ids], "")
+            rng_ind = st.selectbox(
+                "Valeur d'un indicateur",
+                ["", *ind_ids],
+                key=keys.RANGE_KEYS[0],
+                format_func=lambda i: catalogue.get(i).label if i else "(aucun filtre)",
+            )
+            ranges: tuple[RangeFilter, ...] = ()
+            if rng_ind:
+                col_min, col_max = st.columns(2)
+                lo_txt = col_min.text_input("Minimum", key=keys.RANGE_KEYS[1])
+                hi_txt = col_max.text_input("Maximum", key=keys.RANGE_KEYS[2])
+                try:
+                    lo, hi = _optional_number(lo_txt), _optional_number(hi_txt)
+                    if lo is not None or hi is not None:
+                        ranges = (RangeFilter(rng_ind, lo, hi),)
+                except ValueError as exc:
+                    errors.append(str(exc))
+            districts_filter = tuple(ss.get(keys.FILTER_KEYS["districts"], []) or ())
+
+        st.header("Couches")
+        layers = ["communes"]
+        for layer, label in (
+            ("epci", "Contours des EPCI"),
+            ("mairies", "Mairies"),
+            ("sites", "Sites (CCAS, CIAS, partenaires)"),
+            ("districts", "Territoires d'action sociale"),
+        ):
+            ss.setdefault(keys.LAYER_KEYS[layer], layer == "epci")
+            if st.checkbox(label, key=keys.LAYER_KEYS[layer], disabled=dep == FRANCE):
+                layers.append(layer)
+        categories = None
+        if "sites" in layers:
+            all_codes = [c.code for c in CATEGORIES]
+            ss.setdefault(keys.CATEGORIES_KEY, all_codes)
+            _keep_valid_list(keys.CATEGORIES_KEY, all_codes)
+            chosen = st.multiselect(
+                "Catégories de sites",
+                all_codes,
+                key=keys.CATEGORIES_KEY,
+                format_func=category_label,
+            )
+            categories = None if set(chosen) == set(all_codes) else tuple(chosen)
+        tiles = st.checkbox(
+            "Fond de carte OpenStreetMap (nécessite internet)", key=keys.KEYS["tiles"]
+        )
+
+        st.header("Présentation")
+        meeting = st.toggle("Mode réunion", key=keys.KEYS["meeting"])
+        side = st.toggle("Deux cartes côte à côte", key=keys.KEYS["side_by_side"])
+        ind2 = None
+        if side:
+            others = [i for i in ind_ids if i != ind_id] or ind_ids
+            _keep_valid(keys.KEYS["indicator2"], others, others[0])
+            ind2 = st.selectbox(
+                "Indicateur de la seconde carte",
+                others,
+                key=keys.KEYS["indicator2"],
+                format_func=lambda i: catalogue.get(i).label,
+            )
+
+    try:
+        filters = Filters(
+            ranges=ranges,
+            epci=tuple(epci_codes),
+            districts=districts_filter,
+            population_classes=tuple(fpop),
+        )
+    except ViewStateError as exc:
+        errors.append(str(exc))
+        filters = Filters()
+    dset = ss.get(keys.KEYS["district_set"]) or None
+    try:
+        state = ViewState(
+            department=dep,
+            by_arrondissement=by_arr,
+            level=level,
+            indicator=ind_id,
+            indicator2=ind2,
+            class_method=method,
+            n_classes=k,
+            bounds=bounds,
+            palette=palette,
+            filters=filters,
+            layers=tuple(layers),
+            site_categories=categories,
+            district_set=dset,
+            meeting=meeting,
+            side_by_side=side,
+            tiles=tiles,
+        )
+    except ViewStateError as exc:
+        errors.append(str(exc))
+        state = ViewState(department=dep, indicator=ind_id, layers=tuple(layers))
+    return SidebarResult(state, tuple(errors))
+
+
+def _keep_valid_list(key: str, options: Sequence[object]) -> None:
+    if key in st.session_state:
+        allowed = set(options)
+        st.session_state[key] = [v for v in st.session_state[key] or [] if v in allowed]

@@ -1,0 +1,145 @@
+"""The map(s), their legends and the panel of the clicked territory.
+
+The map lives in a fragment: a click or a pan reruns only this part of the page. The map's
+centre, zoom and selected territory are kept in session_state (and so in the link).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from carto.choropleth import ChoroplethView, format_indicator, zone_comparison
+from carto.indicators import Catalogue
+from carto.layers import LayerInputs, build_layers
+from carto.legend import legend_html
+from carto.mapbuild import ZoneShapes, base_map, center_of, fit_zoom
+from carto.territories import Territory
+from carto.ui import state as keys
+
+MAP_HEIGHT = 620
+MEETING_HEIGHT = 760
+
+
+@dataclass(frozen=True)
+class MapPanel:
+    """One map to draw: its view, its layers, and the key of its component."""
+
+    view: ChoroplethView
+    layers: LayerInputs
+    key: str
+
+
+def _centre_and_zoom(shapes: ZoneShapes) -> tuple[tuple[float, float], int]:
+    ss = st.session_state
+    centre = ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds)
+    zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds)
+    return tuple(centre), int(zoom)
+
+
+def _remember(result: dict | None, shapes: ZoneShapes) -> bool:
+    """Store centre, zoom and clicked zone; True when something changed."""
+    if not result:
+        return False
+    ss = st.session_state
+    changed = False
+    centre = result.get("center")
+    zoom = result.get("zoom")
+    if centre and zoom:
+        new_centre = (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5))
+        old = ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds)
+        old_zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds)
+        moved = abs(new_centre[0] - old[0]) > 1e-4 or abs(new_centre[1] - old[1]) > 1e-4
+        if moved or int(zoom) != int(old_zoom):
+            ss[keys.CENTRE_KEY] = new_centre
+            ss[keys.ZOOM_KEY] = int(zoom)
+            changed = True
+    clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
+    if clicked and clicked != ss.get(keys.SELECTED_KEY):
+        ss[keys.SELECTED_KEY] = str(clicked)
+        changed = True
+    return changed
+
+
+def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> bool:
+    centre, zoom = _centre_and_zoom(shapes)
+    result = st_folium(
+        base_map(shapes.bounds, tiles),
+        feature_group_to_add=build_layers(panel.layers),
+        center=centre,
+        zoom=zoom,
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_active_drawing", "center", "zoom"],
+        key=panel.key,
+    )
+    return _remember(result, shapes)
+
+
+def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
+    view = panel.view
+    st.markdown(
+        legend_html(view.indicator, view.classification, large=large, noun=terr.zone_noun),
+        unsafe_allow_html=True,
+    )
+    if view.notice:
+        st.info(view.notice)
+    st.markdown(
+        f"**{view.reference_label}** : {format_indicator(view.indicator, view.reference_value)}"
+    )
+
+
+def selection_panel(terr: Territory, catalogue: Catalogue) -> None:
+    code = st.session_state.get(keys.SELECTED_KEY)
+    if code in terr.zones.index:
+        st.subheader(str(terr.zones.at[code, "LIBGEO"]))
+        st.caption(f"Code {code}")
+        st.dataframe(zone_comparison(terr, catalogue, code), hide_index=True)
+        if st.button("Effacer la sélection", key="clear_sel"):
+            st.session_state[keys.SELECTED_KEY] = None
+            st.rerun()
+    else:
+        st.caption(f"Cliquez sur {terr.zone_with_article} de la carte pour comparer ses valeurs.")
+
+
+@st.fragment
+def map_fragment(
+    panels: list[MapPanel],
+    shapes: ZoneShapes,
+    terr: Territory,
+    catalogue: Catalogue,
+    tiles: bool,
+    meeting: bool,
+    on_change: Callable[[], None],
+) -> None:
+    """One map with its legend and panel, or two maps side by side moving together."""
+    height = MEETING_HEIGHT if meeting else MAP_HEIGHT
+    changed = False
+    if len(panels) == 2:
+        cols = st.columns(2)
+        for col, panel in zip(cols, panels, strict=True):
+            with col:
+                changed |= draw_map(panel, shapes, tiles, height - 120)
+                legend(panel, terr, meeting)
+        selection_panel(terr, catalogue)
+    elif meeting:
+        changed |= draw_map(panels[0], shapes, tiles, height)
+        cols = st.columns([2, 1])
+        with cols[0]:
+            legend(panels[0], terr, True)
+        with cols[1]:
+            selection_panel(terr, catalogue)
+    else:
+        col_map, col_side = st.columns([3, 1])
+        with col_map:
+            changed |= draw_map(panels[0], shapes, tiles, height)
+        with col_side:
+            legend(panels[0], terr, False)
+            selection_panel(terr, catalogue)
+    if changed:
+        on_change()
+        if len(panels) == 2:
+            st.rerun(scope="fragment")  # the other map follows

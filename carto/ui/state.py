@@ -1,0 +1,107 @@
+"""Keep the widgets, the ViewState and the page's URL in step.
+
+Why by hand rather than ``bind="query-params"``: the link must be versioned, validated and
+tolerant (carto.viewstate), and hold non-widget state (selected territory, map centre and
+zoom). So the URL is decoded once per session into the widgets' session_state, and after each
+run the ViewState built from the widgets is encoded back into the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import streamlit as st
+
+from carto.fmt import format_number
+from carto.viewstate import Known, ViewState, decode, encode
+
+# ViewState field → widget key (one key per widget; the sidebar reads them back).
+KEYS = {
+    "department": "w_dep",
+    "by_arrondissement": "w_arr",
+    "level": "w_lvl",
+    "indicator": "w_ind",
+    "indicator2": "w_ind2",
+    "reference": "w_ref",
+    "class_method": "w_cls",
+    "n_classes": "w_k",
+    "palette": "w_pal",
+    "district_set": "w_dset",
+    "meeting": "w_meet",
+    "side_by_side": "w_sbs",
+    "tiles": "w_tiles",
+}
+LAYER_KEYS = {"communes": "w_lay_communes", "epci": "w_lay_epci", "mairies": "w_lay_mairies",
+              "sites": "w_lay_sites", "districts": "w_lay_districts"}  # fmt: skip
+BOUNDS_KEY = "w_bounds"
+CATEGORIES_KEY = "w_cat"
+FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": "w_fpop"}
+RANGE_KEYS = ("w_fr_ind", "w_fr_min", "w_fr_max")
+SELECTED_KEY = "sel"
+CENTRE_KEY = "map_centre"
+ZOOM_KEY = "map_zoom"
+SEEDED_KEY = "_url_seeded"
+NOTICES_KEY = "_url_notices"
+
+
+def bounds_text(bounds: tuple[float, ...]) -> str:
+    return " ; ".join(format_number(b, 6).rstrip("0").rstrip(",") for b in bounds)
+
+
+def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
+    """Decode the link once per session and put its values into the widgets' state."""
+    if st.session_state.get(SEEDED_KEY):
+        return st.session_state[SEEDED_KEY]
+    state, notices = decode(params, known)
+    ss = st.session_state
+    for field, key in KEYS.items():
+        value = getattr(state, field)
+        if value is not None:
+            ss[key] = value
+    for layer, key in LAYER_KEYS.items():
+        ss[key] = layer in state.layers
+    if state.bounds:
+        ss[BOUNDS_KEY] = bounds_text(state.bounds)
+    if state.site_categories is not None:
+        ss[CATEGORIES_KEY] = list(state.site_categories)
+    ss[FILTER_KEYS["epci"]] = list(state.filters.epci)
+    ss[FILTER_KEYS["districts"]] = list(state.filters.districts)
+    ss[FILTER_KEYS["population_classes"]] = list(state.filters.population_classes)
+    if state.filters.ranges:
+        rng = state.filters.ranges[0]
+        ss[RANGE_KEYS[0]] = rng.indicator
+        ss[RANGE_KEYS[1]] = (
+            "" if rng.min is None else format_number(rng.min, 6).rstrip("0").rstrip(",")
+        )
+        ss[RANGE_KEYS[2]] = (
+            "" if rng.max is None else format_number(rng.max, 6).rstrip("0").rstrip(",")
+        )
+    ss[SELECTED_KEY] = state.selected
+    ss[CENTRE_KEY] = state.centre
+    ss[ZOOM_KEY] = state.zoom
+    ss[NOTICES_KEY] = notices
+    ss[SEEDED_KEY] = state
+    return state
+
+
+def write_url(state: ViewState) -> None:
+    """Put the view into the address bar (only when it changed: no needless reruns)."""
+    params = encode(state)
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
+
+
+def with_map_state(state: ViewState) -> ViewState:
+    """Add the non-widget parts kept in session_state (selection, centre, zoom)."""
+    ss = st.session_state
+    try:
+        return replace(
+            state,
+            selected=ss.get(SELECTED_KEY),
+            centre=ss.get(CENTRE_KEY),
+            zoom=ss.get(ZOOM_KEY),
+        )
+    except ValueError:
+        return state
