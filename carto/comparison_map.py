@@ -37,7 +37,10 @@ GAP_METHODS: dict[str, str] = {
 }
 DEFAULT_DIVERGING = "RdBu_r"
 # Names of the warm (high) and cool (low) ends of each diverging palette, for the reading note.
-_ENDS: dict[str, tuple[str, str]] = {"RdBu_r": ("rouge", "bleu"), "PuOr_r": ("orange", "violet")}
+PALETTE_ENDS: dict[str, tuple[str, str]] = {
+    "RdBu_r": ("rouge", "bleu"),
+    "PuOr_r": ("orange", "violet"),
+}
 
 
 @dataclass(frozen=True)
@@ -157,7 +160,7 @@ def gap_labels(classification: Classification, unit: str, decimals: int = 1) -> 
 
 def reading_note(polarity: Polarity, palette: str, reference_label: str) -> str:
     """Which colour means what: the legend alone does not say whether red is good or bad."""
-    warm, cool = _ENDS.get(palette, ("foncé", "clair"))
+    warm, cool = PALETTE_ENDS.get(palette, ("foncé", "clair"))
     above, below = (cool, warm) if polarity is Polarity.HIGHER_BETTER else (warm, cool)
     text = (
         f"En {above} : valeur supérieure à celle de {reference_label} ; "
