@@ -337,3 +337,26 @@ def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, m
     assert members_of(communes, "district", "Nord", pd.Series({"54395": "Nord"})) == ["54395"]
     with pytest.raises(ValueError, match="inconnu"):
         members_of(communes, "region", "44")
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        (1234.5, "1234,5"),
+        (-0.0, "0"),
+        (0.1 + 0.2, "0,3"),
+        (float("nan"), ""),
+        (None, ""),
+        (True, "oui"),
+        (42, "42"),
+        (date(2025, 3, 1), "01/03/2025"),
+        ("01001", "01001"),
+        ("=SOMME(A1)", "'=SOMME(A1)"),
+        ("@cmd", "'@cmd"),
+        ("-2", "'-2"),  # text that looks like a formula stays text
+    ],
+)
+def test_french_csv_cells(value, cell):
+    from carto.frcsv import csv_cell
+
+    assert csv_cell(value) == cell
