@@ -30,3 +30,25 @@ def reference_dir() -> Path:
 @pytest.fixture(scope="session")
 def bundle() -> Bundle:
     return read_bundle()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scan_components_once():
+    """Each AppTest re-scans every installed package for Streamlit components (~0.4 s);
+    the installed packages do not change during a test session, so scan once."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:  # another Streamlit version: nothing to speed up
+        yield
+        return
+    original = manifest_scanner.scan_component_manifests
+    cached: dict = {}
+
+    def scan_once(*args, **kwargs):
+        if "result" not in cached:
+            cached["result"] = original(*args, **kwargs)
+        return list(cached["result"])
+
+    manifest_scanner.scan_component_manifests = scan_once
+    yield
+    manifest_scanner.scan_component_manifests = original
