@@ -45,6 +45,18 @@ IND_A_LABEL = "Densité de population"
 GRAND_EST = "44"
 
 
+def widget_keys(app: Path) -> tuple[str, str]:
+    """Keys of the department and indicator widgets: the atlas names them in carto.ui.state."""
+    if app == ATLAS_APP:
+        try:
+            from carto.ui.state import KEYS
+
+            return KEYS["department"], KEYS["indicator"]
+        except ImportError:  # the app before its view state moved to carto.ui.state
+            pass
+    return "dep", "ind"
+
+
 @dataclass(frozen=True)
 class Case:
     code: str  # department code, "FR", or "R44" for Grand Est by commune
@@ -158,50 +170,71 @@ def cold_child(app: str, dep: str) -> None:
     print(json.dumps({"cold_s": elapsed}))
 
 
-def cold_start(app: Path, dep: str, runs: int) -> list[float]:
-    times = []
+def cold_once(app: Path, dep: str) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--_cold", str(app), dep],
+        cwd=REPO_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])["cold_s"]
+
+
+def cold_start(dep: str, runs: int) -> dict[str, list[float]]:
+    """Fresh process per run, atlas and baseline interleaved (the machine's load varies)."""
+    out: dict[str, list[float]] = {"atlas": [], "baseline": []}
     for _ in range(runs):
-        out = subprocess.run(
-            [sys.executable, __file__, "--_cold", str(app), dep],
-            cwd=REPO_DIR,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        times.append(json.loads(out.stdout.strip().splitlines()[-1])["cold_s"])
-    return times
+        out["atlas"].append(cold_once(ATLAS_APP, dep))
+        out["baseline"].append(cold_once(BASELINE_APP, dep))
+    return out
 
 
-def warm_reruns(app: Path, case: Case, runs: int) -> dict[str, list[float] | int]:
-    """Time ``at.run()`` after an indicator change and after a department change (warm)."""
+def warm_reruns(case: Case, runs: int) -> dict[str, dict]:
+    """Time ``at.run()`` after an indicator change and after a department change (warm).
+
+    Both apps live side by side and take turns, so a burst of load on the machine hits both.
+    """
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(app), default_timeout=300)
-    at.query_params["dep"] = case.code
+    apps = {"atlas": ATLAS_APP, "baseline": BASELINE_APP}
+    tests, out = {}, {}
     with ComponentCapture(passthrough=True) as cap:
-        at.run()
-        if at.exception:
-            raise RuntimeError(f"{app.name}: {at.exception}")
-        ind_times: list[float] = []
-        for i in range(runs + 1):  # first change is the warm-up
-            at.selectbox(key="ind").set_value(IND_B if i % 2 == 0 else IND_A)
+        for name, app in apps.items():
+            at = AppTest.from_file(str(app), default_timeout=300)
+            at.query_params["dep"] = case.code
+            at.run()
+            if at.exception:
+                raise RuntimeError(f"{app.name}: {at.exception}")
+            tests[name] = at
+            out[name] = {"ind": [], "dep": [], "bytes": 0}
+
+        def timed(name: str, key: str, value: str) -> float:
+            at = tests[name]
+            at.selectbox(key=key).set_value(value)
             start = time.perf_counter()
             at.run()
-            if i:
-                ind_times.append(time.perf_counter() - start)
-        at.selectbox(key="ind").set_value(IND_A).run()
-        sent = cap.last_bytes
-        dep_times: list[float] = []
+            elapsed = time.perf_counter() - start
+            if at.exception:
+                raise RuntimeError(f"{name}: {at.exception}")
+            return elapsed
+
+        for i in range(runs + 1):  # the first change is the warm-up
+            for name, app in apps.items():
+                t = timed(name, widget_keys(app)[1], IND_B if i % 2 == 0 else IND_A)
+                if i:
+                    out[name]["ind"].append(t)
+        for name, app in apps.items():
+            timed(name, widget_keys(app)[1], IND_A)
+            out[name]["bytes"] = cap.last_bytes
         for i in range(runs + 1):
-            at.selectbox(key="dep").set_value(case.other).run()
-            at.selectbox(key="dep").set_value(case.code)
-            start = time.perf_counter()
-            at.run()
-            if i:
-                dep_times.append(time.perf_counter() - start)
-        if at.exception:
-            raise RuntimeError(f"{app.name}: {at.exception}")
-    return {"ind": ind_times, "dep": dep_times, "bytes": sent}
+            for name, app in apps.items():
+                dep_key = widget_keys(app)[0]
+                timed(name, dep_key, case.other)
+                t = timed(name, dep_key, case.code)
+                if i:
+                    out[name]["dep"].append(t)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -264,11 +297,24 @@ def atlas_map(code: str, ind_id: str):
     terr, shapes = case_territory(code), case_shapes(code)
     indicator = default_catalogue().get(ind_id)
     view = build_choropleth(terr, shapes, indicator, "quantiles", 5, next(iter(PALETTES)), None)
-    group = folium.FeatureGroup(name="couches")
-    group.add_child(choropleth_layer(view.collection, indicator.label, "Commune"))
     epci = case_epci(code)
-    if epci is not None:
-        group.add_child(outline_layer(epci, "EPCI"))
+    try:  # the app's own layer assembly, when present
+        from carto.layers import LayerInputs, build_layers
+
+        group = build_layers(
+            LayerInputs(
+                choropleth=view.collection,
+                indicator_label=indicator.label,
+                zone_label="Commune",
+                source_line=indicator.source_line(),
+                epci=epci,
+            )
+        )
+    except ImportError:
+        group = folium.FeatureGroup(name="couches")
+        group.add_child(choropleth_layer(view.collection, indicator.label, "Commune"))
+        if epci is not None:
+            group.add_child(outline_layer(epci, "EPCI"))
     fmap = base_map(shapes.bounds)
     return fmap, group, center_of(shapes.bounds), fit_zoom(shapes.bounds)
 
@@ -305,7 +351,7 @@ def build_path(code: str, runs: int) -> dict[str, list[float] | int]:
                 zoom=zoom,
                 height=620,
                 use_container_width=True,
-                returned_objects=["last_active_drawing"],
+                returned_objects=["last_active_drawing", "center", "zoom"],
                 key=f"carte-{code}",
             )
             if i:
@@ -374,35 +420,53 @@ def poll_fills(page, selector: str | None, done: Callable, timeout: float = 90.0
     raise TimeoutError("carte non dessinée à temps")
 
 
-def browser_app(bk, browser, url: str, case: Case, expected: int, runs: int) -> dict[str, list]:
-    """Navigation → map drawn, then indicator change → recoloured, on a warm server."""
-    nav: list[float] = []
-    recolour: list[float] = []
-    for i in range(runs + 1):  # the first navigation warms the server's caches
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        page = context.new_page()
-        start = time.perf_counter()
-        page.goto(f"{url}?dep={case.code}")
-        fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected)
-        if i:
-            nav.append(time.perf_counter() - start)
-        if i in (0, 1):  # the recolour runs, on one session (the first change warms caches)
-            for j in range(runs + 1):
-                label = IND_B_LABEL if j % 2 == 0 else IND_A_LABEL
-                page.get_by_role("combobox", name="Indicateur").click()
-                option = page.get_by_role("option", name=label, exact=True)
-                option.wait_for()
-                before = fills[1]
-                start = time.perf_counter()
-                option.click()
-                fills = poll_fills(
-                    page, bk.MAP_FRAME, lambda f, b=before: f[0] >= expected and f[1] != b
-                )
-                if j:
-                    recolour.append(time.perf_counter() - start)
-                time.sleep(0.3)  # let the rerun's tail (table) settle before the next click
+def navigate(bk, browser, url: str, code: str, expected: int):
+    """Open a fresh session on the app at ``?dep=code``; seconds until the map is drawn."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(f"{url}?dep={code}")
+    fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected)
+    return time.perf_counter() - start, context, page, fills
+
+
+def recolour(bk, page, fills, label: str, expected: int):
+    """Pick an indicator in the sidebar; seconds until every polygon has its new colour."""
+    page.get_by_role("combobox", name="Indicateur").click()
+    option = page.get_by_role("option", name=label, exact=True)
+    option.wait_for()
+    before = fills[1]
+    start = time.perf_counter()
+    option.click()
+    fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected and f[1] != before)
+    elapsed = time.perf_counter() - start
+    time.sleep(0.3)  # let the rerun's tail (table) settle before the next click
+    return elapsed, fills
+
+
+def browser_apps(bk, browser, urls: dict[str, str], case: Case, expected: int, runs: int):
+    """Navigation → map drawn, indicator change → recoloured; apps interleaved, warm servers."""
+    out = {name: {"nav": [], "recolour": []} for name in urls}
+    kept = {}
+    for i in range(runs + 1):  # the first navigation warms each server's caches
+        for name, url in urls.items():
+            elapsed, context, page, fills = navigate(bk, browser, url, case.code, expected)
+            if i:
+                out[name]["nav"].append(elapsed)
+                context.close()
+            else:
+                kept[name] = (context, page, fills)
+    for j in range(runs + 1):  # the first change warms the caches of the new indicator
+        label = IND_B_LABEL if j % 2 == 0 else IND_A_LABEL
+        for name in urls:
+            context, page, fills = kept[name]
+            elapsed, fills = recolour(bk, page, fills, label, expected)
+            kept[name] = (context, page, fills)
+            if j:
+                out[name]["recolour"].append(elapsed)
+    for context, _page, _fills in kept.values():
         context.close()
-    return {"nav": nav, "recolour": recolour}
+    return out
 
 
 def browser_empty(bk, browser, runs: int) -> list[float]:
@@ -459,18 +523,17 @@ def browser_static(browser, code: str, expected: int, runs: int) -> dict[str, li
             (root / f"{name}.html").write_text(text, encoding="utf-8")
             out[f"{name}_html_bytes"] = len(text.encode("utf-8"))
         with static_server(root) as url:
-            for name in pages:
-                times = []
-                for i in range(runs + 1):
+            out |= {name: [] for name in pages}
+            for i in range(runs + 1):
+                for name in pages:
                     context = browser.new_context(viewport={"width": 1400, "height": 1000})
                     page = context.new_page()
                     start = time.perf_counter()
                     page.goto(f"{url}{name}.html")
                     poll_fills(page, None, lambda f: f[0] >= expected)
                     if i:
-                        times.append(time.perf_counter() - start)
+                        out[name].append(time.perf_counter() - start)
                     context.close()
-                out[name] = times
     return out
 
 
@@ -529,6 +592,7 @@ def machine() -> dict[str, str]:
         "nproc": str(os.cpu_count()),
         "memory": mem.splitlines()[1].split()[1] if mem else "?",
         "python": platform.python_version(),
+        "loadavg": Path("/proc/loadavg").read_text().split()[0],
     }
 
 
@@ -547,16 +611,15 @@ def run(args: argparse.Namespace) -> list[Row]:
         small = dep_budget(case) and n <= 900
         if case.in_app:
             log(f"cold start {case.code}")
-            cold_runs = args.cold_runs or runs
-            ca = cold_start(ATLAS_APP, case.code, cold_runs)
-            cb = cold_start(BASELINE_APP, case.code, cold_runs)
+            cold = cold_start(case.code, args.cold_runs or runs)
+            ca, cb = cold["atlas"], cold["baseline"]
             rows.append(
                 Row("Serveur : démarrage à froid (1er at.run)", case.label, "s",
                     median(ca), median(cb), runs_atlas=ca, runs_baseline=cb)
             )  # fmt: skip
             log(f"warm reruns {case.code}")
-            wa = warm_reruns(ATLAS_APP, case, runs)
-            wb = warm_reruns(BASELINE_APP, case, runs)
+            warm = warm_reruns(case, runs)
+            wa, wb = warm["atlas"], warm["baseline"]
             for key, name in (("ind", "indicateur"), ("dep", "département")):
                 rows.append(
                     Row(
@@ -612,16 +675,14 @@ def run(args: argparse.Namespace) -> list[Row]:
                 runs_atlas=empty, note="départ propre de Streamlit, soustrait ci-dessous")
         )  # fmt: skip
         in_app = [c for c in cases if c.in_app]
-        results: dict[str, dict[str, dict]] = {"atlas": {}, "baseline": {}}
-        for name, app in (("atlas", ATLAS_APP), ("baseline", BASELINE_APP)):
-            with bk.serve(app) as url:
-                for case in in_app:
-                    log(f"browser: {name} {case.code}")
-                    results[name][case.code] = browser_app(
-                        bk, browser, url, case, counts[case.code], runs
-                    )
+        results: dict[str, dict[str, dict]] = {}
+        with bk.serve(ATLAS_APP) as atlas_url, bk.serve(BASELINE_APP) as baseline_url:
+            urls = {"atlas": atlas_url, "baseline": baseline_url}
+            for case in in_app:
+                log(f"browser: {case.code}")
+                results[case.code] = browser_apps(bk, browser, urls, case, counts[case.code], runs)
         for case in in_app:
-            a, b = results["atlas"][case.code], results["baseline"][case.code]
+            a, b = results[case.code]["atlas"], results[case.code]["baseline"]
             small = dep_budget(case) and counts[case.code] <= 900
             limit = 1.5 if small else (1.0 if case.code == "FR" else None)
             rows.append(
@@ -704,9 +765,11 @@ def main() -> int:
     info = machine()
     rows = run(args)
     total = time.perf_counter() - started
+    info["loadavg_end"] = Path("/proc/loadavg").read_text().split()[0]
     print(
         f"Machine : {info['cpu']}, {info['nproc']} cœurs, {info['memory']} de mémoire, "
-        f"Python {info['python']} — durée du banc {total:.0f} s\n"
+        f"Python {info['python']} — durée du banc {total:.0f} s — charge (loadavg 1 min) "
+        f"{info['loadavg']} au début, {info['loadavg_end']} à la fin\n"
     )
     print(table(rows))
     if args.json:
