@@ -33,10 +33,12 @@ class MapPanel:
     key: str
 
 
-def _centre_and_zoom(shapes: ZoneShapes) -> tuple[tuple[float, float], int]:
+def _centre_and_zoom(
+    shapes: ZoneShapes, width: int, height: int
+) -> tuple[tuple[float, float], int]:
     ss = st.session_state
     centre = ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds)
-    zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds)
+    zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds, width, height)
     return tuple(centre), int(zoom)
 
 
@@ -64,8 +66,10 @@ def _remember(result: dict | None, shapes: ZoneShapes) -> bool:
     return changed
 
 
-def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> bool:
-    centre, zoom = _centre_and_zoom(shapes)
+def draw_map(
+    panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, width: int = 820
+) -> bool:
+    centre, zoom = _centre_and_zoom(shapes, width, height)
     result = st_folium(
         base_map(shapes.bounds, tiles),
         feature_group_to_add=build_layers(panel.layers),
@@ -122,11 +126,11 @@ def map_fragment(
         cols = st.columns(2)
         for col, panel in zip(cols, panels, strict=True):
             with col:
-                changed |= draw_map(panel, shapes, tiles, height - 120)
+                changed |= draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
         selection_panel(terr, catalogue)
     elif meeting:
-        changed |= draw_map(panels[0], shapes, tiles, height)
+        changed |= draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
