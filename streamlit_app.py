@@ -11,7 +11,7 @@ import streamlit as st
 from carto.assets import ensure_leaflet
 from carto.bundle import BundleError
 from carto.classify import PALETTES, ClassificationError
-from carto.layers import LayerInputs
+from carto.layers import LayerInputs, observation_badges
 from carto.legend import LEGEND_CSS
 from carto.sites import CATEGORIES
 from carto.territories import FRANCE, PLM_CITIES
@@ -121,6 +121,11 @@ for number, ind_id in enumerate(ind_ids):
         else None,
         districts=overlay[0],
         district_labels=overlay[1],
+        observation_badges=observation_badges(
+            terr.zones, panels.observation_counts(terr, view_state)
+        )
+        if "observations" in layer_on
+        else (),
         large=view_state.meeting,
     )
     map_panels.append(MapPanel(view, inputs, f"carte-{number}-{dep}-{by_arr}-{view_state.tiles}"))
@@ -132,18 +137,27 @@ def sync_url() -> None:
 
 map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.meeting, sync_url)
 sync_url()
-render_copy_link_button(to_query_string(keys.with_map_state(view_state)))
+query_string = to_query_string(keys.with_map_state(view_state))
+render_copy_link_button(query_string)
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
 if not view_state.meeting:
     tabs = st.tabs(
-        ["Tableau", "Sites et territoires d'action sociale", "Données importées", "Sources"]
+        [
+            "Tableau",
+            "Diagnostic partagé",
+            "Sites et territoires d'action sociale",
+            "Données importées",
+            "Sources",
+        ]
     )
     with tabs[0]:
         panels.zone_table_panel(terr, catalogue, bundle, kept, level, view_state)
     with tabs[1]:
-        panels.sites_and_districts_panel(bundle, dep, terr_key, view_state, catalogue)
+        panels.diagnosis_panel(bundle, terr, terr_key, view_state, catalogue, query_string)
     with tabs[2]:
-        panels.imports_panel(bundle)
+        panels.sites_and_districts_panel(bundle, dep, terr_key, view_state, catalogue)
     with tabs[3]:
+        panels.imports_panel(bundle)
+    with tabs[4]:
         panels.sources_panel(bundle, catalogue.available(terr.measures))

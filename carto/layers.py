@@ -7,9 +7,12 @@ Order matters: choropleth, then boundaries above it, then points on top.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import folium
+import geopandas as gpd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -69,6 +72,7 @@ class LayerInputs:
     sites: dict | None = None
     districts: dict | None = None
     district_labels: tuple[tuple[float, float, str], ...] = ()
+    observation_badges: tuple[tuple[float, float, str], ...] = ()
     large: bool = False
 
 
@@ -107,5 +111,30 @@ def build_layers(inputs: LayerInputs) -> folium.FeatureGroup:
                 control=False,
             )
         )
+    for lat, lon, badge in inputs.observation_badges:
+        folium.Marker([lat, lon], icon=folium.DivIcon(html=badge, class_name="atlas-badge")).add_to(
+            group
+        )
     group.add_child(MapCaption(inputs.indicator_label, inputs.source_line, inputs.large))
     return group
+
+
+def observation_badges(
+    zones: gpd.GeoDataFrame, counts: Mapping[str, int]
+) -> tuple[tuple[float, float, str], ...]:
+    """A numbered badge per territory that has observations, on a point inside it."""
+    badges = []
+    for code, count in sorted(counts.items()):
+        if code not in zones.index or not count:
+            continue
+        point = shapely.point_on_surface(zones.at[code, "geometry"])
+        badges.append(
+            (
+                round(point.y, 5),
+                round(point.x, 5),
+                '<div title="Observations" style="background:#1f4e79;color:#fff;'
+                "border-radius:10px;padding:1px 6px;font:600 11px sans-serif;"
+                f'transform:translate(-50%,-50%);display:inline-block">{int(count)}</div>',
+            )
+        )
+    return tuple(badges)

@@ -21,7 +21,7 @@ from carto.filters import POPULATION_CLASS_IDS
 Level = Literal["commune", "epci", "district", "departement"]
 Reference = Literal["none", "departement", "region", "france"]
 ClassMethod = Literal["quantiles", "egal", "jenks", "manuel"]
-Layer = Literal["communes", "epci", "mairies", "sites", "districts"]
+Layer = Literal["communes", "epci", "mairies", "sites", "districts", "observations"]
 
 LEVELS: Final[tuple[str, ...]] = get_args(Level)
 REFERENCES: Final[tuple[str, ...]] = get_args(Reference)

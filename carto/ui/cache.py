@@ -108,6 +108,17 @@ def get_commune_territory(
 
 
 @st.cache_resource(show_spinner=False)
+def get_france_commune_measures(token: tuple):
+    """Measures of every commune of France (the portraits' "France" column)."""
+    from carto.territories import MEASURE_COLUMNS
+
+    com = get_bundle().communes
+    base = com[com["TYPE"] == "COM"].set_index("CODGEO")[list(MEASURE_COLUMNS)].astype(float)
+    values, _secret, _ = _imported_all(token)
+    return base.join(values.reindex(base.index)) if len(values.columns) else base
+
+
+@st.cache_resource(show_spinner=False)
 def neighbours(dep: str) -> tuple[str, ...]:
     deps = get_bundle().departements.set_index("DEP")
     shape = deps.at[dep, "geometry"]

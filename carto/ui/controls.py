@@ -172,6 +172,7 @@ def sidebar(
             ("mairies", "Mairies"),
             ("sites", "Sites (CCAS, CIAS, partenaires)"),
             ("districts", "Territoires d'action sociale"),
+            ("observations", "Observations des partenaires"),
         ):
             ss.setdefault(keys.LAYER_KEYS[layer], layer == "epci")
             if st.checkbox(label, key=keys.LAYER_KEYS[layer], disabled=dep == FRANCE):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 import pandas as pd
 import streamlit as st
 
@@ -11,8 +13,18 @@ from carto.export import to_french_csv
 from carto.filters import FilterError, FilterSummary, apply_filters
 from carto.fmt import format_number, format_percent
 from carto.indicators import Catalogue, compute
+from carto.portrait_build import build_portrait, members_of
 from carto.territories import FRANCE, Territory, epci_names
 from carto.ui import cache
+from carto.ui import state as keys
+from carto.ui.diagnosis_panel import (
+    get_store,
+    md_escape,
+    observation_form,
+    observations_list,
+    portrait_downloads,
+    saved_views_panel,
+)
 from carto.ui.districts_panel import district_editor, district_import_panel, district_panel
 from carto.ui.imports_panel import render_import_panel
 from carto.ui.sites_panel import site_import_panel, site_legend
@@ -150,3 +162,89 @@ def sources_panel(bundle, indicators) -> None:
             "Communes sans contour dans la source (non dessinées) : "
             + ", ".join(report["sans_geometrie"])
         )
+
+
+def _selected_territory(terr: Territory) -> tuple[str, str] | None:
+    code = st.session_state.get(keys.SELECTED_KEY)
+    if code in terr.zones.index:
+        return str(code), str(terr.zones.at[code, "LIBGEO"])
+    return None
+
+
+def diagnosis_panel(
+    bundle,
+    terr: Territory,
+    terr_key: tuple,
+    state: ViewState,
+    catalogue: Catalogue,
+    query_string: str,
+) -> None:
+    """Observations on the selected territory, its portrait, and the shared saved views."""
+    store = get_store()
+    left, right = st.columns([3, 2])
+    with right:
+        st.markdown("#### Vues enregistrées")
+        chosen = saved_views_panel(store, query_string)
+        if chosen is not None:
+            open_view(chosen)
+    with left:
+        if terr.is_france:
+            st.caption("Choisissez un département pour saisir des observations.")
+            return
+        level = "commune" if terr.level in ("commune", "arrondissement") else terr.level
+        selected = _selected_territory(terr)
+        if selected is None:
+            st.info(f"Cliquez sur {terr.zone_with_article} de la carte pour l'observer.")
+            observations_list(store, department=state.department, territory_level=level)
+            return
+        code, name = selected
+        st.markdown(f"#### {md_escape(name)}")
+        observation_form(store, level, code, state.department, name)
+        observations = observations_list(
+            store, department=state.department, territory_level=level, territory_code=code
+        )
+        st.markdown("#### Portrait du territoire")
+        portrait_downloads(
+            lambda: _portrait(bundle, terr, terr_key, state, catalogue, level, code, name,
+                              observations),
+            f"portrait_{level}_{code}",
+        )  # fmt: skip
+
+
+def _portrait(bundle, terr, terr_key, state, catalogue, level, code, name, observations):
+    communes = cache.get_commune_territory(state.department, False, terr_key[4], terr_key[6])
+    districts = None
+    if level == "district" and state.district_set:
+        districts = cache.get_district_set(state.department, state.district_set, terr_key[5])
+        districts = districts.zones()
+    members = members_of(communes.zones, level, code, districts)
+    indicators = catalogue.available(communes.measures)
+    return build_portrait(
+        level=level,
+        code=code,
+        name=name,
+        department_name=terr.label,
+        members=members,
+        zones=communes.zones,
+        measures=communes.measures,
+        france_measures=cache.get_france_commune_measures(terr_key[4]),
+        indicators=indicators,
+        sites=cache.get_sites(state.department, cache.sites_token()),
+        observations=observations,
+    )
+
+
+def open_view(query_string: str) -> None:
+    """Open a saved view: its link replaces the URL and the widgets are seeded again."""
+    st.query_params.from_dict(dict(parse_qsl(query_string, keep_blank_values=True)))
+    for key in (keys.SEEDED_KEY, keys.SELECTED_KEY, keys.CENTRE_KEY, keys.ZOOM_KEY):
+        st.session_state.pop(key, None)
+    st.rerun()
+
+
+def observation_counts(terr: Territory, state: ViewState) -> dict[str, int]:
+    if terr.is_france:
+        return {}
+    level = "commune" if terr.level in ("commune", "arrondissement") else terr.level
+    counts = get_store().counts_by_territory(level, department=state.department)
+    return {code: n for code, n in counts.items() if code in terr.zones.index}
