@@ -10,6 +10,7 @@ import streamlit as st
 
 from carto.assets import ensure_leaflet
 from carto.bundle import BundleError
+from carto.circles import CirclesError, circles_legend_html
 from carto.classify import PALETTES, ClassificationError
 from carto.layers import LayerInputs, observation_badges
 from carto.legend import LEGEND_CSS
@@ -88,6 +89,9 @@ def choropleth(indicator_id: str):
     kept_codes = tuple(kept) if kept is not None and level == "commune" else None
     args = (view_state.class_method, view_state.n_classes, view_state.palette or "YlOrRd")
     bounds = view_state.bounds or None
+    if view_state.reference != "none" and not by_arr:
+        ref = view_state.reference
+        return cache.get_comparison(terr_key, indicator_id, ref, *args[:2], kept_codes)
     try:
         return cache.get_choropleth(terr_key, indicator_id, *args, bounds, kept_codes)
     except ClassificationError as exc:
@@ -106,6 +110,14 @@ overlay = (
 ind_ids = [view_state.indicator]
 if view_state.side_by_side and view_state.indicator2:
     ind_ids.append(view_state.indicator2)
+circles, circles_ind, circles_legend = None, None, ""
+if view_state.circles and view_state.circles in catalogue:
+    circles_ind = catalogue.get(view_state.circles)
+    try:
+        circles = cache.get_circles(terr_key, view_state.circles)
+        circles_legend = circles_legend_html(circles, circles_ind, noun=terr.zone_noun)
+    except CirclesError as exc:
+        st.error(str(exc))
 map_panels = []
 for number, ind_id in enumerate(ind_ids):
     view = choropleth(ind_id)
@@ -127,8 +139,11 @@ for number, ind_id in enumerate(ind_ids):
         if "observations" in layer_on
         else (),
         large=view_state.meeting,
+        circles=circles,
+        circles_label=circles_ind.label if circles_ind else "",
     )
-    map_panels.append(MapPanel(view, inputs, f"carte-{number}-{dep}-{by_arr}-{view_state.tiles}"))
+    key = f"carte-{number}-{dep}-{by_arr}-{view_state.tiles}"
+    map_panels.append(MapPanel(view, inputs, key, circles_legend))
 
 
 def sync_url() -> None:

@@ -8,12 +8,14 @@ testable without Streamlit and cacheable by its arguments.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from carto.classify import Classification, classify
+from carto.compare import compare_to_reference
+from carto.comparison_map import gap_map
 from carto.fmt import SECRET_LABEL, format_number, format_value
 from carto.indicators import Catalogue, Indicator, compute
 from carto.mapbuild import ZoneShapes, choropleth_collection, value_texts
@@ -29,6 +31,9 @@ class ChoroplethView:
     reference_value: float  # the whole territory (department, or France)
     reference_label: str
     notice: str | None = None  # why values are absent at this level, in French
+    legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
+    legend_title: str | None = None
+    reading: str | None = None  # which colour means what (comparison mode)
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -83,6 +88,51 @@ def build_choropleth(
         reference_value=territory_total(indicator, territory),
         reference_label=reference_label,
         notice=notice,
+    )
+
+
+def build_comparison(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    reference_measures: pd.DataFrame,
+    reference_codes: pd.Index,
+    reference_label: str,
+    method: str,
+    k: int,
+    palette: str = "RdBu_r",
+    kept: pd.Series | None = None,
+) -> ChoroplethView:
+    """Each zone against a reference (department, region, France) on a diverging palette.
+
+    ``reference_measures`` holds the communes of the zones *and* of the reference, so the
+    reference is recomputed from the same measures (Σ num / Σ den), never averaged.
+    """
+    zones = territory.members  # commune → zone for EPCI/districts; None at commune level
+    comparison = compare_to_reference(
+        indicator, reference_measures, reference_codes, reference_label, zones
+    )
+    comparison = replace(
+        comparison,
+        values=comparison.values.reindex(list(shapes.codes)),
+        gap=comparison.gap.reindex(list(shapes.codes)),
+    )
+    odd_k = k if k % 2 else max(3, k - 1)
+    gm = gap_map(comparison, "egal" if method == "egal" else "quantiles", odd_k, palette)
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    kept_map = None if kept is None else {str(c): bool(v) for c, v in kept.items()}
+    collection = choropleth_collection(shapes, names, gm.texts, gm.colors, kept_map)
+    return ChoroplethView(
+        indicator=indicator,
+        values=comparison.gap,
+        classification=gm.classification,
+        collection=collection,
+        reference_value=comparison.reference,
+        reference_label=reference_label,
+        notice=comparison.note or None,
+        legend_labels=gm.labels,
+        legend_title=gm.title,
+        reading=gm.reading,
     )
 
 

@@ -16,6 +16,7 @@ import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
+from carto.circles import Circles, circles_layer
 from carto.district_geometry import district_style
 from carto.mairies import MAIRIE_POPUP_ALIASES, MAIRIE_POPUP_FIELDS
 from carto.mapbuild import choropleth_layer, escape, outline_layer, points_layer
@@ -73,12 +74,16 @@ class LayerInputs:
     districts: dict | None = None
     district_labels: tuple[tuple[float, float, str], ...] = ()
     observation_badges: tuple[tuple[float, float, str], ...] = ()
+    circles: Circles | None = None
+    circles_label: str = ""
     large: bool = False
 
 
 def build_layers(inputs: LayerInputs) -> folium.FeatureGroup:
     group = folium.FeatureGroup(name="couches")
     group.add_child(choropleth_layer(inputs.choropleth, inputs.indicator_label, inputs.zone_label))
+    if inputs.circles is not None:
+        group.add_child(circles_layer(inputs.circles, inputs.circles_label, inputs.zone_label))
     if inputs.epci is not None:
         group.add_child(outline_layer(inputs.epci, "EPCI"))
     if inputs.districts is not None:

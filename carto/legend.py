@@ -17,11 +17,13 @@ def legend_html(
     classification: Classification,
     large: bool = False,
     noun: str = "commune",
+    labels: tuple[str, ...] | None = None,
+    title: str | None = None,
 ) -> str:
     """Class bounds in French format, each class's count, missing values counted apart."""
     size = "1.35rem" if large else "0.9rem"
     rows = []
-    labels = classification.labels(indicator.decimals)
+    labels = list(labels) if labels is not None else classification.labels(indicator.decimals)
     for color, label, count in zip(
         classification.colors, labels, classification.counts, strict=True
     ):
@@ -44,6 +46,7 @@ def legend_html(
         f'<div class="atlas-legend" style="font-size:{size}">'
         f'<div class="atlas-legend-title">{escape(indicator.label)} '
         f"({escape(indicator.unit)})</div>"
+        + (f'<div class="atlas-legend-subtitle">{escape(title)}</div>' if title else "")
         + "".join(rows)
         + simulated
         + f'<div class="atlas-source">{escape(indicator.source_line())}</div></div>'

@@ -147,6 +147,7 @@ class ViewState:
     vintage: str | None = None  # None = latest available
     vintage2: str | None = None  # side by side: same indicator at another vintage
     reference: Reference = "none"
+    circles: str | None = None  # count indicator drawn as proportional circles
     class_method: ClassMethod = "quantiles"
     n_classes: int = 5
     bounds: tuple[float, ...] = ()  # class limits of the "manuel" method, increasing
@@ -177,7 +178,7 @@ class ViewState:
             fail("Territoire de comparaison inconnu.")
         if self.class_method not in CLASS_METHODS:
             fail("Méthode de classes inconnue.")
-        for name in ("indicator", "indicator2", "palette"):
+        for name in ("indicator", "indicator2", "palette", "circles"):
             value = getattr(self, name)
             if not (value is None and name != "indicator") and not is_identifier(value):
                 fail(f"Identifiant invalide pour « {name} ».")

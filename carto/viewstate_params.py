@@ -244,6 +244,7 @@ PARAMS: tuple[_Param, ...] = (
     _Param("vin2", "vintage2", "Second millésime", _read_text("vintages", "Millésime"),
            _opt(str)),
     _Param("ref", "reference", "Comparaison", _choice(REFERENCES)),
+    _Param("circ", "circles", "Cercles proportionnels", _read_optional_indicator, _opt(str)),
     _Param("cls", "class_method", "Méthode de classes", _choice(CLASS_METHODS)),
     _Param("k", "n_classes", "Nombre de classes", lambda t, k, n: _read_int(t)),
     _Param("bounds", "bounds", "Bornes de classes", _read_bounds,

@@ -126,3 +126,28 @@ def test_saved_view_is_shared_and_reopens():
     assert "Corse population" in names or any(
         "Corse population" in str(s.options) for s in other.selectbox
     )
+
+
+@pytest.mark.parametrize(
+    ("reference", "title"),
+    [("departement", "Écart à Meurthe-et-Moselle"), ("region", "Écart à la région Grand Est"),
+     ("france", "Écart à la France")],
+)  # fmt: skip
+def test_comparison_mode_uses_a_diverging_legend_with_signed_gaps(reference, title):
+    at = run_app({"ind": "part_population", "ref": reference})
+    assert not at.exception
+    legend = next(m.value for m in at.markdown if 'class="atlas-legend"' in m.value)
+    assert title in legend
+    assert "+" in legend and "−" in legend and "pts" in legend
+
+
+def test_proportional_circles_over_a_rate():
+    at = run_app({"ind": "densite", "circ": "population"})
+    assert not at.exception
+    assert any("<svg" in m.value and "Population municipale" in m.value for m in at.markdown)
+
+
+def test_circles_refuse_a_rate_in_the_link():
+    at = run_app({"circ": "densite"})
+    assert not at.exception  # the link still opens; the selector only offers counts
+    assert at.selectbox(key="w_circ").value == ""

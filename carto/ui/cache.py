@@ -8,15 +8,17 @@ files change, so a new import is seen at once and nothing is recomputed otherwis
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from carto import bundle as bundle_mod
-from carto.choropleth import ChoroplethView, build_choropleth
+from carto.choropleth import ChoroplethView, build_choropleth, build_comparison
+from carto.circles import circle_collection
 from carto.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.district_geometry import district_geometries, district_labels, districts_geojson
 from carto.districts import DistrictSet, epci_district_set, list_district_sets, load_district_set
 from carto.import_store import imports_dir, load_imported_measures
-from carto.indicators import Catalogue, Kind, default_catalogue
+from carto.indicators import Catalogue, Kind, compute, default_catalogue
 from carto.mairies import mairie_points
 from carto.mapbuild import ZoneShapes, outline_collection
 from carto.paths import user_data_dir
@@ -129,8 +131,6 @@ def neighbours(dep: str) -> tuple[str, ...]:
 @st.cache_resource(show_spinner=False)
 def get_sites_around(dep: str, token: tuple):
     """Sites of a department and of its neighbours (the nearest site may be across a border)."""
-    import pandas as pd
-
     return pd.concat([get_sites(d, token) for d in (dep, *neighbours(dep))], ignore_index=True)
 
 
@@ -231,6 +231,49 @@ def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, token: tuple
     return sites_geojson(filter_sites(sites, list(categories) if categories else None))
 
 
+def reference_area(code: str, reference: str) -> tuple[pd.Index, str]:
+    """Commune codes and French label of the comparison reference of a territory."""
+    bundle = get_bundle()
+    com = bundle.communes[bundle.communes["TYPE"] == "COM"]
+    if reference == "departement" and code != FRANCE:
+        return pd.Index(com.loc[com["DEP"] == code, "CODGEO"]), bundle.department_name(code)
+    if reference == "region" and code != FRANCE:
+        reg = bundle.departements.set_index("DEP").at[code, "REG"]
+        label = bundle.regions.set_index("REG")["LIBREG"].get(reg, reg)
+        return pd.Index(com.loc[com["REG"] == reg, "CODGEO"]), f"la région {label}"
+    return pd.Index(com["CODGEO"]), "la France"
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def get_comparison(
+    key: tuple, indicator_id: str, reference: str, method: str, k: int, kept: tuple | None
+) -> ChoroplethView:
+    terr = get_territory(*key)
+    codes, label = reference_area(key[0], reference)
+    kept_mask = None
+    if kept is not None:
+        kept_mask = pd.Series(terr.zones.index.isin(kept), index=terr.zones.index)
+    return build_comparison(
+        terr,
+        get_shapes(*key),
+        get_catalogue(key[4]).get(indicator_id),
+        get_france_commune_measures(key[4]),
+        codes,
+        label,
+        method,
+        k,
+        kept=kept_mask,
+    )
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def get_circles(key: tuple, indicator_id: str):
+    terr = get_territory(*key)
+    indicator = get_catalogue(key[4]).get(indicator_id)
+    values = compute(indicator, terr.measures)
+    return circle_collection(terr.zones, values, indicator)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def get_choropleth(
     key: tuple,
@@ -242,8 +285,6 @@ def get_choropleth(
     kept: tuple[str, ...] | None,
 ) -> ChoroplethView:
     """``key`` is the (code, by_arrondissement, level, dset, token, dtoken, coverage) key."""
-    import pandas as pd
-
     terr = get_territory(*key)
     kept_mask = None
     if kept is not None:

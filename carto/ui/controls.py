@@ -15,12 +15,18 @@ from carto.bundle import Bundle
 from carto.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
 from carto.filters import POPULATION_CLASSES
 from carto.fmt import parse_number
-from carto.indicators import Catalogue, Indicator
+from carto.indicators import Catalogue, Indicator, Kind
 from carto.sites import CATEGORIES, category_label
 from carto.territories import FRANCE, PLM_CITIES, department_label
 from carto.ui import state as keys
 from carto.viewstate import Filters, RangeFilter, ViewState, ViewStateError
 
+REFERENCE_OPTIONS = {
+    "none": "(pas de comparaison)",
+    "departement": "au département",
+    "region": "à la région",
+    "france": "à la France",
+}
 LEVEL_OPTIONS = {
     "commune": "Communes",
     "epci": "EPCI (territoires des CIAS)",
@@ -61,7 +67,9 @@ def sidebar(
     defaults = ViewState()
     for field, key in keys.KEYS.items():
         value = getattr(defaults, field)
-        ss.setdefault(key, "YlOrRd" if field == "palette" and value is None else value)
+        if field == "palette" and value is None:
+            value = "YlOrRd"
+        ss.setdefault(key, "" if value is None and field == "circles" else value)
     with st.sidebar:
         st.header("Territoire")
         options = [FRANCE, *bundle.department_codes]
@@ -101,6 +109,23 @@ def sidebar(
         )
         ind = catalogue.get(ind_id)
         st.caption(f"{ind.definition} Unité : {ind.unit}. {ind.source_line()}.")
+        references = ["none", "france"] if dep == FRANCE else list(REFERENCE_OPTIONS)
+        _keep_valid(keys.KEYS["reference"], references, "none")
+        reference = st.selectbox(
+            "Comparer à",
+            references,
+            key=keys.KEYS["reference"],
+            format_func=REFERENCE_OPTIONS.get,
+            help="Écart de chaque territoire à la référence, sur une palette divergente.",
+        )
+        counts = [i.id for i in indicators if i.kind is Kind.COUNT]
+        _keep_valid(keys.KEYS["circles"], ["", *counts], "")
+        circles = st.selectbox(
+            "Cercles proportionnels (effectifs)",
+            ["", *counts],
+            key=keys.KEYS["circles"],
+            format_func=lambda i: catalogue.get(i).label if i else "(aucun)",
+        )
 
         st.header("Classes")
         method = st.selectbox(
@@ -225,6 +250,8 @@ def sidebar(
             level=level,
             indicator=ind_id,
             indicator2=ind2,
+            reference=reference,
+            circles=circles or None,
             class_method=method,
             n_classes=k,
             bounds=bounds,

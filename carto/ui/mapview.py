@@ -31,6 +31,7 @@ class MapPanel:
     view: ChoroplethView
     layers: LayerInputs
     key: str
+    circles_legend: str = ""  # escaped HTML
 
 
 def _centre_and_zoom(
@@ -86,9 +87,20 @@ def draw_map(
 def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
     view = panel.view
     st.markdown(
-        legend_html(view.indicator, view.classification, large=large, noun=terr.zone_noun),
+        legend_html(
+            view.indicator,
+            view.classification,
+            large=large,
+            noun=terr.zone_noun,
+            labels=view.legend_labels,
+            title=view.legend_title,
+        ),
         unsafe_allow_html=True,
     )
+    if view.reading:
+        st.caption(view.reading)
+    if panel.circles_legend:
+        st.markdown(panel.circles_legend, unsafe_allow_html=True)
     if view.notice:
         st.info(view.notice)
     st.markdown(

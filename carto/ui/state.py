@@ -24,6 +24,7 @@ KEYS = {
     "indicator": "w_ind",
     "indicator2": "w_ind2",
     "reference": "w_ref",
+    "circles": "w_circ",
     "class_method": "w_cls",
     "n_classes": "w_k",
     "palette": "w_pal",
