@@ -21,6 +21,7 @@ from carto.ui import state as keys
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import MapPanel, map_fragment
 from carto.viewstate import Known, to_query_string
+from carto.vintages import VintageError, family_key
 
 meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
 st.set_page_config(
@@ -61,7 +62,13 @@ coverage = (tuple(sorted(cats_now)) if cats_now else None, cache.sites_token()) 
 commune_terr = cache.get_commune_territory(dep_now, arr_now, token, coverage)
 indicators = catalogue.available(commune_terr.measures)
 
-result = controls.sidebar(bundle, catalogue, indicators, district_sets)
+result = controls.sidebar(
+    bundle,
+    catalogue,
+    indicators,
+    district_sets,
+    older_vintages=lambda ind: cache.older_vintages(catalogue, ind),
+)
 for message in result.errors:
     st.error(message)
 view_state = result.state
@@ -92,8 +99,19 @@ def choropleth(indicator_id: str):
     if view_state.reference != "none" and not by_arr:
         ref = view_state.reference
         return cache.get_comparison(terr_key, indicator_id, ref, *args[:2], kept_codes)
+    if view_state.vintage2 and indicator_id == view_state.indicator:
+        try:
+            return cache.get_evolution(terr_key, indicator_id, view_state.vintage2, *args[:2])
+        except VintageError as exc:
+            st.error(str(exc))
+    shared = None
+    if view_state.side_by_side and view_state.indicator2 in catalogue:
+        pair = catalogue.get(view_state.indicator), catalogue.get(view_state.indicator2)
+        if family_key(pair[0]) == family_key(pair[1]):
+            other = pair[1] if indicator_id == pair[0].id else pair[0]
+            shared = other.id
     try:
-        return cache.get_choropleth(terr_key, indicator_id, *args, bounds, kept_codes)
+        return cache.get_choropleth(terr_key, indicator_id, *args, bounds, kept_codes, shared)
     except ClassificationError as exc:
         st.error(str(exc))
         return cache.get_choropleth(

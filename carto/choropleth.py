@@ -15,11 +15,12 @@ import pandas as pd
 
 from carto.classify import Classification, classify
 from carto.compare import compare_to_reference
-from carto.comparison_map import gap_map
+from carto.comparison_map import GapMap, gap_map
 from carto.fmt import SECRET_LABEL, format_number, format_value
 from carto.indicators import Catalogue, Indicator, compute
 from carto.mapbuild import ZoneShapes, choropleth_collection, value_texts
 from carto.territories import Territory
+from carto.vintages import counts_for
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class ChoroplethView:
     legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
     legend_title: str | None = None
     reading: str | None = None  # which colour means what (comparison mode)
+    details: str | None = None  # plain-text report (codes changed between vintages…)
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -57,11 +59,19 @@ def build_choropleth(
     palette: str,
     manual_bounds: tuple[float, ...] | None = None,
     kept: pd.Series | None = None,
+    fixed: Classification | None = None,
 ) -> ChoroplethView:
-    """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed."""
+    """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed.
+
+    ``fixed`` imposes class bounds computed elsewhere (two vintages sharing one legend); the
+    counts are then recomputed for these values.
+    """
     values = compute(indicator, territory.measures).reindex(list(shapes.codes))
     to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
-    classification = classify(to_class, method, k, palette, manual_bounds)
+    if fixed is not None:
+        classification = counts_for(fixed, to_class)
+    else:
+        classification = classify(to_class, method, k, palette, manual_bounds)
     colors = classification.colors_for(values)
     names = territory.zones["LIBGEO"].astype(str).to_dict()
     texts = value_texts(values, lambda v: format_indicator(indicator, v))
@@ -136,12 +146,42 @@ def build_comparison(
     )
 
 
+def build_gap_view(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    gm: GapMap,
+    reference_value: float,
+    reference_label: str,
+    details: str | None = None,
+) -> ChoroplethView:
+    """A diverging map (evolution between vintages) from its GapMap."""
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    texts = {c: gm.texts.get(c, "non disponible") for c in shapes.codes}
+    collection = choropleth_collection(shapes, names, texts, gm.colors)
+    return ChoroplethView(
+        indicator=indicator,
+        values=gm.gap.reindex(list(shapes.codes)),
+        classification=gm.classification,
+        collection=collection,
+        reference_value=reference_value,
+        reference_label=reference_label,
+        legend_labels=gm.labels,
+        legend_title=gm.title,
+        reading=gm.reading,
+        details=details,
+    )
+
+
 def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series) -> pd.DataFrame:
     """One row per zone, numeric columns (sortable), French headers with units."""
     zones = territory.zones
-    first = "Département" if territory.is_france else "Commune"
+    first = territory.zone_noun.capitalize() if territory.zone_noun != "EPCI" else "EPCI"
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
-    if not territory.is_france:
+    if territory.members is not None and not territory.is_france:
+        sizes = territory.members.value_counts()
+        table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
+    elif "EPCI" in zones:
         table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
     for ind in catalogue.available(territory.measures):
         values = compute(ind, territory.measures).reindex(zones.index)

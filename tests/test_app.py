@@ -20,6 +20,10 @@ def run_app(params: dict[str, str] | None = None, timeout: float = 60) -> AppTes
     return at.run()
 
 
+def _zone_table(at: AppTest):
+    return next(d.value for d in at.dataframe if "Code" in d.value.columns and len(d.value) > 1)
+
+
 def _texts(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
     parts += [w.value for w in at.warning] + [e.value for e in at.error]
@@ -43,7 +47,7 @@ def test_app_runs_for_each_kind_of_territory(dep, arr, title):
     assert not at.exception, at.exception
     assert title in at.title[0].value
     assert "Cliquez sur un" in _texts(at)
-    table = at.dataframe[-1].value
+    table = _zone_table(at)
     if dep == "75" and arr:
         assert len(table) == 20
     if dep == "FR":
@@ -55,7 +59,7 @@ def test_default_view_is_meurthe_et_moselle():
     assert not at.exception
     assert at.selectbox(key="w_dep").value == "54"
     assert "Densité de population" in _texts(at)
-    assert len(at.dataframe[-1].value) == 591
+    assert len(_zone_table(at)) == 591
 
 
 def test_unknown_department_gives_french_notice_and_default_view():
@@ -151,3 +155,28 @@ def test_circles_refuse_a_rate_in_the_link():
     at = run_app({"circ": "densite"})
     assert not at.exception  # the link still opens; the selector only offers counts
     assert at.selectbox(key="w_circ").value == ""
+
+
+def test_epci_level_aggregates_rates_from_sums():
+    at = run_app({"lvl": "epci", "ind": "densite"})
+    assert not at.exception
+    table = _zone_table(at)
+    assert "Communes" in table.columns and table["Communes"].sum() == 591
+    pop = table["Population municipale (hab.)"]
+    area = table["Superficie (km²)"]
+    dens = table["Densité de population (hab./km²)"]
+    assert ((pop / area - dens).abs() < 1e-6).all()
+
+
+def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
+    from carto.districts import DistrictSet, save_district_set
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    save_district_set(
+        DistrictSet("54", "Deux secteurs", {"54395": "Nancy", "54547": "Nancy", "54099": "Brabois"})
+    )
+    at = run_app({"lvl": "district", "dset": "Deux secteurs", "lay": "communes,districts"})
+    assert not at.exception
+    assert at.selectbox(key="w_lvl").value == "district"
+    table = _zone_table(at)
+    assert sorted(table["Territoire"]) == ["Brabois", "Nancy"]

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from carto import bundle as bundle_mod
-from carto.choropleth import ChoroplethView, build_choropleth, build_comparison
+from carto.choropleth import ChoroplethView, build_choropleth, build_comparison, build_gap_view
 from carto.circles import circle_collection
 from carto.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.district_geometry import district_geometries, district_labels, districts_geojson
@@ -32,6 +32,14 @@ from carto.territories import (
     france_with_measures,
     territory,
     with_measures,
+)
+from carto.vintages import (
+    evolution_map,
+    family_key,
+    load_indicator_measures,
+    shared_classification,
+    vintage_evolution,
+    vintage_series,
 )
 
 CIAS_LEVEL = "epci"
@@ -274,6 +282,45 @@ def get_circles(key: tuple, indicator_id: str):
     return circle_collection(terr.zones, values, indicator)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_evolution(key: tuple, indicator_id: str, old_vintage: str, method: str, k: int):
+    """Evolution from ``old_vintage`` to the vintage of ``indicator_id`` (same family)."""
+    terr = get_territory(*key)
+    catalogue = get_catalogue(key[4])
+    new = catalogue.get(indicator_id)
+    series = vintage_series(catalogue.indicators.values())[family_key(new)]
+    old = series.indicator(old_vintage)
+    result = vintage_evolution(
+        old,
+        new,
+        load_indicator_measures(old),
+        load_indicator_measures(new),
+        zones=terr.members,
+        departments=None if key[0] == FRANCE else {key[0]},
+        history=get_bundle().history,
+    )
+    odd_k = k if k % 2 else max(3, k - 1)
+    gm = evolution_map(result, "egal" if method == "egal" else "quantiles", odd_k)
+    return build_gap_view(
+        terr,
+        get_shapes(*key),
+        new,
+        gm,
+        float("nan"),
+        f"{old.vintage} → {new.vintage}",
+        details=result.report_fr(),
+    )
+
+
+def older_vintages(catalogue: Catalogue, indicator_id: str) -> list[str]:
+    """Vintages of the same indicator older than the one shown (for the evolution selector)."""
+    ind = catalogue.get(indicator_id)
+    series = vintage_series(catalogue.indicators.values()).get(family_key(ind))
+    if series is None:
+        return []
+    return [v for v in series.vintages if v < ind.vintage]
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def get_choropleth(
     key: tuple,
@@ -283,19 +330,26 @@ def get_choropleth(
     palette: str,
     manual_bounds: tuple[float, ...] | None,
     kept: tuple[str, ...] | None,
+    shared_with: str | None = None,
 ) -> ChoroplethView:
     """``key`` is the (code, by_arrondissement, level, dset, token, dtoken, coverage) key."""
     terr = get_territory(*key)
     kept_mask = None
     if kept is not None:
         kept_mask = pd.Series(terr.zones.index.isin(kept), index=terr.zones.index)
+    catalogue = get_catalogue(key[4])
+    fixed = None
+    if shared_with:  # two vintages side by side: one set of bounds for both maps
+        pooled = [compute(catalogue.get(i), terr.measures) for i in (indicator_id, shared_with)]
+        fixed = shared_classification(pooled, method, k, palette, manual_bounds)
     return build_choropleth(
         terr,
         get_shapes(*key),
-        get_catalogue(key[4]).get(indicator_id),
+        catalogue.get(indicator_id),
         method,
         k,
         palette,
         manual_bounds,
         kept_mask,
+        fixed,
     )

@@ -6,7 +6,7 @@ so the widgets and the tests share one declaration.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import streamlit as st
@@ -59,6 +59,7 @@ def sidebar(
     catalogue: Catalogue,
     indicators: list[Indicator],
     district_sets: list[str],
+    older_vintages: Callable[[str], list[str]] = lambda _i: [],
 ) -> SidebarResult:
     """Draw the sidebar; ``indicators`` are those available for the current territory."""
     ss = st.session_state
@@ -69,7 +70,7 @@ def sidebar(
         value = getattr(defaults, field)
         if field == "palette" and value is None:
             value = "YlOrRd"
-        ss.setdefault(key, "" if value is None and field == "circles" else value)
+        ss.setdefault(key, "" if value is None and field in ("circles", "vintage2") else value)
     with st.sidebar:
         st.header("Territoire")
         options = [FRANCE, *bundle.department_codes]
@@ -118,6 +119,19 @@ def sidebar(
             format_func=REFERENCE_OPTIONS.get,
             help="Écart de chaque territoire à la référence, sur une palette divergente.",
         )
+        older = older_vintages(ind_id)
+        vintage2 = None
+        if older and reference == "none":
+            _keep_valid(keys.KEYS["vintage2"], ["", *older], "")
+            vintage2 = (
+                st.selectbox(
+                    "Évolution depuis le millésime",
+                    ["", *older],
+                    key=keys.KEYS["vintage2"],
+                    format_func=lambda v: v or "(pas d'évolution)",
+                )
+                or None
+            )
         counts = [i.id for i in indicators if i.kind is Kind.COUNT]
         _keep_valid(keys.KEYS["circles"], ["", *counts], "")
         circles = st.selectbox(
@@ -251,6 +265,7 @@ def sidebar(
             indicator=ind_id,
             indicator2=ind2,
             reference=reference,
+            vintage2=vintage2,
             circles=circles or None,
             class_method=method,
             n_classes=k,

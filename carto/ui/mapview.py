@@ -103,6 +103,9 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
         st.markdown(panel.circles_legend, unsafe_allow_html=True)
     if view.notice:
         st.info(view.notice)
+    if view.details:
+        with st.expander("Communes dont le code a changé entre les millésimes"):
+            st.text(view.details)
     st.markdown(
         f"**{view.reference_label}** : {format_indicator(view.indicator, view.reference_value)}"
     )

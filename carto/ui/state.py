@@ -25,6 +25,7 @@ KEYS = {
     "indicator2": "w_ind2",
     "reference": "w_ref",
     "circles": "w_circ",
+    "vintage2": "w_vin2",
     "class_method": "w_cls",
     "n_classes": "w_k",
     "palette": "w_pal",

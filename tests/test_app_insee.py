@@ -1,0 +1,76 @@
+"""The app on real INSEE files (../shared/reference): imported indicators on the map, the
+poverty rate not recomputed on EPCI, evolution between vintages, two vintages sharing bounds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from carto.bundle import read_bundle
+from carto.import_store import save_dataset
+from carto.imports import import_insee
+
+pytestmark = pytest.mark.reference
+APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
+FILES = ("cc_filosofi_2019_COM_dep33-54-73-93-95.CSV", "cc_filosofi_2021_COM_dep33-54-73-93-95.csv")
+
+
+@pytest.fixture
+def imported(reference_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    communes = read_bundle().communes
+    for name in FILES:
+        save_dataset(
+            import_insee(reference_dir / "insee_filosofi_communes" / name, communes=communes)
+        )
+    return tmp_path
+
+
+def _open(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def _legend(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if 'class="atlas-legend"' in m.value)
+
+
+def test_imported_poverty_rate_is_mapped_with_source_and_vintage(imported):
+    at = _open({"ind": "taux_pauvrete_2021"})
+    assert not at.exception
+    legend = _legend(at)
+    assert "millésime 2021" in legend and "Filosofi" in legend
+    assert "communes" in legend  # secret communes counted apart
+    assert "Non disponible ou secret" in legend
+
+
+def test_poverty_rate_is_not_averaged_over_epci(imported):
+    at = _open({"ind": "taux_pauvrete_2021", "lvl": "epci"})
+    assert not at.exception
+    assert any("ne se recalcule pas" in i.value or "n'est publié" in i.value for i in at.info)
+
+
+def test_evolution_between_two_vintages(imported):
+    at = _open({"dep": "95", "ind": "taux_pauvrete_2021", "vin2": "2019"})
+    assert not at.exception
+    assert "Évolution 2019 → 2021 (en points)" in _legend(at)
+    details = "\n".join(t.value for t in at.text)
+    assert "95282" in details  # Gouzangrez: present in 2019 only
+
+
+def test_two_vintages_side_by_side_share_their_bounds(imported):
+    at = _open({"ind": "taux_pauvrete_2021", "sbs": "1", "ind2": "taux_pauvrete_2019"})
+    assert not at.exception
+    legends = [m.value for m in at.markdown if 'class="atlas-legend"' in m.value]
+    assert len(legends) == 2
+
+    def bounds(html: str) -> list[str]:
+        import re
+
+        return re.findall(r"<span>([^<]*–[^<]*)</span>", html)
+
+    assert bounds(legends[0]) == bounds(legends[1])
