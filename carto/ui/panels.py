@@ -31,6 +31,15 @@ from carto.ui.sites_panel import site_import_panel, site_legend
 from carto.viewstate import ViewState
 
 
+PANELS = {
+    "table": "Tableau",
+    "diagnosis": "Diagnostic partagé",
+    "sites": "Sites et territoires d'action sociale",
+    "imports": "Données importées",
+    "sources": "Sources",
+}
+
+
 def filter_communes(
     state: ViewState, commune_terr: Territory, catalogue: Catalogue, terr_key: tuple
 ) -> tuple[list[str] | None, FilterSummary | None]:
