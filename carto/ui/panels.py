@@ -30,7 +30,6 @@ from carto.ui.imports_panel import render_import_panel
 from carto.ui.sites_panel import site_import_panel, site_legend
 from carto.viewstate import ViewState
 
-
 PANELS = {
     "table": "Tableau",
     "diagnosis": "Diagnostic partagé",
