@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-BOM = "\ufeff"
+from carto import frcsv
 
 
 def to_french_csv(frame: pd.DataFrame) -> bytes:
-    """CSV bytes for Excel (fr-FR). Codes stay text: "01001" keeps its leading zero."""
-    text = frame.to_csv(sep=";", decimal=",", index=False, lineterminator="\r\n")
-    return (BOM + text).encode("utf-8")
+    """A table as CSV for Excel (fr-FR); codes stay text ("01001" keeps its zero) and a cell
+    that looks like a formula is neutralised (carto.frcsv)."""
+    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False, name=None)
+    return frcsv.to_french_csv([str(c) for c in frame.columns], rows)

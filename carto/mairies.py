@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -11,10 +12,14 @@ from carto.mapbuild import escape
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
-def _hm(text: str) -> str:
-    """``"08:30:00"`` → ``"8 h 30"``, ``"14:00:00"`` → ``"14 h"``."""
-    hours, minutes = text.split(":")[:2]
-    return f"{int(hours)} h" if minutes == "00" else f"{int(hours)} h {minutes}"
+def clock_time(text: object) -> str:
+    """``"08:30:00"`` → ``"8 h 30"``, ``"14:00"`` → ``"14 h"`` (non-breaking spaces);
+    anything else is returned as it is."""
+    match = re.match(r"(\d{1,2}):(\d{2})", str(text or ""))
+    if not match:
+        return str(text or "")
+    hours, minutes = int(match.group(1)), match.group(2)
+    return f"{hours}\u00a0h" if minutes == "00" else f"{hours}\u00a0h\u00a0{minutes}"
 
 
 def format_hours(raw: str) -> str:
@@ -34,7 +39,7 @@ def format_hours(raw: str) -> str:
             continue
         first, last, slots = item
         days = first if first == last else f"du {first} au {last}"
-        times = ", ".join(f"{_hm(a)} – {_hm(b)}" for a, b in slots if a and b)
+        times = ", ".join(f"{clock_time(a)} – {clock_time(b)}" for a, b in slots if a and b)
         lines.append(f"{days} : {times}" if times else days)
     return "\n".join(lines)
 

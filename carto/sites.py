@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carto.mairies import format_hours
 from carto.paths import user_data_dir
 
 
@@ -145,30 +146,8 @@ def _missing(value: object) -> bool:
 
 
 def mairie_hours_text(raw: object) -> str:
-    """French text for the bundle's MAIRIE_HORAIRES json ([[day_from, day_to, [[h1, h2]…]]…])."""
-    try:
-        slots = json.loads(str(raw)) if raw else []
-    except json.JSONDecodeError:
-        return ""
-    parts = []
-    for item in slots or []:
-        try:
-            first, last, ranges = item
-        except (TypeError, ValueError):
-            continue
-        days = f"le {first}" if first == last else f"du {first} au {last}"
-        hours = ", ".join(f"{_hm(a)}–{_hm(b)}" for a, b in ranges or [])
-        parts.append(f"{days} : {hours}" if hours else days)
-    return " ; ".join(parts)
-
-
-def _hm(text: object) -> str:
-    """'09:00:00' → '9 h', '13:30:00' → '13 h 30'."""
-    match = re.match(r"(\d{1,2}):(\d{2})", str(text))
-    if not match:
-        return str(text)
-    h, m = int(match.group(1)), match.group(2)
-    return f"{h}\u00a0h" if m == "00" else f"{h}\u00a0h\u00a0{m}"
+    """The town hall's opening hours on one line (carto.mairies formats them)."""
+    return " ; ".join(format_hours(str(raw) if raw else "").splitlines())
 
 
 def presumed_ccas(communes: pd.DataFrame) -> pd.DataFrame:

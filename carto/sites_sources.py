@@ -15,6 +15,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from carto.mairies import clock_time
 from carto.sites import normalize_text
 from carto.sites_io import CommuneIndex, SiteImport, _features, _load_json, _place, _point
 
@@ -55,16 +56,8 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _hm(text: str) -> str:
-    match = re.match(r"(\d{1,2}):(\d{2})", text or "")
-    if not match:
-        return text or ""
-    h, m = int(match.group(1)), match.group(2)
-    return f"{h}\u00a0h" if m == "00" else f"{h}\u00a0h\u00a0{m}"
-
-
 def annuaire_hours(ouverture: object) -> str:
-    """'du mardi au vendredi : 9 h–13 h, 14 h–17 h' from ``Ouverture`` (objects or lists)."""
+    """'du mardi au vendredi : 9 h – 13 h, 14 h – 17 h' from ``Ouverture`` (objects or lists)."""
     if not isinstance(ouverture, dict):
         return ""
     parts = []
@@ -72,7 +65,7 @@ def annuaire_hours(ouverture: object) -> str:
         first, last = day.get("début", ""), day.get("fin", "")
         days = f"le {first}" if not last or first == last else f"du {first} au {last}"
         hours = ", ".join(
-            f"{_hm(h.get('début', ''))}–{_hm(h.get('fin', ''))}"
+            f"{clock_time(h.get('début', ''))} – {clock_time(h.get('fin', ''))}"
             for h in _as_list(day.get("PlageH"))
         )
         text = f"{days} : {hours}" if hours else days

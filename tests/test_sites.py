@@ -151,7 +151,7 @@ def test_presumed_ccas_everywhere_until_a_real_list(communes):
     presumed = presumed_ccas(communes)
     assert len(presumed) == 7 and presumed["presumed"].all()
     assert presumed.set_index("CODGEO").at["54006", "approximate"]  # no town hall known
-    assert presumed["hours"].iloc[0] == "du lundi au vendredi : 9\u00a0h–12\u00a0h"
+    assert presumed["hours"].iloc[0] == "du lundi au vendredi : 9\u00a0h – 12\u00a0h"
     real = read_sites_csv("nom;categorie;code commune\nCCAS réel;CCAS;54001\n", communes).sites
     layer = site_layer(communes, [real])
     assert len(layer) == 7
@@ -180,8 +180,8 @@ def test_hours_texts():
         ]
     }
     assert annuaire_hours(listed) == (
-        "du mardi au mercredi : 14\u00a0h–17\u00a0h ; "
-        "du jeudi au vendredi : 9\u00a0h\u00a030–12\u00a0h"
+        "du mardi au mercredi : 14\u00a0h – 17\u00a0h ; "
+        "du jeudi au vendredi : 9\u00a0h\u00a030 – 12\u00a0h"
     )
     assert osm_hours_text("Tu-Fr 09:00-12:00; Mo off") == "mar.–ven. 09:00–12:00; lun. fermé"
 
@@ -226,7 +226,7 @@ def test_annuaire_real_files(reference_dir, bundle):
     first = sites.set_index("id").loc["accompagnement_personnes_agees-33063-01"]
     assert first["address"] == "EHPAD\nVilla-Pia\n52 rue des Treuils\n33000 Bordeaux"
     assert first["hours"].startswith(
-        "du mardi au vendredi : 9\u00a0h–13\u00a0h, 14\u00a0h–17\u00a0h"
+        "du mardi au vendredi : 9\u00a0h – 13\u00a0h, 14\u00a0h – 17\u00a0h"
     )
     assert any("Doublon" in m and "Longwy" in m for m in result.messages)
     assert any("73002" in m for m in result.messages)  # merged commune, reported
