@@ -52,3 +52,14 @@ def _scan_components_once():
     manifest_scanner.scan_component_manifests = scan_once
     yield
     manifest_scanner.scan_component_manifests = original
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    """The real app served on loopback for a module's browser tests, with its own data folder."""
+    import browserkit as bk
+
+    bk.require_browser()
+    data = tmp_path_factory.mktemp("atlas_server_data")
+    with bk.serve(env={"ATLAS_DATA_DIR": str(data)}) as url:
+        yield url

@@ -8,13 +8,6 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def app_url():
-    bk.require_browser()
-    with bk.serve() as url:
-        yield url
-
-
 def test_map_draws_the_591_communes_and_the_legend_offline(app_url):
     with bk.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -13,7 +13,8 @@ from pathlib import Path
 import folium
 import js_lib_leaflet
 import pytest
-from browserkit import CHROMIUM_ARGS, require_browser
+from browserkit import browser as chromium
+from browserkit import require_browser
 from test_circles import POOR, VALUES, ZONES
 
 from carto.circles import circle_collection, circles_layer
@@ -50,25 +51,19 @@ def _map(tmp_path: Path) -> Path:
 
 def test_radius_from_style_survives_hover(tmp_path):
     require_browser()
-    from playwright.sync_api import sync_playwright
-
     path = _map(tmp_path)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(path.as_uri())
-            page.wait_for_selector("path.leaflet-interactive", timeout=10_000)
-            assert page.evaluate(RADII_JS) == {"54002": 20, "54001": 10, "54003": 5}
-            # Hover the largest circle, then leave it: resetStyle must restore its radius.
-            circle = page.locator("path.leaflet-interactive").first
-            box = circle.bounding_box()
-            assert box["width"] == pytest.approx(40 + 1, abs=2)  # 2 × radius + stroke
-            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
-            assert "1 600" in page.inner_text(".leaflet-tooltip").replace("\u00a0", " ")
-            page.mouse.move(1, 1)
-            page.wait_for_timeout(200)
-            assert page.evaluate(RADII_JS) == {"54002": 20, "54001": 10, "54003": 5}
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(path.as_uri())
+        page.wait_for_selector("path.leaflet-interactive", timeout=10_000)
+        assert page.evaluate(RADII_JS) == {"54002": 20, "54001": 10, "54003": 5}
+        # Hover the largest circle, then leave it: resetStyle must restore its radius.
+        circle = page.locator("path.leaflet-interactive").first
+        box = circle.bounding_box()
+        assert box["width"] == pytest.approx(40 + 1, abs=2)  # 2 × radius + stroke
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_selector(".leaflet-tooltip", timeout=5_000)
+        assert "1 600" in page.inner_text(".leaflet-tooltip").replace("\u00a0", " ")
+        page.mouse.move(1, 1)
+        page.wait_for_timeout(200)
+        assert page.evaluate(RADII_JS) == {"54002": 20, "54001": 10, "54003": 5}

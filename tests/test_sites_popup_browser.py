@@ -12,13 +12,14 @@ from pathlib import Path
 import folium
 import js_lib_leaflet
 import pytest
+from browserkit import browser as chromium
+from browserkit import require_browser
 from sites_fixtures import tiny_communes
 
 from carto.sites import site_style, sites_geojson
 from carto.sites_io import read_sites_csv
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 XSS = "<img src=x onerror=alert(1)>"
 
 
@@ -44,31 +45,20 @@ def site_map(tmp_path: Path) -> Path:
 
 
 def test_injected_name_shows_as_text(tmp_path):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("chromium absent (/usr/bin/chromium) : test navigateur ignoré")
-    from playwright.sync_api import sync_playwright
-
+    require_browser()
     path = site_map(tmp_path)
     dialogs: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
-        )  # fmt: skip
-        try:
-            page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.goto(path.as_uri())
-            page.wait_for_selector("path.leaflet-interactive", timeout=10_000)
-            box = page.locator("path.leaflet-interactive").first.bounding_box()
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-            popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
-            assert XSS in popup.inner_text()
-            assert "<script>alert(2)</script>" in popup.inner_text()
-            assert page.locator(".leaflet-popup-content img").count() == 0
-            assert page.locator(".leaflet-popup-content script").count() == 0
-            page.wait_for_timeout(300)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        page.goto(path.as_uri())
+        page.wait_for_selector("path.leaflet-interactive", timeout=10_000)
+        box = page.locator("path.leaflet-interactive").first.bounding_box()
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        popup = page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+        assert XSS in popup.inner_text()
+        assert "<script>alert(2)</script>" in popup.inner_text()
+        assert page.locator(".leaflet-popup-content img").count() == 0
+        assert page.locator(".leaflet-popup-content script").count() == 0
+        page.wait_for_timeout(300)
     assert dialogs == []
