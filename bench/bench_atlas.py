@@ -710,8 +710,8 @@ def run(args: argparse.Namespace) -> list[Row]:
                 Row("Navigateur : page folium statique → carte dessinée", case.label, "s",
                     median(st["atlas"]), median(st["baseline"]), budget=6.0,
                     budget_text="≤ 6 s", runs_atlas=st["atlas"], runs_baseline=st["baseline"],
-                    note=f"HTML {st['atlas_html_bytes'] / 2**20:.1f} Mo contre "
-                    f"{st['baseline_html_bytes'] / 2**20:.1f} Mo")
+                    note=f"HTML {fmt(st['atlas_html_bytes'] / 2**20, 'Mo ')} contre "
+                    f"{fmt(st['baseline_html_bytes'] / 2**20, 'Mo ')}")
             )  # fmt: skip
         log("memory")
         expected = {c: counts[c] for c in ("54", "FR", "62")}
@@ -728,7 +728,7 @@ def run(args: argparse.Namespace) -> list[Row]:
 def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "—"
-    digits = 0 if unit in ("ms", "o", "Mo") else (2 if unit == "s" else 1)
+    digits = 0 if unit in ("ms", "o", "Mo") else (2 if unit == "s" else 1)  # "Mo ": 1 digit
     text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",")
     return f"{text} {unit}"
 
