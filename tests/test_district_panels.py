@@ -105,3 +105,32 @@ def test_selector_table_panel_and_category_filter():
     assert at.subheader[0].value == "A"
     at.selectbox(key="district_set").set_value("Territoires des CIAS (EPCI)").run()
     assert list(at.session_state["table"].index) == ["CC du Nord", "E2"]
+
+
+def editor_with_selection_app():
+    import pandas as pd
+    import streamlit as st
+    from sites_fixtures import tiny_communes
+
+    from carto.ui.districts_panel import district_editor
+
+    selected = st.session_state.get("clicked")
+    ds = district_editor(tiny_communes(), pd.Series(dtype=str), "54", selected=selected)
+    st.session_state["result"] = ds
+
+
+def test_editor_assigns_the_commune_clicked_on_the_map():
+    at = AppTest.from_function(editor_with_selection_app)
+    at.session_state["clicked"] = "54003"
+    at.run()
+    at.radio(key="district_editor_mode").set_value("Sur la carte").run()
+    at.text_input(key="district_editor_target").set_value("Centre")
+    at.button(key="district_editor_assign_map").click().run()
+    assert not at.exception
+    assert at.session_state["result"].mapping == {"54003": "Centre"}
+
+
+def test_editor_map_mode_without_selection_explains():
+    at = AppTest.from_function(editor_with_selection_app).run()
+    at.radio(key="district_editor_mode").set_value("Sur la carte").run()
+    assert any("Cliquez sur une commune" in c.value for c in at.caption)

@@ -101,9 +101,15 @@ def _save(ds: DistrictSet) -> None:
 
 
 def district_editor(
-    communes: pd.DataFrame, epci_names: pd.Series, dep: str, key: str = "district_editor"
+    communes: pd.DataFrame,
+    epci_names: pd.Series,
+    dep: str,
+    key: str = "district_editor",
+    selected: str | None = None,
 ) -> DistrictSet:
-    """Edit a set: assign communes (by list or EPCI), rename, delete districts, save.
+    """Edit a set: assign communes (by list, by EPCI or clicked on the map), rename, delete.
+
+    ``selected`` is the commune last clicked on the map (None when nothing is selected).
 
     The draft lives in ``st.session_state[f"{key}_draft"]``; the edited set is returned.
     """
@@ -118,7 +124,9 @@ def district_editor(
     draft = DistrictSet(dep, set_name.strip(), draft.mapping, draft.origin)
 
     labels = dict(zip(own["CODGEO"], own["LIBGEO"] + " (" + own["CODGEO"] + ")", strict=True))
-    mode = st.radio("Choisir les communes", ["Par liste", "Par EPCI"], key=f"{key}_mode")
+    mode = st.radio(
+        "Choisir les communes", ["Par liste", "Par EPCI", "Sur la carte"], key=f"{key}_mode"
+    )
     district = st.text_input(
         "District de destination (existant ou nouveau)",
         key=f"{key}_target",
@@ -132,6 +140,14 @@ def district_editor(
             if st.button("Affecter au district", key=f"{key}_assign"):
                 draft = assign(draft, codes, district)
                 st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")
+        elif mode == "Sur la carte":
+            if selected not in labels:
+                st.caption(
+                    "Cliquez sur une commune de la carte (échelle communale) pour l'affecter."
+                )
+            elif st.button(f"Affecter {labels[selected]} au district", key=f"{key}_assign_map"):
+                draft = assign(draft, [selected], district)
+                st.success(f"{labels[selected]} affectée à « {district.strip()} ».")
         else:
             epcis = sorted(own["EPCI"].dropna().unique())
             epci = st.selectbox(

@@ -63,7 +63,9 @@ def _remember(result: dict | None, shapes: ZoneShapes) -> bool:
     clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
     if clicked and clicked != ss.get(keys.SELECTED_KEY):
         ss[keys.SELECTED_KEY] = str(clicked)
-        changed = True
+        # The panels below the map (diagnosis, district editor) depend on the selection:
+        # a click reruns the whole page, a pan only this fragment.
+        st.rerun(scope="app")
     return changed
 
 

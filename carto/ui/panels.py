@@ -139,7 +139,12 @@ def sites_and_districts_panel(
         with st.expander("Importer un découpage (CSV ou GeoJSON)"):
             district_import_panel(bundle.communes, dep)
         with st.expander("Éditer un découpage"):
-            district_editor(bundle.communes, epci_names(bundle), dep)
+            district_editor(
+                bundle.communes,
+                epci_names(bundle),
+                dep,
+                selected=st.session_state.get(keys.SELECTED_KEY),
+            )
         if state.district_set:
             ds = cache.get_district_set(dep, state.district_set, terr_key[5])
             terr = cache.get_commune_territory(dep, False, terr_key[4], terr_key[6])
