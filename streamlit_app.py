@@ -72,6 +72,7 @@ result = controls.sidebar(
 for message in result.errors:
     st.error(message)
 view_state = result.state
+keys.forget_view_if_moved(view_state.department)
 dep, by_arr = view_state.department, view_state.by_arrondissement and dep_now in PLM_CITIES
 level = view_state.level if view_state.level != "district" or view_state.district_set else "commune"
 terr_key = (dep, by_arr, level, view_state.district_set, token, dtoken, coverage)
@@ -185,7 +186,7 @@ if not view_state.meeting:
         label_visibility="collapsed",
     )
     if shown == "table":
-        panels.zone_table_panel(terr, catalogue, bundle, kept, level, view_state)
+        panels.zone_table_panel(terr, catalogue, terr_key, kept, level, view_state)
     elif shown == "diagnosis":
         panels.diagnosis_panel(bundle, terr, terr_key, view_state, catalogue, query_string)
     elif shown == "sites":

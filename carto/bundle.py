@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
@@ -60,13 +61,17 @@ class Bundle:
     # LIBGEO_ANCIEN, TYPE (COMD|COMA), CODGEO. Explains codes of older INSEE files.
     history: pd.DataFrame
 
-    @property
+    @cached_property
     def department_codes(self) -> list[str]:
         return sorted(self.departements["DEP"].tolist(), key=department_sort_key)
 
+    @cached_property
+    def _department_names(self) -> dict[str, str]:
+        return dict(zip(self.departements["DEP"], self.departements["LIBDEP"], strict=True))
+
     def department_name(self, dep: str) -> str:
-        row = self.departements.loc[self.departements["DEP"] == dep, "LIBDEP"]
-        return str(row.iloc[0]) if len(row) else dep
+        """Looked up ~100 times per rerun by the department selector: a dict, not a filter."""
+        return str(self._department_names.get(dep, dep))
 
 
 def department_sort_key(dep: str) -> tuple[int, str]:

@@ -121,8 +121,51 @@ class _MetricScale(MacroElement):
     )
 
 
+class ViewTracker(MacroElement):
+    """Keep the page's link and the other maps in step with this map, without a rerun.
+
+    On every move the map writes its centre and zoom into the page address (``c`` and ``z``
+    parameters, read back when a link is opened) and moves the other maps of the page to the
+    same view (side-by-side mode). Sending them to Python instead would rerun the app on every
+    pan. Best effort: a page that forbids access to its parent keeps working without it.
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function(map) {
+          function same(a, b) {
+            return Math.abs(a.getCenter().lat - b.getCenter().lat) < 1e-5
+              && Math.abs(a.getCenter().lng - b.getCenter().lng) < 1e-5
+              && a.getZoom() === b.getZoom();
+          }
+          map.on('moveend', function() {
+            var c = map.getCenter(), z = map.getZoom();
+            try {
+              var loc = window.parent.location;
+              var params = new URLSearchParams(loc.search);
+              params.set('c', c.lat.toFixed(5) + ',' + c.lng.toFixed(5));
+              params.set('z', String(z));
+              window.parent.history.replaceState(
+                window.parent.history.state, '',
+                loc.pathname + '?' + params.toString().replace(/%2C/g, ','));
+              var frames = window.parent.document.querySelectorAll('iframe');
+              frames.forEach(function(f) {
+                var w = f.contentWindow;
+                if (w === window || !w || !w.map || !w.map.setView) return;
+                if (!same(w.map, map)) w.map.setView(c, z, {animate: false});
+              });
+            } catch (e) { /* no access to the parent page: nothing to keep in step */ }
+          });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+
 def base_map(
-    bounds: tuple[float, float, float, float], tiles: bool = False, zoom: int | None = None
+    bounds: tuple[float, float, float, float],
+    tiles: bool = False,
+    zoom: int | None = None,
+    track_view: bool = False,
 ) -> folium.Map:
     """The constant map: neutral background, no CDN, canvas renderer, centred on the territory."""
     fmap = folium.Map(
@@ -135,6 +178,8 @@ def base_map(
         attribution_control=tiles,
     )
     fmap.add_child(_MetricScale())
+    if track_view:
+        fmap.add_child(ViewTracker())
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
     if tiles:

@@ -104,4 +104,11 @@ def test_side_by_side_maps_each_with_its_legend(app_url):
             assert len(frame.evaluate(bk.DRAWN_CODES_JS)) == 591
         legends = page.locator(".atlas-legend").all_inner_texts()
         assert any("Densité" in t for t in legends) and any("Population" in t for t in legends)
+        # The maps move together, and the address follows the view without a rerun.
+        frames[0].evaluate("() => { window.map.setView([48.69, 6.18], 11, {animate: false}); }")
+        frames[1].wait_for_function(
+            "() => window.map.getZoom() === 11"
+            " && Math.abs(window.map.getCenter().lat - 48.69) < 1e-4"
+        )
+        page.wait_for_url(re.compile(r"c=48\.69000,6\.18000&z=11"))
         bk.screenshot(page, "cote_a_cote")

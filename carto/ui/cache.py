@@ -12,11 +12,18 @@ import pandas as pd
 import streamlit as st
 
 from carto import bundle as bundle_mod
-from carto.choropleth import ChoroplethView, build_choropleth, build_comparison, build_gap_view
+from carto.choropleth import (
+    ChoroplethView,
+    build_choropleth,
+    build_comparison,
+    build_gap_view,
+    zone_table,
+)
 from carto.circles import circle_collection
 from carto.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.district_geometry import district_geometries, district_labels, districts_geojson
 from carto.districts import DistrictSet, epci_district_set, list_district_sets, load_district_set
+from carto.export import to_french_csv
 from carto.import_store import imports_dir, load_imported_measures
 from carto.indicators import Catalogue, Kind, compute, default_catalogue
 from carto.mairies import mairie_points
@@ -272,6 +279,15 @@ def get_comparison(
         k,
         kept=kept_mask,
     )
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_zone_table(key: tuple, kept: tuple[str, ...] | None) -> tuple[pd.DataFrame, bytes]:
+    """The zones' table and its CSV export: they do not depend on the indicator shown."""
+    table = zone_table(get_territory(*key), get_catalogue(key[4]), epci_names(get_bundle()))
+    if kept is not None:
+        table = table[table["Code"].isin(kept)]
+    return table, to_french_csv(table)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -33,10 +33,27 @@ button:hover{border-color:#ff4b4b;color:#ff4b4b}
 (function () {
   var qs = __QS__;
   var status = document.getElementById("status");
+  function liveView(params) {
+    /* The map's centre and zoom as the user left them (panning does not rerun the app). */
+    try {
+      var frames = window.parent.document.querySelectorAll("iframe");
+      Array.prototype.some.call(frames, function (frame) {
+        var m = frame.contentWindow && frame.contentWindow.map;
+        if (!m || !m.getCenter) return false;
+        var c = m.getCenter();
+        params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
+        params.set("z", String(m.getZoom()));
+        return true;
+      });
+    } catch (e) { /* no access to the page: keep the server's view */ }
+  }
   function viewUrl() {
     var loc;
     try { loc = window.parent.location; loc.pathname; } catch (e) { loc = window.location; }
-    return loc.origin + loc.pathname + (qs ? "?" + qs : "");
+    var params = new URLSearchParams(qs);
+    liveView(params);
+    var query = params.toString().replace(/%2C/g, ",");
+    return loc.origin + loc.pathname + (query ? "?" + query : "");
   }
   function done(ok) { status.textContent = ok ? __COPIED__ : __FAILED__; }
   function fallback(text) {

@@ -6,10 +6,14 @@ centre, zoom and selected territory are kept in session_state (and so in the lin
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import folium
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from carto.choropleth import ChoroplethView, format_indicator, zone_comparison
@@ -22,6 +26,64 @@ from carto.ui import state as keys
 
 MAP_HEIGHT = 620
 MEETING_HEIGHT = 760
+
+# --- The layers' JavaScript, rendered once per distinct view ------------------------------
+# streamlit-folium re-renders the whole feature group (json.dumps of ~0.5 MB, jinja templates)
+# on every rerun, about a third of a warm rerun. The layers only change when their inputs do,
+# and those inputs come from st.cache_resource (same objects while cached), so the rendered
+# string is memoised per inputs. Each entry keeps its inputs alive, so an id in a key is never
+# reused by another object while the entry exists.
+_MEMO: OrderedDict[tuple, tuple[LayerInputs, str]] = OrderedDict()
+_MEMO_SIZE = 48
+_MEMO_LOCK = threading.Lock()
+_render_feature_group = streamlit_folium._get_feature_group_string
+
+
+def layers_key(inputs: LayerInputs) -> tuple:
+    """Identity of the cached inputs plus the small values drawn with them."""
+    big = (inputs.choropleth, inputs.epci, inputs.mairies, inputs.sites, inputs.districts,
+           inputs.circles)  # fmt: skip
+    return (
+        tuple(id(x) for x in big),
+        inputs.indicator_label,
+        inputs.zone_label,
+        inputs.source_line,
+        inputs.circles_label,
+        inputs.district_labels,
+        inputs.observation_badges,
+        inputs.large,
+    )
+
+
+def _memoised_feature_group_string(feature_group_to_add, map, idx: int = 0) -> str:
+    key = getattr(feature_group_to_add, "atlas_key", None)
+    if key is None:
+        return _render_feature_group(feature_group_to_add, map, idx)
+    with _MEMO_LOCK:
+        entry = _MEMO.get((key, idx))
+        if entry is not None:
+            _MEMO.move_to_end((key, idx))
+            return entry[1]
+    text = _render_feature_group(feature_group_to_add, map, idx)
+    with _MEMO_LOCK:
+        _MEMO[(key, idx)] = (feature_group_to_add.atlas_inputs, text)
+        while len(_MEMO) > _MEMO_SIZE:
+            _MEMO.popitem(last=False)
+    return text
+
+
+streamlit_folium._get_feature_group_string = _memoised_feature_group_string
+
+
+def feature_group(inputs: LayerInputs) -> folium.FeatureGroup:
+    """The layers as a FeatureGroup; an empty stand-in when their script is already rendered."""
+    key = layers_key(inputs)
+    with _MEMO_LOCK:
+        known = (key, 0) in _MEMO
+    group = folium.FeatureGroup(name="couches") if known else build_layers(inputs)
+    group.atlas_key = key
+    group.atlas_inputs = inputs
+    return group
 
 
 @dataclass(frozen=True)
@@ -43,30 +105,15 @@ def _centre_and_zoom(
     return tuple(centre), int(zoom)
 
 
-def _remember(result: dict | None, shapes: ZoneShapes) -> bool:
-    """Store centre, zoom and clicked zone; True when something changed."""
+def _remember(result: dict | None) -> bool:
+    """Store the clicked zone; a click reruns the whole page (the panels follow it)."""
     if not result:
         return False
-    ss = st.session_state
-    changed = False
-    centre = result.get("center")
-    zoom = result.get("zoom")
-    if centre and zoom:
-        new_centre = (round(float(centre["lat"]), 5), round(float(centre["lng"]), 5))
-        old = ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds)
-        old_zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds)
-        moved = abs(new_centre[0] - old[0]) > 1e-4 or abs(new_centre[1] - old[1]) > 1e-4
-        if moved or int(zoom) != int(old_zoom):
-            ss[keys.CENTRE_KEY] = new_centre
-            ss[keys.ZOOM_KEY] = int(zoom)
-            changed = True
     clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
-    if clicked and clicked != ss.get(keys.SELECTED_KEY):
-        ss[keys.SELECTED_KEY] = str(clicked)
-        # The panels below the map (diagnosis, district editor) depend on the selection:
-        # a click reruns the whole page, a pan only this fragment.
+    if clicked and clicked != st.session_state.get(keys.SELECTED_KEY):
+        st.session_state[keys.SELECTED_KEY] = str(clicked)
         st.rerun(scope="app")
-    return changed
+    return False
 
 
 def draw_map(
@@ -74,16 +121,18 @@ def draw_map(
 ) -> bool:
     centre, zoom = _centre_and_zoom(shapes, width, height)
     result = st_folium(
-        base_map(shapes.bounds, tiles),
-        feature_group_to_add=build_layers(panel.layers),
+        base_map(shapes.bounds, tiles, track_view=True),
+        feature_group_to_add=feature_group(panel.layers),
         center=centre,
         zoom=zoom,
         height=height,
         use_container_width=True,
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        # Only clicks come back: panning and zooming cause no rerun. The centre and zoom of
+        # the link are read from the live map by the page (see carto.mapbuild.ViewTracker).
+        returned_objects=["last_active_drawing"],
         key=panel.key,
     )
-    return _remember(result, shapes)
+    return _remember(result)
 
 
 def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
@@ -162,5 +211,3 @@ def map_fragment(
             selection_panel(terr, catalogue)
     if changed:
         on_change()
-        if len(panels) == 2:
-            st.rerun(scope="fragment")  # the other map follows

@@ -7,9 +7,8 @@ from urllib.parse import parse_qsl
 import pandas as pd
 import streamlit as st
 
-from carto.choropleth import table_formatters, zone_table
+from carto.choropleth import table_formatters
 from carto.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
-from carto.export import to_french_csv
 from carto.filters import FilterError, FilterSummary, apply_filters
 from carto.fmt import format_number, format_percent
 from carto.indicators import Catalogue, compute
@@ -66,22 +65,22 @@ def filter_communes(
 def zone_table_panel(
     terr: Territory,
     catalogue: Catalogue,
-    bundle,
+    terr_key: tuple,
     kept: list[str] | None,
     level: str,
     state: ViewState,
 ) -> None:
     noun = {"departement": "départements", "epci": "EPCI", "district": "territoires"}
     st.subheader("Tableau des " + noun.get(terr.level, "communes"))
-    table = zone_table(terr, catalogue, epci_names(bundle))
-    if kept is not None and level == "commune":
-        table = table[table["Code"].isin(kept)]
+    kept_codes = tuple(kept) if kept is not None and level == "commune" else None
+    table, csv_bytes = cache.get_zone_table(terr_key, kept_codes)
+    if kept_codes is not None:
         st.caption("Seules les communes retenues par les filtres figurent dans le tableau.")
     indicators = catalogue.available(terr.measures)
     st.dataframe(table.style.format(table_formatters(indicators)), hide_index=True, width="stretch")
     st.download_button(
         "Exporter le tableau (CSV pour Excel)",
-        data=to_french_csv(table),
+        data=csv_bytes,
         file_name=f"atlas_{state.department}_{terr.level}.csv",
         mime="text/csv",
     )

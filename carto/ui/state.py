@@ -44,6 +44,7 @@ RANGE_KEYS = ("w_fr_ind", "w_fr_min", "w_fr_max")
 SELECTED_KEY = "sel"
 CENTRE_KEY = "map_centre"
 ZOOM_KEY = "map_zoom"
+CENTRE_DEP_KEY = "_centre_dep"  # the department the link's centre and zoom belong to
 SEEDED_KEY = "_url_seeded"
 NOTICES_KEY = "_url_notices"
 
@@ -83,6 +84,7 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[SELECTED_KEY] = state.selected
     ss[CENTRE_KEY] = state.centre
     ss[ZOOM_KEY] = state.zoom
+    ss[CENTRE_DEP_KEY] = state.department
     ss[NOTICES_KEY] = notices
     ss[SEEDED_KEY] = state
     return state
@@ -94,6 +96,15 @@ def write_url(state: ViewState) -> None:
     current = {k: st.query_params.get(k) for k in st.query_params}
     if current != params:
         st.query_params.from_dict(params)
+
+
+def forget_view_if_moved(department: str) -> None:
+    """A link's centre and zoom belong to its department: another one is fitted afresh."""
+    ss = st.session_state
+    if ss.get(CENTRE_DEP_KEY) != department:
+        ss[CENTRE_KEY] = None
+        ss[ZOOM_KEY] = None
+        ss[CENTRE_DEP_KEY] = department
 
 
 def with_map_state(state: ViewState) -> ViewState:
