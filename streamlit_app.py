@@ -56,6 +56,8 @@ dep_now = ss.get(keys.KEYS["department"], "54")
 arr_now = bool(ss.get(keys.KEYS["by_arrondissement"])) and dep_now in PLM_CITIES
 dtoken = cache.district_token(dep_now) if dep_now != FRANCE else ()
 district_sets = cache.get_district_names(dep_now, dtoken) if dep_now != FRANCE else []
+dset_now = ss.get(keys.KEYS["district_set"])
+dset_now = dset_now if dset_now in district_sets else None
 sites_on = bool(ss.get(keys.LAYER_KEYS["sites"])) and dep_now != FRANCE
 cats_now = ss.get(keys.CATEGORIES_KEY)
 coverage = (tuple(sorted(cats_now)) if cats_now else None, cache.sites_token()) if sites_on else ()
@@ -68,6 +70,9 @@ result = controls.sidebar(
     indicators,
     district_sets,
     older_vintages=lambda ind: cache.older_vintages(catalogue, ind),
+    district_names=cache.get_district_set(dep_now, dset_now, dtoken).districts
+    if dset_now
+    else None,
 )
 for message in result.errors:
     st.error(message)

@@ -7,6 +7,7 @@ testable without Streamlit and cacheable by its arguments.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -14,13 +15,25 @@ import numpy as np
 import pandas as pd
 
 from carto.classify import Classification, classify
-from carto.compare import compare_to_reference
+from carto.compare import compare_to_reference, small_denominator
 from carto.comparison_map import GapMap, gap_map
 from carto.fmt import SECRET_LABEL, format_number, format_value
-from carto.indicators import Catalogue, Indicator, compute
+from carto.indicators import Catalogue, Indicator, Kind, compute
 from carto.mapbuild import ZoneShapes, choropleth_collection, value_texts
 from carto.territories import Territory
 from carto.vintages import counts_for
+
+AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
+
+
+def small_threshold() -> float:
+    """Denominator below which an aggregated rate is flagged (env ``ATLAS_SMALL_DENOMINATOR``,
+    default 50: INSEE's own floor for publishing Filosofi values is 11 households, and a
+    rate on fewer than 50 households moves by 2 points with a single household)."""
+    try:
+        return float(os.environ.get("ATLAS_SMALL_DENOMINATOR", "50"))
+    except ValueError:
+        return 50.0
 
 
 @dataclass(frozen=True)
@@ -36,6 +49,7 @@ class ChoroplethView:
     legend_title: str | None = None
     reading: str | None = None  # which colour means what (comparison mode)
     details: str | None = None  # plain-text report (codes changed between vintages…)
+    small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -81,6 +95,10 @@ def build_choropleth(
             texts[str(code)] = SECRET_LABEL
     notice = None
     aggregated = territory.members is not None
+    small: tuple[str, ...] = ()
+    if aggregated and indicator.kind is Kind.RATE and indicator.denominator not in AREA_COLUMNS:
+        flags = small_denominator(indicator, territory.measures, threshold=small_threshold())
+        small = tuple(str(names.get(c, c)) for c in flags[flags].index)
     if (
         not indicator.is_aggregable()
         and aggregated
@@ -98,6 +116,7 @@ def build_choropleth(
         reference_value=territory_total(indicator, territory),
         reference_label=reference_label,
         notice=notice,
+        small_zones=small,
     )
 
 

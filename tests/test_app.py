@@ -24,7 +24,7 @@ def run_app(
 
 
 def _zone_table(at: AppTest):
-    return next(d.value for d in at.dataframe if "Code" in d.value.columns and len(d.value) > 1)
+    return next(d.value for d in at.dataframe if "Code" in d.value.columns)
 
 
 def _texts(at: AppTest) -> str:
@@ -185,3 +185,40 @@ def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
     assert at.selectbox(key="w_lvl").value == "district"
     table = _zone_table(at)
     assert sorted(table["Territoire"]) == ["Brabois", "Nancy"]
+
+
+def test_two_value_filters_and_size_class_combine():
+    at = run_app({"f": "densite:100:,population:1000:", "fpop": "1500_4999,5000_19999"})
+    assert not at.exception
+    assert at.selectbox(key="w_fr_ind").value == "densite"
+    assert at.selectbox(key="w_fr_ind2").value == "population"
+    summary = next(i.value for i in at.info if "communes sur 591" in i.value)
+    table = _zone_table(at)
+    assert (table["Densité de population (hab./km²)"] >= 100).all()
+    assert (table["Population municipale (hab.)"] >= 1500).all()
+    assert f"{len(table)} communes sur 591" in summary
+
+
+def test_inverted_filter_bounds_are_refused_in_french_and_ignored():
+    at = run_app()
+    at.selectbox(key="w_fr_ind").set_value("densite").run()
+    at.text_input(key="w_fr_min").input("500").run()
+    at.text_input(key="w_fr_max").input("100").run()
+    assert not at.exception
+    assert at.error and all("Traceback" not in e.value for e in at.error)
+    assert len(_zone_table(at)) == 591  # the bad filter is not applied
+
+
+def test_district_filter_and_small_denominator_warning(monkeypatch, tmp_path):
+    from carto.districts import DistrictSet, save_district_set
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATLAS_SMALL_DENOMINATOR", "1000000")  # every zone is "small" here
+    save_district_set(DistrictSet("54", "Secteurs", {"54395": "Nancy", "54099": "Brabois"}))
+    at = run_app({"dset": "Secteurs", "fdist": "Nancy"})
+    assert not at.exception
+    assert at.multiselect(key="w_fdist").value == ["Nancy"]
+    assert list(_zone_table(at)["Code"]) == ["54395"]
+    # A rate on aggregated zones with a small denominator is flagged (density is per km²: no).
+    at2 = run_app({"lvl": "epci", "ind": "densite"})
+    assert not any("Petits effectifs" in w.value for w in at2.warning)

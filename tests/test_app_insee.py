@@ -74,3 +74,20 @@ def test_two_vintages_side_by_side_share_their_bounds(imported):
         return re.findall(r"<span>([^<]*–[^<]*)</span>", html)
 
     assert bounds(legends[0]) == bounds(legends[1])
+
+
+def test_small_denominators_are_flagged_on_aggregated_zones(reference_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("ATLAS_SMALL_DENOMINATOR", "2000")  # labour force under 2,000 people
+    folder = reference_dir / "insee_comparateur_territoires"
+    dataset = import_insee(
+        folder / "base_cc_comparateur_2022_dep33-54-73-93-95.CSV", communes=read_bundle().communes
+    )
+    save_dataset(dataset)
+    unemployment = next(i.id for i in dataset.indicators if i.id.startswith("taux_chomage"))
+    at = _open({"ind": unemployment, "lvl": "epci"})
+    assert not at.exception
+    warning = next(w.value for w in at.warning if "Petits effectifs" in w.value)
+    assert "dénominateur inférieur à 2\u00a0000" in warning
+    at_communes = _open({"ind": unemployment})
+    assert not any("Petits effectifs" in w.value for w in at_communes.warning)

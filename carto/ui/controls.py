@@ -60,7 +60,9 @@ def sidebar(
     indicators: list[Indicator],
     district_sets: list[str],
     older_vintages: Callable[[str], list[str]] = lambda _i: [],
+    district_names: list[str] | None = None,
 ) -> SidebarResult:
+    """``district_names``: districts of the set shown, offered as a filter."""
     """Draw the sidebar; ``indicators`` are those available for the current territory."""
     ss = st.session_state
     errors: list[str] = []
@@ -184,25 +186,22 @@ def sidebar(
                     key=keys.FILTER_KEYS["epci"],
                     format_func=lambda c: names.get(c, c),
                 )
-            _keep_valid(keys.RANGE_KEYS[0], ["", *ind_ids], "")
-            rng_ind = st.selectbox(
-                "Valeur d'un indicateur",
-                ["", *ind_ids],
-                key=keys.RANGE_KEYS[0],
-                format_func=lambda i: catalogue.get(i).label if i else "(aucun filtre)",
-            )
-            ranges: tuple[RangeFilter, ...] = ()
-            if rng_ind:
-                col_min, col_max = st.columns(2)
-                lo_txt = col_min.text_input("Minimum", key=keys.RANGE_KEYS[1])
-                hi_txt = col_max.text_input("Maximum", key=keys.RANGE_KEYS[2])
-                try:
-                    lo, hi = _optional_number(lo_txt), _optional_number(hi_txt)
-                    if lo is not None or hi is not None:
-                        ranges = (RangeFilter(rng_ind, lo, hi),)
-                except ValueError as exc:
-                    errors.append(str(exc))
-            districts_filter = tuple(ss.get(keys.FILTER_KEYS["districts"], []) or ())
+            ranges_list: list[RangeFilter] = []
+            for slot in range(keys.RANGE_SLOTS):
+                found = _range_filter(slot, ind_ids, catalogue, errors)
+                if found is not None:
+                    ranges_list.append(found)
+            ranges = tuple(ranges_list)
+            districts_filter: tuple[str, ...] = ()
+            if district_names:
+                _keep_valid_list(keys.FILTER_KEYS["districts"], district_names)
+                districts_filter = tuple(
+                    st.multiselect(
+                        "Territoires d'action sociale",
+                        district_names,
+                        key=keys.FILTER_KEYS["districts"],
+                    )
+                )
 
         st.header("Couches")
         layers = ["communes"]
@@ -283,6 +282,33 @@ def sidebar(
         errors.append(str(exc))
         state = ViewState(department=dep, indicator=ind_id, layers=tuple(layers))
     return SidebarResult(state, tuple(errors))
+
+
+def _range_filter(
+    slot: int, ind_ids: list[str], catalogue: Catalogue, errors: list[str]
+) -> RangeFilter | None:
+    """One "indicator between min and max" filter; either bound may be left empty."""
+    ind_key, lo_key, hi_key = keys.range_keys(slot)
+    _keep_valid(ind_key, ["", *ind_ids], "")
+    rng_ind = st.selectbox(
+        "Valeur d'un indicateur" if slot == 0 else "et d'un autre indicateur",
+        ["", *ind_ids],
+        key=ind_key,
+        format_func=lambda i: catalogue.get(i).label if i else "(aucun filtre)",
+    )
+    if not rng_ind:
+        return None
+    col_min, col_max = st.columns(2)
+    lo_txt = col_min.text_input("Minimum", key=lo_key)
+    hi_txt = col_max.text_input("Maximum", key=hi_key)
+    try:
+        lo, hi = _optional_number(lo_txt), _optional_number(hi_txt)
+        if lo is None and hi is None:
+            return None
+        return RangeFilter(rng_ind, lo, hi)
+    except ValueError as exc:  # ViewStateError is a ValueError too (min above max…)
+        errors.append(str(exc))
+        return None
 
 
 def _keep_valid_list(key: str, options: Sequence[object]) -> None:

@@ -16,7 +16,8 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from carto.choropleth import ChoroplethView, format_indicator, zone_comparison
+from carto.choropleth import ChoroplethView, format_indicator, small_threshold, zone_comparison
+from carto.fmt import format_number
 from carto.indicators import Catalogue
 from carto.layers import LayerInputs, build_layers
 from carto.legend import legend_html
@@ -154,6 +155,14 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
         st.markdown(panel.circles_legend, unsafe_allow_html=True)
     if view.notice:
         st.info(view.notice)
+    if view.small_zones:
+        shown = ", ".join(view.small_zones[:10])
+        more = f" et {len(view.small_zones) - 10} autre(s)" if len(view.small_zones) > 10 else ""
+        st.warning(
+            f"Petits effectifs : le taux de {len(view.small_zones)} zone(s) repose sur un "
+            f"dénominateur inférieur à {format_number(small_threshold())} ({shown}{more}) ; "
+            "à lire avec prudence."
+        )
     if view.details:
         with st.expander("Communes dont le code a changé entre les millésimes"):
             st.text(view.details)

@@ -40,7 +40,15 @@ LAYER_KEYS = {"communes": "w_lay_communes", "epci": "w_lay_epci", "mairies": "w_
 BOUNDS_KEY = "w_bounds"
 CATEGORIES_KEY = "w_cat"
 FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": "w_fpop"}
-RANGE_KEYS = ("w_fr_ind", "w_fr_min", "w_fr_max")
+RANGE_SLOTS = 2
+
+
+def range_keys(slot: int) -> tuple[str, str, str]:
+    """Widget keys of the n-th "indicator between min and max" filter."""
+    suffix = "" if slot == 0 else str(slot + 1)
+    return (f"w_fr_ind{suffix}", f"w_fr_min{suffix}", f"w_fr_max{suffix}")
+
+
 SELECTED_KEY = "sel"
 CENTRE_KEY = "map_centre"
 ZOOM_KEY = "map_zoom"
@@ -72,15 +80,11 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[FILTER_KEYS["epci"]] = list(state.filters.epci)
     ss[FILTER_KEYS["districts"]] = list(state.filters.districts)
     ss[FILTER_KEYS["population_classes"]] = list(state.filters.population_classes)
-    if state.filters.ranges:
-        rng = state.filters.ranges[0]
-        ss[RANGE_KEYS[0]] = rng.indicator
-        ss[RANGE_KEYS[1]] = (
-            "" if rng.min is None else format_number(rng.min, 6).rstrip("0").rstrip(",")
-        )
-        ss[RANGE_KEYS[2]] = (
-            "" if rng.max is None else format_number(rng.max, 6).rstrip("0").rstrip(",")
-        )
+    for slot, rng in enumerate(state.filters.ranges[:RANGE_SLOTS]):
+        ind_key, lo_key, hi_key = range_keys(slot)
+        ss[ind_key] = rng.indicator
+        ss[lo_key] = "" if rng.min is None else bounds_text((rng.min,))
+        ss[hi_key] = "" if rng.max is None else bounds_text((rng.max,))
     ss[SELECTED_KEY] = state.selected
     ss[CENTRE_KEY] = state.centre
     ss[ZOOM_KEY] = state.zoom
