@@ -62,17 +62,22 @@ sites_on = bool(ss.get(keys.LAYER_KEYS["sites"])) and dep_now != FRANCE
 cats_now = ss.get(keys.CATEGORIES_KEY)
 coverage = (tuple(sorted(cats_now)) if cats_now else None, cache.sites_token()) if sites_on else ()
 commune_terr = cache.get_commune_territory(dep_now, arr_now, token, coverage)
-indicators = catalogue.available(commune_terr.measures)
+iris_here = dep_now in cache.get_iris_departments(token)
+if iris_here and ss.get(keys.KEYS["level"]) == "iris":
+    iris_terr = cache.get_territory(dep_now, False, "iris", None, token, (), ())
+    indicators = catalogue.available(iris_terr.measures)
+else:
+    indicators = catalogue.available(commune_terr.measures)
 
+district_names = cache.get_district_set(dep_now, dset_now, dtoken).districts if dset_now else None
 result = controls.sidebar(
     bundle,
     catalogue,
     indicators,
     district_sets,
     older_vintages=lambda ind: cache.older_vintages(catalogue, ind),
-    district_names=cache.get_district_set(dep_now, dset_now, dtoken).districts
-    if dset_now
-    else None,
+    district_names=district_names,
+    iris_available=iris_here,
 )
 for message in result.errors:
     st.error(message)

@@ -48,7 +48,8 @@ def imports_dir() -> Path:
     return path
 
 
-def _atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
+    """Write through a temporary file then ``os.replace``: the old file or the new, never half."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
@@ -84,7 +85,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
         frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=bool)
     frame.index = frame.index.astype("str")
     try:
-        _atomic_write(folder / data_file, lambda p: frame.to_parquet(p))
+        atomic_write(folder / data_file, lambda p: frame.to_parquet(p))
         stored = StoredDataset(
             id=dataset.id,
             title=dataset.title,
@@ -100,7 +101,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
         payload = asdict(stored)
         payload["indicators"] = [_indicator_to_json(i) for i in stored.indicators]
         text = json.dumps(payload, ensure_ascii=False, indent=1)
-        _atomic_write(manifest, lambda p: p.write_text(text, encoding="utf-8"))
+        atomic_write(manifest, lambda p: p.write_text(text, encoding="utf-8"))
     except OSError as exc:
         (folder / data_file).unlink(missing_ok=True)
         raise StoreError(

@@ -9,7 +9,9 @@ from carto.mapbuild import escape
 
 
 def _count(n: int, noun: str) -> str:
-    return f"{format_number(n)} {noun}{'s' if n > 1 else ''}"
+    """"3 communes", "2 EPCI", "5 IRIS": acronyms stay invariable."""
+    plural = "s" if n > 1 and not noun.isupper() else ""
+    return f"{format_number(n)} {noun}{plural}"
 
 
 def legend_html(

@@ -66,6 +66,7 @@ LEVEL_LABELS = {
     "epci": "intercommunale (EPCI, territoire des CIAS)",
     "district": "du territoire d'action sociale",
     "departement": "départementale",
+    "iris": "de l'IRIS",
 }
 ZONE_NOUNS = {
     "commune": "commune",
@@ -73,6 +74,7 @@ ZONE_NOUNS = {
     "epci": "EPCI",
     "district": "territoire",
     "departement": "département",
+    "iris": "IRIS",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Final, Literal, get_args
 
 from carto.filters import POPULATION_CLASS_IDS
 
-Level = Literal["commune", "epci", "district", "departement"]
+Level = Literal["commune", "epci", "district", "departement", "iris"]
 Reference = Literal["none", "departement", "region", "france"]
 ClassMethod = Literal["quantiles", "egal", "jenks", "manuel"]
 Layer = Literal["communes", "epci", "mairies", "sites", "districts", "observations"]

@@ -3,6 +3,7 @@ poverty rate not recomputed on EPCI, evolution between vintages, two vintages sh
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,26 @@ def test_small_denominators_are_flagged_on_aggregated_zones(reference_dir, tmp_p
     assert "dénominateur inférieur à 2\u00a0000" in warning
     at_communes = _open({"ind": unemployment})
     assert not any("Petits effectifs" in w.value for w in at_communes.warning)
+
+
+def test_bordeaux_mapped_by_iris(reference_dir, tmp_path, monkeypatch):
+    from carto.iris import read_contours
+    from carto.iris_store import save_contours
+
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
+    folder = reference_dir / "insee_iris"
+    save_dataset(
+        import_insee(
+            folder / "BASE_TD_FILO_IRIS_2021_DISP_dep33-54-73-93-95.csv",
+            communes=read_bundle().communes,
+        )
+    )
+    assert save_contours(read_contours(folder / "contours_iris_bordeaux_33063.geojson")) == 88
+    at = _open({"dep": "33", "lvl": "iris", "ind": "iris_taux_pauvrete_2021"})
+    assert not at.exception
+    assert at.selectbox(key="w_lvl").value == "iris"
+    legend = _legend(at)
+    assert "Taux de pauvreté" in legend and "IRIS" in legend
+    counts = [int(n.replace("\u00a0", "")) for n in re.findall(r"([\d\u00a0]+) IRIS", legend)]
+    assert sum(counts) == 88  # every Bordeaux IRIS is drawn, secret ones counted apart
+    assert at.title[0].value.endswith("Gironde (33)")

@@ -26,6 +26,7 @@ from carto.districts import DistrictSet, epci_district_set, list_district_sets, 
 from carto.export import to_french_csv
 from carto.import_store import imports_dir, load_imported_measures
 from carto.indicators import Catalogue, Kind, compute, default_catalogue
+from carto.iris_store import departments_with_iris, iris_territory, load_contours
 from carto.mairies import mairie_points
 from carto.mapbuild import ZoneShapes, outline_collection
 from carto.paths import user_data_dir
@@ -61,8 +62,14 @@ def folder_token(*parts: str) -> tuple[tuple[str, int], ...]:
 
 
 def imports_token() -> tuple:
+    """Changes with every stored import (indicators) and IRIS contours."""
     imports_dir()
-    return folder_token("imports")
+    return folder_token("imports") + folder_token("iris")
+
+
+@st.cache_resource(show_spinner=False)
+def get_iris_departments(token: tuple) -> set[str]:
+    return departments_with_iris(load_contours(), get_bundle())
 
 
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
@@ -75,6 +82,7 @@ def get_catalogue(token: tuple) -> Catalogue:
     cat = default_catalogue()
     _values, _secret, imported = _imported_all(token)
     cat.extend(imported)
+    cat.extend(load_imported_measures(pd.Index([], dtype="str"), level="iris")[2])
     cat.add(distance_indicator("sites affichés"))
     return cat
 
@@ -185,8 +193,13 @@ def get_territory(
     coverage: tuple = (),
 ) -> Territory:
     """The zones actually mapped: communes, EPCI or districts of the department."""
+    if level == "iris" and code != FRANCE:
+        contours = load_contours()
+        if contours is not None:
+            values, secret, _ = load_imported_measures(contours.index, level="iris")
+            return iris_territory(get_bundle(), code, contours, values, secret)
     base = get_commune_territory(code, by_arrondissement, token, coverage)
-    if code == FRANCE or level in ("commune", "arrondissement", "departement"):
+    if code == FRANCE or level in ("commune", "arrondissement", "departement", "iris"):
         return base
     bundle = get_bundle()
     values = value_columns(get_catalogue(token))

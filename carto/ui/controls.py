@@ -31,6 +31,7 @@ LEVEL_OPTIONS = {
     "commune": "Communes",
     "epci": "EPCI (territoires des CIAS)",
     "district": "Territoires d'action sociale",
+    "iris": "IRIS (quartiers des villes)",
 }
 
 
@@ -61,6 +62,7 @@ def sidebar(
     district_sets: list[str],
     older_vintages: Callable[[str], list[str]] = lambda _i: [],
     district_names: list[str] | None = None,
+    iris_available: bool = False,
 ) -> SidebarResult:
     """``district_names``: districts of the set shown, offered as a filter."""
     """Draw the sidebar; ``indicators`` are those available for the current territory."""
@@ -89,6 +91,7 @@ def sidebar(
         level = "departement" if dep == FRANCE else "commune"
         if dep != FRANCE:
             levels = ["commune", "epci"] + (["district"] if district_sets else [])
+            levels += ["iris"] if iris_available else []
             _keep_valid(keys.KEYS["level"], levels, "commune")
             level = st.selectbox(
                 "Échelle", levels, key=keys.KEYS["level"], format_func=LEVEL_OPTIONS.get

@@ -11,8 +11,12 @@ from carto.choropleth import table_formatters
 from carto.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
 from carto.filters import FilterError, FilterSummary, apply_filters
 from carto.fmt import format_number, format_percent
+from carto.import_store import load_imported_measures
 from carto.indicators import Catalogue, compute
+from carto.iris import join_iris, read_contours
+from carto.iris_store import delete_contours, load_contours, save_contours
 from carto.portrait_build import build_portrait, members_of
+from carto.tabular import ImportFailure
 from carto.territories import FRANCE, Territory, epci_names
 from carto.ui import cache
 from carto.ui import state as keys
@@ -156,6 +160,7 @@ def sites_and_districts_panel(
 
 def imports_panel(bundle) -> None:
     render_import_panel(bundle)
+    iris_contours_panel()
 
 
 def sources_panel(bundle, indicators) -> None:
@@ -260,3 +265,34 @@ def observation_counts(terr: Territory, state: ViewState) -> dict[str, int]:
     level = "commune" if terr.level in ("commune", "arrondissement") else terr.level
     counts = get_store().counts_by_territory(level, department=state.department)
     return {code: n for code, n in counts.items() if code in terr.zones.index}
+
+
+def iris_contours_panel() -> None:
+    """Upload IRIS contours; the join with the imported IRIS indicators is reported first."""
+    st.markdown("### Contours IRIS")
+    stored = load_contours()
+    st.caption(
+        f"{format_number(len(stored))} contours IRIS enregistrés."
+        if stored is not None
+        else "Aucun contour IRIS : importez-les pour cartographier une ville par IRIS."
+    )
+    upload = st.file_uploader(
+        "Contours IRIS (GeoJSON, GeoPackage, shapefile zippé ou export OpenDataSoft)",
+        type=["json", "geojson", "gpkg", "zip"],
+        key="iris_upload",
+    )
+    if upload is not None:
+        try:
+            contours = read_contours(upload.getvalue(), name=upload.name)
+        except ImportFailure as exc:
+            st.error(str(exc))
+        else:
+            values, secret, _ = load_imported_measures(contours.index, level="iris")
+            _joined, report = join_iris(contours, values, secret)
+            st.text(report.summary_fr())
+            if st.button("Enregistrer ces contours", key="iris_save"):
+                total = save_contours(contours)
+                st.success(f"Contours enregistrés ({format_number(total)} IRIS en tout).")
+    if stored is not None and st.button("Supprimer les contours IRIS", key="iris_delete"):
+        delete_contours()
+        st.rerun()
