@@ -10,18 +10,15 @@ import streamlit as st
 
 from carto.assets import ensure_leaflet
 from carto.bundle import BundleError
-from carto.circles import CirclesError, circles_legend_html
-from carto.classify import PALETTES, ClassificationError
-from carto.layers import LayerInputs, observation_badges
+from carto.classify import PALETTES
 from carto.legend import LEGEND_CSS
 from carto.sites import CATEGORIES
 from carto.territories import FRANCE, PLM_CITIES
-from carto.ui import cache, controls, panels
+from carto.ui import cache, controls, panels, views
 from carto.ui import state as keys
 from carto.ui.link import render_copy_link_button, render_notices
-from carto.ui.mapview import MapPanel, map_fragment
+from carto.ui.mapview import map_fragment
 from carto.viewstate import Known, to_query_string
-from carto.vintages import VintageError, family_key
 
 meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
 st.set_page_config(
@@ -103,76 +100,7 @@ if summary is not None and summary.active:
     st.info(summary.sentence)
 
 
-def choropleth(indicator_id: str):
-    kept_codes = tuple(kept) if kept is not None and level == "commune" else None
-    args = (view_state.class_method, view_state.n_classes, view_state.palette or "YlOrRd")
-    bounds = view_state.bounds or None
-    if view_state.reference != "none" and not by_arr:
-        ref = view_state.reference
-        return cache.get_comparison(terr_key, indicator_id, ref, *args[:2], kept_codes)
-    if view_state.vintage2 and indicator_id == view_state.indicator:
-        try:
-            return cache.get_evolution(terr_key, indicator_id, view_state.vintage2, *args[:2])
-        except VintageError as exc:
-            st.error(str(exc))
-    shared = None
-    if view_state.side_by_side and view_state.indicator2 in catalogue:
-        pair = catalogue.get(view_state.indicator), catalogue.get(view_state.indicator2)
-        if family_key(pair[0]) == family_key(pair[1]):
-            other = pair[1] if indicator_id == pair[0].id else pair[0]
-            shared = other.id
-    try:
-        return cache.get_choropleth(terr_key, indicator_id, *args, bounds, kept_codes, shared)
-    except ClassificationError as exc:
-        st.error(str(exc))
-        return cache.get_choropleth(
-            terr_key, indicator_id, "quantiles", 5, args[2], None, kept_codes
-        )
-
-
-layer_on = set(view_state.layers)
-overlay = (
-    cache.get_district_overlay(dep, view_state.district_set, dtoken)
-    if ("districts" in layer_on and view_state.district_set and dep != FRANCE)
-    else (None, ())
-)
-ind_ids = [view_state.indicator]
-if view_state.side_by_side and view_state.indicator2:
-    ind_ids.append(view_state.indicator2)
-circles, circles_ind, circles_legend = None, None, ""
-if view_state.circles and view_state.circles in catalogue:
-    circles_ind = catalogue.get(view_state.circles)
-    try:
-        circles = cache.get_circles(terr_key, view_state.circles)
-        circles_legend = circles_legend_html(circles, circles_ind, noun=terr.zone_noun)
-    except CirclesError as exc:
-        st.error(str(exc))
-map_panels = []
-for number, ind_id in enumerate(ind_ids):
-    view = choropleth(ind_id)
-    inputs = LayerInputs(
-        choropleth=view.collection,
-        indicator_label=view.indicator.label,
-        zone_label=terr.zone_noun.capitalize(),
-        source_line=view.indicator.source_line(),
-        epci=cache.get_epci_collection(dep) if "epci" in layer_on and dep != FRANCE else None,
-        mairies=cache.get_mairies(dep, by_arr) if "mairies" in layer_on and dep != FRANCE else None,
-        sites=cache.get_sites_geojson(dep, view_state.site_categories, cache.sites_token())
-        if "sites" in layer_on and dep != FRANCE
-        else None,
-        districts=overlay[0],
-        district_labels=overlay[1],
-        observation_badges=observation_badges(
-            terr.zones, panels.observation_counts(terr, view_state)
-        )
-        if "observations" in layer_on
-        else (),
-        large=view_state.meeting,
-        circles=circles,
-        circles_label=circles_ind.label if circles_ind else "",
-    )
-    key = f"carte-{number}-{dep}-{by_arr}-{view_state.tiles}"
-    map_panels.append(MapPanel(view, inputs, key, circles_legend))
+map_panels = views.map_panels(view_state, terr, terr_key, catalogue, kept, level, by_arr)
 
 
 def sync_url() -> None:

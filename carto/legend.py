@@ -9,7 +9,7 @@ from carto.mapbuild import escape
 
 
 def _count(n: int, noun: str) -> str:
-    """"3 communes", "2 EPCI", "5 IRIS": acronyms stay invariable."""
+    """ "3 communes", "2 EPCI", "5 IRIS": acronyms stay invariable."""
     plural = "s" if n > 1 and not noun.isupper() else ""
     return f"{format_number(n)} {noun}{plural}"
 

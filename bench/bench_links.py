@@ -1,0 +1,88 @@
+"""Shared links and districts in a real browser (offline): median of 5 fresh browser contexts.
+
+Run: python bench/bench_links.py  (needs Debian's chromium and playwright; the districts case
+also needs ../shared/reference). Measures:
+- opening a shared link of Meurthe-et-Moselle (indicator, classes, filter, layers, selection)
+  until the map has drawn its 591 communes;
+- opening the Pas-de-Calais view by its 25 MDS (level "district", outlines and labels drawn).
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+
+import browserkit as bk  # noqa: E402
+
+LINK_54 = "?v=1&ind=population&cls=jenks&k=7&fpop=lt1500&lay=communes,epci,mairies&sel=54395"
+REFERENCE = ROOT.parent / "shared" / "reference" / "territoires_action_sociale"
+RUNS = 5
+
+
+def time_link(url: str, expected: int, runs: int = RUNS) -> list[float]:
+    times = []
+    with bk.browser() as browser:
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            start = time.perf_counter()
+            page.goto(url)
+            frame = bk.wait_for_map(page)
+            frame.wait_for_function(
+                f"() => ({bk.DRAWN_CODES_JS})().length === {expected}", timeout=60_000
+            )
+            times.append(time.perf_counter() - start)
+            context.close()
+    return times
+
+
+def store_pas_de_calais(data_dir: Path) -> str:
+    """Import the real MDS file into a throw-away data folder; returns the set's name."""
+    import os
+
+    os.environ["ATLAS_DATA_DIR"] = str(data_dir)
+    from carto.bundle import read_bundle
+    from carto.district_import import read_district_csv, read_district_names
+    from carto.districts import save_district_set
+
+    names = read_district_names((REFERENCE / "mds_62_noms.csv").read_bytes())
+    result = read_district_csv(
+        (REFERENCE / "zones_62_communes_mds_pas-de-calais.csv").read_bytes(),
+        "62",
+        "MDS",
+        read_bundle().communes,
+        names=names,
+    )
+    save_district_set(result.district_set)
+    return result.district_set.name
+
+
+def main() -> int:
+    bk.require_browser = lambda: None  # a script, not a test: fail loudly if chromium is absent
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        dset = store_pas_de_calais(data) if REFERENCE.is_dir() else None
+        with bk.serve(env={"ATLAS_DATA_DIR": str(data)}) as url:
+            times = time_link(url + LINK_54, 591)
+            rows.append(("Lien partagé 54 → carte dessinée", times))
+            if dset:
+                link = f"?v=1&dep=62&lvl=district&dset={dset}&lay=communes,districts"
+                times = time_link(url + link, 25)
+                rows.append(("Pas-de-Calais par 25 MDS → carte dessinée", times))
+    print("| Mesure | médiane | min | max |")
+    print("|---|---:|---:|---:|")
+    for label, times in rows:
+        med = statistics.median(times)
+        print(f"| {label} | {med:.2f} s | {min(times):.2f} s | {max(times):.2f} s |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
