@@ -166,10 +166,11 @@ def base_map(
     tiles: bool = False,
     zoom: int | None = None,
     track_view: bool = False,
+    centre: tuple[float, float] | None = None,
 ) -> folium.Map:
     """The constant map: neutral background, no CDN, canvas renderer, centred on the territory."""
     fmap = folium.Map(
-        location=list(center_of(bounds)),
+        location=list(centre or center_of(bounds)),
         zoom_start=fit_zoom(bounds) if zoom is None else zoom,
         tiles=None,
         prefer_canvas=True,

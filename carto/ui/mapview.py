@@ -122,10 +122,8 @@ def draw_map(
 ) -> bool:
     centre, zoom = _centre_and_zoom(shapes, width, height)
     result = st_folium(
-        base_map(shapes.bounds, tiles, track_view=True),
+        base_map(shapes.bounds, tiles, zoom=zoom, track_view=True, centre=centre),
         feature_group_to_add=feature_group(panel.layers),
-        center=centre,
-        zoom=zoom,
         height=height,
         use_container_width=True,
         # Only clicks come back: panning and zooming cause no rerun. The centre and zoom of
