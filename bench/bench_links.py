@@ -78,9 +78,13 @@ def main() -> int:
                 rows.append(("Pas-de-Calais par 25 MDS → carte dessinée", times))
     print("| Mesure | médiane | min | max |")
     print("|---|---:|---:|---:|")
+    from carto.fmt import format_value
+
     for label, times in rows:
-        med = statistics.median(times)
-        print(f"| {label} | {med:.2f} s | {min(times):.2f} s | {max(times):.2f} s |")
+        cells = [
+            format_value(v, "s", 2) for v in (statistics.median(times), min(times), max(times))
+        ]
+        print(f"| {label} | {' | '.join(cells)} |")
     return 0
 
 
