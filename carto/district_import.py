@@ -24,6 +24,7 @@ from carto.districts import (
     validate,
 )
 from carto.sites import normalize_text
+from carto.tabular import decode
 
 
 class DistrictImportError(ValueError):
@@ -54,17 +55,8 @@ _DISTRICT_ALIASES = (
 )
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
-
 def _read_table(data: bytes | str) -> pd.DataFrame:
-    text = _decode(data)
+    text = decode(data)
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") >= first.count(",") else ","
     try:
@@ -132,7 +124,7 @@ def read_district_csv(
 
 def _polygons(data: bytes | str | dict, name_property: str | None) -> gpd.GeoDataFrame:
     try:
-        obj = data if isinstance(data, dict) else json.loads(_decode(data))
+        obj = data if isinstance(data, dict) else json.loads(decode(data))
         features = obj["features"]
     except (json.JSONDecodeError, KeyError, TypeError) as exc:
         raise DistrictImportError(

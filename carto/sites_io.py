@@ -29,6 +29,7 @@ from carto.sites import (
     normalize_sites,
     normalize_text,
 )
+from carto.tabular import decode
 
 
 class SiteImportError(ValueError):
@@ -203,18 +204,9 @@ _CSV_COLUMNS = {
 }
 
 
-def _decode(data: bytes | str) -> str:
-    if isinstance(data, str):
-        return data
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252")
-
-
 def read_sites_csv(data: bytes | str, communes: pd.DataFrame, source: str = "") -> SiteImport:
     """CSV with name, category, address, commune code, optional latitude/longitude (';' or ',')."""
-    text = _decode(data)
+    text = decode(data)
     first = text.splitlines()[0] if text.strip() else ""
     sep = ";" if first.count(";") >= first.count(",") else ","
     try:
@@ -289,7 +281,7 @@ def _load_json(data: bytes | str | dict | list) -> dict | list:
     if isinstance(data, dict | list):
         return data
     try:
-        return json.loads(_decode(data))
+        return json.loads(decode(data))
     except json.JSONDecodeError as exc:
         raise SiteImportError(f"Fichier JSON illisible : {exc.msg} (ligne {exc.lineno}).") from exc
 

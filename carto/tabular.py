@@ -155,8 +155,10 @@ def detect_encoding(head: bytes) -> str:
         return "cp1252"
 
 
-def decode(data: bytes) -> str:
-    """Whole-text decoding for small files (dictionaries, JSON)."""
+def decode(data: bytes | str) -> str:
+    """Whole-text decoding for small files (dictionaries, JSON, site and district lists)."""
+    if isinstance(data, str):
+        return data
     encoding = detect_encoding(data)
     try:
         return data.decode(encoding)
