@@ -209,6 +209,9 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
 
 
 def table_column(indicator: Indicator) -> str:
+    """Header of an indicator's column; vintages of one indicator get their own column."""
+    if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):
+        return f"{indicator.label} {indicator.vintage} ({indicator.unit})"
     return f"{indicator.label} ({indicator.unit})"
 
 

@@ -165,12 +165,17 @@ def test_circles_refuse_a_rate_in_the_link():
 def test_epci_level_aggregates_rates_from_sums():
     at = run_app({"lvl": "epci", "ind": "densite"})
     assert not at.exception
-    table = _zone_table(at)
+    table = _zone_table(at).set_index("Code")
     assert "Communes" in table.columns and table["Communes"].sum() == 591
-    pop = table["Population municipale (hab.)"]
-    area = table["Superficie (km²)"]
+    # Each EPCI's density is Σ population / Σ area of its communes (not a mean of densities).
+    from carto.bundle import read_bundle
+    from carto.territories import department_territory
+
+    communes = department_territory(read_bundle(), "54")
+    sums = communes.measures.groupby(communes.zones["EPCI"]).sum()
+    expected = sums["P_POP"] / sums["AREA_KM2"]
     dens = table["Densité de population (hab./km²)"]
-    assert ((pop / area - dens).abs() < 1e-6).all()
+    assert ((dens - expected.reindex(dens.index)).abs() < 1e-6).all()
 
 
 def test_district_level_from_a_stored_set(monkeypatch, tmp_path):

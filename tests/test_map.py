@@ -191,3 +191,28 @@ def test_compute_partition_additivity_small_frame():
     assert pd.isna(dens["Z2"])  # a missing population is not a zero
     pop = compute(cat.get("population"), measures, zones)
     assert pop["Z1"] == 400 and pd.isna(pop["Z2"])
+
+
+def test_two_vintages_get_distinct_table_columns(bundle, terr54):
+    from dataclasses import replace
+
+    from carto.indicators import Indicator, Kind
+
+    cat = default_catalogue()
+    for year in ("2019", "2021"):
+        cat.add(
+            Indicator(
+                id=f"taux_pauvrete_{year}",
+                label="Taux de pauvreté",
+                definition="",
+                unit="%",
+                source="INSEE, Filosofi",
+                vintage=year,
+                kind=Kind.VALUE,
+                column=f"TP60{year[2:]}",
+            )  # fmt: skip
+        )
+    measures = terr54.measures.assign(TP6019=10.0, TP6021=12.0)
+    table = zone_table(replace(terr54, measures=measures), cat, epci_names(bundle))
+    assert table.columns.is_unique
+    assert {"Taux de pauvreté 2019 (%)", "Taux de pauvreté 2021 (%)"} <= set(table.columns)
