@@ -210,7 +210,7 @@ def test_two_vintages_get_distinct_table_columns(bundle, terr54):
                 vintage=year,
                 kind=Kind.VALUE,
                 column=f"TP60{year[2:]}",
-            )  # fmt: skip
+            )
         )
     measures = terr54.measures.assign(TP6019=10.0, TP6021=12.0)
     table = zone_table(replace(terr54, measures=measures), cat, epci_names(bundle))
