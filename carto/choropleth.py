@@ -208,6 +208,11 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     return table.reset_index(drop=True)
 
 
+# Columns that name a zone (the others are indicators).
+ID_COLUMNS = ("Code", "Commune", "Arrondissement", "EPCI", "Territoire", "Département", "IRIS",
+              "Communes")  # fmt: skip
+
+
 def table_column(indicator: Indicator) -> str:
     """Header of an indicator's column; vintages of one indicator get their own column."""
     if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):

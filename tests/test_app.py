@@ -227,3 +227,23 @@ def test_district_filter_and_small_denominator_warning(monkeypatch, tmp_path):
     # A rate on aggregated zones with a small denominator is flagged (density is per km²: no).
     at2 = run_app({"lvl": "epci", "ind": "densite"})
     assert not any("Petits effectifs" in w.value for w in at2.warning)
+
+
+def _display_values(at: AppTest):
+    import pyarrow as pa
+
+    element = next(d for d in at.dataframe if "Code" in d.value.columns)
+    raw = element.proto.arrow_data.styler.display_values
+    return pa.ipc.open_stream(raw).read_all().to_pandas()
+
+
+def test_table_shows_french_numbers_on_every_rerun():
+    at = run_app({"ind": "population"})
+    first = _display_values(at)
+    nancy = first[first.iloc[:, 0] == "54395"].iloc[0].tolist()
+    assert "104\u00a0286" in nancy  # population, French thousands separator
+    at.selectbox(key="w_cls").set_value("jenks").run()  # a rerun serves the memoised values
+    assert _display_values(at).equals(first)
+    at.selectbox(key="w_ind").set_value("densite").run()  # another view: formatted afresh
+    shown = _display_values(at)
+    assert any("," in str(v) for v in shown.iloc[:, -1])  # decimal comma

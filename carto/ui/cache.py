@@ -13,10 +13,12 @@ import streamlit as st
 
 from carto import bundle as bundle_mod
 from carto.choropleth import (
+    ID_COLUMNS,
     ChoroplethView,
     build_choropleth,
     build_comparison,
     build_gap_view,
+    table_column,
     zone_table,
 )
 from carto.circles import circle_collection
@@ -41,6 +43,7 @@ from carto.territories import (
     territory,
     with_measures,
 )
+from carto.ui.table import french_styler
 from carto.vintages import (
     evolution_map,
     family_key,
@@ -301,6 +304,16 @@ def get_zone_table(key: tuple, kept: tuple[str, ...] | None) -> tuple[pd.DataFra
     if kept is not None:
         table = table[table["Code"].isin(kept)]
     return table, to_french_csv(table)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_table_styler(key: tuple, kept: tuple[str, ...] | None, indicator_ids: tuple[str, ...]):
+    """The on-screen table (identifier columns + the view's indicators) as a French Styler."""
+    table, _csv = get_zone_table(key, kept)
+    catalogue = get_catalogue(key[4])
+    shown = [catalogue.get(i) for i in indicator_ids]
+    columns = [c for c in table.columns if c in ID_COLUMNS] + [table_column(i) for i in shown]
+    return french_styler(table[columns], shown), columns
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)

@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl
 import pandas as pd
 import streamlit as st
 
-from carto.choropleth import table_column, table_formatters
+from carto.choropleth import table_column
 from carto.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
 from carto.filters import FilterError, FilterSummary, apply_filters
 from carto.fmt import format_number, format_percent
@@ -66,10 +66,6 @@ def filter_communes(
     return list(mask[mask].index), summary
 
 
-ID_COLUMNS = ("Code", "Commune", "Arrondissement", "EPCI", "Territoire", "Département", "IRIS",
-              "Communes")  # fmt: skip
-
-
 def view_indicator_ids(state: ViewState) -> list[str]:
     """Population first, then every indicator the view shows (map, second map, filters)."""
     ids = ["population", state.indicator]
@@ -95,11 +91,9 @@ def zone_table_panel(
     # On screen, the indicators of the view (an import can bring sixty columns, and each
     # formatted cell costs); the CSV export carries them all.
     shown = [catalogue.get(i) for i in dict.fromkeys(view_indicator_ids(state)) if i in catalogue]
-    shown = [i for i in shown if table_column(i) in table.columns]
-    columns = [c for c in table.columns if c in ID_COLUMNS] + [table_column(i) for i in shown]
-    st.dataframe(
-        table[columns].style.format(table_formatters(shown)), hide_index=True, width="stretch"
-    )
+    shown_ids = tuple(i.id for i in shown if table_column(i) in table.columns)
+    styler, columns = cache.get_table_styler(terr_key, kept_codes, shown_ids)
+    st.dataframe(styler, hide_index=True, width="stretch")
     st.caption(
         f"{len(table.columns) - len(columns)} autre(s) indicateur(s) dans l'export CSV."
         if len(table.columns) > len(columns)
