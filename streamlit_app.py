@@ -14,7 +14,7 @@ from carto.classify import PALETTES
 from carto.legend import LEGEND_CSS
 from carto.sites import CATEGORIES
 from carto.territories import FRANCE, PLM_CITIES
-from carto.ui import cache, controls, panels, views
+from carto.ui import after_map, cache, controls, panels, views
 from carto.ui import state as keys
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
@@ -113,8 +113,11 @@ query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
-# Only the panel chosen is built: tabs would build all five on every rerun.
-if not view_state.meeting:
+# Only the panel chosen is built (tabs would build all five on every rerun), and only once the
+# browser has drawn the map, so that the map comes first (carto/ui/after_map.py).
+if not view_state.meeting and not after_map.map_drawn():
+    st.caption("Le tableau et les panneaux s'affichent dès que la carte est dessinée…")
+elif not view_state.meeting:
     st.session_state.setdefault("w_panel", "table")
     shown = st.segmented_control(
         "Panneau",

@@ -8,16 +8,24 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from carto.ui import after_map
+
 REPO_DIR = Path(__file__).resolve().parents[1]
 
 APP = str(REPO_DIR / "streamlit_app.py")
 
 
 def run_app(
-    params: dict[str, str] | None = None, timeout: float = 60, panel: str = "table"
+    params: dict[str, str] | None = None,
+    timeout: float = 60,
+    panel: str = "table",
+    map_drawn: bool = True,
 ) -> AppTest:
+    """``map_drawn``: as if the browser had already said its map was drawn (no browser here)."""
     at = AppTest.from_file(APP, default_timeout=timeout)
     at.session_state["w_panel"] = panel
+    if map_drawn:
+        at.session_state[after_map.READY_KEY] = True
     for key, value in (params or {}).items():
         at.query_params[key] = value
     return at.run()
@@ -25,6 +33,10 @@ def run_app(
 
 def _zone_table(at: AppTest):
     return next(d.value for d in at.dataframe if "Code" in d.value.columns)
+
+
+def _component_names(at: AppTest) -> list[str]:
+    return [e.proto.component_name for e in at.get("component_instance")]
 
 
 def _texts(at: AppTest) -> str:
@@ -247,3 +259,24 @@ def test_table_shows_french_numbers_on_every_rerun():
     at.selectbox(key="w_ind").set_value("densite").run()  # another view: formatted afresh
     shown = _display_values(at)
     assert any("," in str(v) for v in shown.iloc[:, -1])  # decimal comma
+
+
+def test_panels_below_the_map_wait_until_the_browser_has_drawn_it() -> None:
+    at = run_app(map_drawn=False)
+    assert not at.exception
+    assert not any("Code" in d.value.columns for d in at.dataframe)
+    assert "dès que la carte est dessinée" in _texts(at)
+    # the browser side: a zero-height component that answers once Leaflet has drawn the map
+    assert "carto.ui.after_map.after_map" in _component_names(at)
+    at.session_state[after_map.READY_KEY] = True  # what its answer sets
+    at.run()
+    assert not at.exception
+    assert len(_zone_table(at)) == 591
+    assert "dès que la carte est dessinée" not in _texts(at)
+
+
+def test_meeting_mode_needs_no_signal_and_shows_no_panel() -> None:
+    at = run_app({"meet": "1"}, map_drawn=False)
+    assert not at.exception
+    assert "dès que la carte est dessinée" not in _texts(at)
+    assert "carto.ui.after_map.after_map" not in _component_names(at)

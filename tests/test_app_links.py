@@ -13,12 +13,15 @@ import pytest
 from strategies import MARKER, random_hostile_query_strings
 from streamlit.testing.v1 import AppTest
 
+from carto.ui import after_map
+
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
 N_HOSTILE = 1000
 
 
 def _open(query_string: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[after_map.READY_KEY] = True  # the panels below the map are built too
     for key, value in parse_qsl(query_string, keep_blank_values=True):
         at.query_params[key] = value
     return at.run()

@@ -67,3 +67,55 @@ def test_hover_shows_name_code_and_value(app_url):
         tooltip.wait_for(timeout=10_000)
         text = tooltip.inner_text()
         assert "Nancy" in text and "54395" in text and "hab./km²" in text
+
+
+# In every frame: when a Leaflet map first holds a feature, when the page first shows a data
+# grid and the signalling component (ms since the epoch), and that component's tallest height.
+_MARKS_JS = """
+(() => {
+  const mark = (k) => {
+    try {
+      const top = window.top;
+      top.__marks = top.__marks || {};
+      if (!(k in top.__marks)) top.__marks[k] = performance.timeOrigin + performance.now();
+    } catch (e) { /* another origin: not ours */ }
+  };
+  const poll = () => {
+    if (window.map && window.map.eachLayer) {
+      let found = false;
+      window.map.eachLayer(l => { if (l.feature) found = true; });
+      if (found) mark('map');
+    }
+    if (window === window.top) {
+      if (document.querySelector('[data-testid="stDataFrame"]')) mark('table');
+      const signal = document.querySelector("iframe[title='carto.ui.after_map.after_map']");
+      if (signal) {
+        mark('signal');
+        window.__signalHeight = Math.max(window.__signalHeight || 0,
+                                         signal.getBoundingClientRect().height);
+      }
+    }
+    setTimeout(poll, 10);
+  };
+  poll();
+})();
+"""
+
+
+def test_table_comes_by_itself_once_the_map_is_drawn(app_url):
+    """The panel below the map waits for the browser's signal, then shows without a click."""
+    with bk.browser() as browser:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(_MARKS_JS)
+        page = context.new_page()
+        page.goto(app_url)
+        bk.wait_for_map(page)
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        marks = page.evaluate("window.__marks")
+        assert marks["map"] < marks["table"], marks
+        assert page.get_by_text("Tableau des communes").is_visible()
+        assert page.get_by_text("dès que la carte est dessinée").count() == 0
+        # the signalling component came first and never took any room
+        assert marks["signal"] < marks["table"], marks
+        assert page.evaluate("window.__signalHeight") < 1
+        context.close()
