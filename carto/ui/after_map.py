@@ -1,8 +1,8 @@
 """Build what lies below the map only once the browser has drawn the map.
 
 Why: the page and the map's iframe share the browser's one main thread. Sent in the same run,
-the table under the map (Streamlit's data grid: ~1,3 MB of script to compile, then a canvas)
-and the other panels delay the first map by ~0,3 s on a 2-core machine (bench/README.md).
+the table under the map (Streamlit's data grid: ~1.3 MB of script to compile, then a canvas)
+and the other panels delay the first map by ~0.25 s on a 2-core machine (see the README).
 A zero-height component (``after_map/index.html``) waits until Leaflet holds the map's
 features and has painted them, then sends ``True``: that rerun, once per session, builds the
 panel. Without a map (or any access to it) the component answers after a timeout, so the panel
