@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.assets import ensure_leaflet
-from carto.bundle import BundleError
-from carto.classify import PALETTES
-from carto.legend import LEGEND_CSS
-from carto.sites import CATEGORIES
-from carto.territories import FRANCE, PLM_CITIES
+from carto.map.assets import ensure_leaflet
+from carto.map.classify import PALETTES
+from carto.map.legend import LEGEND_CSS
+from carto.sites.model import CATEGORIES
+from carto.territories.bundle import BundleError
+from carto.territories.zones import FRANCE, PLM_CITIES
 from carto.ui import after_map, cache, controls, panels, views
 from carto.ui import state as keys
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
-from carto.viewstate import Known, to_query_string
+from carto.viewstate.codec import Known, to_query_string
 
 meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
 st.set_page_config(

@@ -29,11 +29,11 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from carto.assets import LEAFLET_CSS, LEAFLET_JS, ensure_leaflet
-from carto.bundle import Bundle, read_bundle
-from carto.choropleth import zone_table
-from carto.indicators import Catalogue, Indicator, compute, default_catalogue
-from carto.territories import (
+from carto.indicators.catalogue import Catalogue, Indicator, compute, default_catalogue
+from carto.map.assets import LEAFLET_CSS, LEAFLET_JS, ensure_leaflet
+from carto.map.choropleth import zone_table
+from carto.territories.bundle import Bundle, read_bundle
+from carto.territories.zones import (
     FRANCE,
     Territory,
     department_label,

@@ -258,7 +258,7 @@ def warm_reruns(case: Case, runs: int) -> dict[str, dict]:
 
 @functools.cache
 def bundle():
-    from carto.bundle import read_bundle
+    from carto.territories.bundle import read_bundle
 
     return read_bundle()
 
@@ -266,7 +266,7 @@ def bundle():
 @functools.cache
 def case_territory(code: str):
     """The territory of a case; Grand Est by commune is assembled here (no app view yet)."""
-    from carto.territories import MEASURE_COLUMNS, Territory, territory
+    from carto.territories.zones import MEASURE_COLUMNS, Territory, territory
 
     if not code.startswith("R"):
         return territory(bundle(), code)
@@ -284,15 +284,15 @@ def case_territory(code: str):
 
 @functools.cache
 def case_shapes(code: str):
-    from carto.mapbuild import ZoneShapes
+    from carto.map.geojson import ZoneShapes
 
     return ZoneShapes.from_frame(case_territory(code).zones)
 
 
 @functools.cache
 def case_epci(code: str) -> dict | None:
-    from carto.mapbuild import outline_collection
-    from carto.territories import epci_outlines
+    from carto.map.geojson import outline_collection
+    from carto.territories.zones import epci_outlines
 
     if code == "FR" or code.startswith("R"):
         return None
@@ -303,17 +303,17 @@ def atlas_map(code: str, ind_id: str):
     """The atlas's map as streamlit_app.py assembles it: base map + one feature group."""
     import folium
 
-    from carto.choropleth import build_choropleth
-    from carto.classify import PALETTES
-    from carto.indicators import default_catalogue
-    from carto.mapbuild import base_map, center_of, choropleth_layer, fit_zoom, outline_layer
+    from carto.indicators.catalogue import default_catalogue
+    from carto.map.choropleth import build_choropleth
+    from carto.map.classify import PALETTES
+    from carto.map.geojson import base_map, center_of, choropleth_layer, fit_zoom, outline_layer
 
     terr, shapes = case_territory(code), case_shapes(code)
     indicator = default_catalogue().get(ind_id)
     view = build_choropleth(terr, shapes, indicator, "quantiles", 5, next(iter(PALETTES)), None)
     epci = case_epci(code)
     try:  # the app's own layer assembly, when present
-        from carto.layers import LayerInputs, build_layers
+        from carto.map.layers import LayerInputs, build_layers
 
         group = build_layers(
             LayerInputs(
@@ -336,7 +336,7 @@ def atlas_map(code: str, ind_id: str):
 def baseline_map(code: str, ind_id: str):
     import baseline_app
 
-    from carto.indicators import default_catalogue
+    from carto.indicators.catalogue import default_catalogue
 
     indicator = default_catalogue().get(ind_id)
     if code.startswith("R"):
@@ -591,7 +591,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def browser_static(browser, code: str, expected: int, runs: int) -> dict[str, list | int]:
     """Both maps of a case as plain folium pages (Leaflet at /app/static as in the app)."""
-    from carto.assets import ensure_leaflet
+    from carto.map.assets import ensure_leaflet
 
     out: dict[str, list | int] = {}
     with tempfile.TemporaryDirectory() as tmp:

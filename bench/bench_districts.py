@@ -15,14 +15,14 @@ from pathlib import Path
 
 import folium
 
-from carto.bundle import read_bundle
-from carto.district_geometry import (
+from carto.districts.geometry import (
     district_geometries,
     district_labels,
     district_style,
     districts_geojson,
 )
-from carto.district_import import read_district_csv, read_district_names
+from carto.districts.importers import read_district_csv, read_district_names
+from carto.territories.bundle import read_bundle
 
 REFERENCE = (
     Path(__file__).resolve().parents[2] / "shared" / "reference" / "territoires_action_sociale"

@@ -48,9 +48,9 @@ def store_pas_de_calais(data_dir: Path) -> str:
     import os
 
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
-    from carto.bundle import read_bundle
-    from carto.district_import import read_district_csv, read_district_names
-    from carto.districts import save_district_set
+    from carto.districts.importers import read_district_csv, read_district_names
+    from carto.districts.model import save_district_set
+    from carto.territories.bundle import read_bundle
 
     names = read_district_names((REFERENCE / "mds_62_noms.csv").read_bytes())
     result = read_district_csv(
@@ -79,7 +79,7 @@ def main() -> int:
                 rows.append(("Pas-de-Calais par 25 MDS → carte dessinée", times))
     print("| Mesure | médiane | min | max |")
     print("|---|---:|---:|---:|")
-    from carto.fmt import format_value
+    from carto.common.fmt import format_value
 
     for label, times in rows:
         cells = [

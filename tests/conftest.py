@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from carto.bundle import Bundle, read_bundle
+from carto.territories.bundle import Bundle, read_bundle
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_DIR.parent / "shared" / "reference"

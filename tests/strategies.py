@@ -1,6 +1,6 @@
 """Generators of view states and of hostile query strings, shared by the tests.
 
-Why here: the unit tests of carto.viewstate and the app-level AppTest (1,000 random links) must
+Why here: the unit tests of carto.viewstate.codec and the app-level AppTest (1,000 random links) must
 attack the same way. Use ``hostile_query_strings()`` with hypothesis, or
 ``random_hostile_query_strings(n, seed)`` in a plain loop (cheaper inside AppTest). Every HTML
 or Markdown payload contains ``MARKER`` so a test can assert it never reaches an element that
@@ -14,8 +14,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
-from carto.filters import POPULATION_CLASS_IDS
-from carto.viewstate import (
+from carto.viewstate.codec import (
     CLASS_METHODS,
     LAYERS,
     LEVELS,
@@ -26,6 +25,7 @@ from carto.viewstate import (
     RangeFilter,
     ViewState,
 )
+from carto.viewstate.filters import POPULATION_CLASS_IDS
 
 MARKER = "xss7q"
 HTML_PAYLOADS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""Properties of carto.indicators.compute: partition additivity, order invariance, real sums."""
+"""Properties of carto.indicators.catalogue.compute: partition additivity, order invariance, real sums."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carto.indicators import Indicator, Kind, compute
-from carto.insee import read_insee
-from carto.insee_catalogue import indicators_for
+from carto.indicators.catalogue import Indicator, Kind, compute
+from carto.indicators.sources.insee import read_insee
+from carto.indicators.sources.insee_catalogue import indicators_for
 
 COUNT = Indicator("n", "Effectif", "d", "", "s", "v", Kind.COUNT, column="NUM")
 RATE = Indicator(

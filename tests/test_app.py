@@ -180,8 +180,8 @@ def test_epci_level_aggregates_rates_from_sums():
     table = _zone_table(at).set_index("Code")
     assert "Communes" in table.columns and table["Communes"].sum() == 591
     # Each EPCI's density is Σ population / Σ area of its communes (not a mean of densities).
-    from carto.bundle import read_bundle
-    from carto.territories import department_territory
+    from carto.territories.bundle import read_bundle
+    from carto.territories.zones import department_territory
 
     communes = department_territory(read_bundle(), "54")
     sums = communes.measures.groupby(communes.zones["EPCI"]).sum()
@@ -191,7 +191,7 @@ def test_epci_level_aggregates_rates_from_sums():
 
 
 def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
-    from carto.districts import DistrictSet, save_district_set
+    from carto.districts.model import DistrictSet, save_district_set
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     save_district_set(
@@ -227,7 +227,7 @@ def test_inverted_filter_bounds_are_refused_in_french_and_ignored():
 
 
 def test_district_filter_and_small_denominator_warning(monkeypatch, tmp_path):
-    from carto.districts import DistrictSet, save_district_set
+    from carto.districts.model import DistrictSet, save_district_set
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ATLAS_SMALL_DENOMINATOR", "1000000")  # every zone is "small" here

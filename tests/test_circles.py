@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 import shapely
 
-from carto.circles import (
+from carto.common.fmt import NBSP
+from carto.indicators.catalogue import Indicator, Kind, compute, default_catalogue
+from carto.map.circles import (
     CirclesError,
     circle_collection,
     circles_layer,
@@ -20,9 +22,7 @@ from carto.circles import (
     radius_for,
     round_down,
 )
-from carto.fmt import NBSP
-from carto.indicators import Indicator, Kind, compute, default_catalogue
-from carto.territories import department_territory
+from carto.territories.zones import department_territory
 
 POOR = Indicator(
     "pauvres", "Ménages pauvres", "d", "ménages", "s", "2021", Kind.COUNT, column="PAUV"

@@ -17,7 +17,7 @@ from browserkit import browser as chromium
 from browserkit import require_browser
 from test_circles import POOR, VALUES, ZONES
 
-from carto.circles import circle_collection, circles_layer
+from carto.map.circles import circle_collection, circles_layer
 
 pytestmark = pytest.mark.browser
 

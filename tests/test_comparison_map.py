@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carto.classify import ClassificationError, palette_colors
-from carto.compare import compare_to_reference
-from carto.comparison_map import diverging_classification, gap_labels, gap_map
-from carto.fmt import NBSP
-from carto.indicators import Indicator, Kind, Polarity
+from carto.common.fmt import NBSP
+from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.compare import compare_to_reference
+from carto.map.classify import ClassificationError, palette_colors
+from carto.map.diverging import diverging_classification, gap_labels, gap_map
 
 POVERTY = Indicator(
     "chom",

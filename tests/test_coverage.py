@@ -10,7 +10,9 @@ from pyproj import Geod
 from shapely.geometry import box
 from sites_fixtures import tiny_communes
 
-from carto.coverage import (
+from carto.districts.model import DistrictSet
+from carto.indicators.catalogue import compute
+from carto.sites.coverage import (
     BEYOND_COLUMN,
     CoverageError,
     beyond_indicator,
@@ -19,9 +21,7 @@ from carto.coverage import (
     nearest_site_distance,
     population_beyond,
 )
-from carto.districts import DistrictSet
-from carto.indicators import compute
-from carto.sites import normalize_sites
+from carto.sites.model import normalize_sites
 
 
 def lambert_frame(points: dict[str, tuple[float, float]], crs: str) -> pd.DataFrame:
@@ -113,7 +113,7 @@ def test_population_beyond_per_district_and_department():
 
 
 def test_pas_de_calais_presumed_ccas_are_at_the_town_halls(bundle):
-    from carto.sites import presumed_ccas
+    from carto.sites.model import presumed_ccas
 
     communes = bundle.communes[bundle.communes["DEP"] == "62"]
     dist = nearest_site_distance(communes, presumed_ccas(communes), "62", ["ccas"])

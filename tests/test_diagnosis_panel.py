@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from carto.store import ObservationDraft, Store
+from carto.diagnosis.store import ObservationDraft, Store
 from carto.ui.diagnosis_panel import md_escape
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -41,7 +41,7 @@ def views_app(url: str) -> None:
 def portrait_app() -> None:
     import streamlit as st
 
-    from carto.portrait import PortraitData, SiteRow
+    from carto.diagnosis.portrait.model import PortraitData, SiteRow
     from carto.ui.diagnosis_panel import portrait_downloads
 
     def build() -> PortraitData:

@@ -11,14 +11,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sites_fixtures import tiny_communes
 
-from carto.district_geometry import district_geometries, district_labels, districts_geojson
-from carto.district_import import (
+from carto.districts.geometry import district_geometries, district_labels, districts_geojson
+from carto.districts.importers import (
     DistrictImportError,
     read_district_csv,
     read_district_geojson,
     read_district_names,
 )
-from carto.districts import (
+from carto.districts.model import (
     DistrictError,
     DistrictSet,
     assign,
@@ -34,7 +34,7 @@ from carto.districts import (
     unassign,
     validate,
 )
-from carto.indicators import compute, default_catalogue
+from carto.indicators.catalogue import compute, default_catalogue
 
 COMMUNES = tiny_communes()
 CODES_54 = [c for c in COMMUNES["CODGEO"] if c.startswith("54")]

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from carto.export import to_french_csv
+from carto.common.export import to_french_csv
 
 
 def test_csv_opens_in_french_excel():

@@ -8,15 +8,15 @@ import math
 import pandas as pd
 import pytest
 
-from carto.filters import (
+from carto.common.fmt import NBSP
+from carto.viewstate.codec import Filters, RangeFilter
+from carto.viewstate.filters import (
     POPULATION_CLASSES,
     FilterError,
     apply_filters,
     describe_filters,
     population_class,
 )
-from carto.fmt import NBSP
-from carto.viewstate import Filters, RangeFilter
 
 CODES = ["54001", "54002", "54003", "54004", "54005", "2A004"]
 

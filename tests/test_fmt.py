@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 import pytest
 
-from carto.fmt import (
+from carto.common.fmt import (
     NBSP,
     format_date,
     format_datetime,

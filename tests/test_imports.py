@@ -11,18 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carto.import_cli import main as cli_main
-from carto.import_store import (
-    StoreError,
-    delete_dataset,
-    imports_dir,
-    list_datasets,
-    load_imported_measures,
-    save_dataset,
-)
-from carto.imports import ColumnMapping, PartnerMapping, import_insee, import_partner, preview
-from carto.indicators import Kind, compute
-from carto.tabular import (
+from carto.common.tabular import (
     DuplicateCodesError,
     EmptyFileError,
     HeaderOnlyError,
@@ -32,6 +21,23 @@ from carto.tabular import (
     NegativeCountError,
     NumericTextError,
     SeparatorError,
+)
+from carto.indicators.catalogue import Kind, compute
+from carto.indicators.sources.cli import main as cli_main
+from carto.indicators.sources.imports import (
+    ColumnMapping,
+    PartnerMapping,
+    import_insee,
+    import_partner,
+    preview,
+)
+from carto.indicators.sources.store import (
+    StoreError,
+    delete_dataset,
+    imports_dir,
+    list_datasets,
+    load_imported_measures,
+    save_dataset,
 )
 
 COMMUNES = pd.DataFrame(
@@ -172,7 +178,7 @@ def test_persistence_list_delete_and_merge():
         [
             sys.executable,
             "-c",
-            "from carto.import_store import list_datasets; "
+            "from carto.indicators.sources.store import list_datasets; "
             "print(sorted(d.id for d in list_datasets()))",
         ],
         capture_output=True,
@@ -236,7 +242,7 @@ def test_cli_imports_and_lists(reference_dir, capsys):
 BIG_SCRIPT = textwrap.dedent(
     """
     import resource, sys
-    from carto.imports import ColumnMapping, PartnerMapping, import_partner
+    from carto.indicators.sources.imports import ColumnMapping, PartnerMapping, import_partner
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     steps = []
     mapping = PartnerMapping("Gros", "test", "CODGEO",

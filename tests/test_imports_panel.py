@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from carto.import_store import list_datasets
+from carto.indicators.sources.store import list_datasets
 
 
 def panel_app():

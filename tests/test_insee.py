@@ -8,9 +8,15 @@ import zipfile
 
 import pytest
 
-from carto.indicators import Kind
-from carto.insee import InseeKind, read_insee, read_meta, read_meta_modalities, recognise
-from carto.insee_catalogue import indicators_for
+from carto.indicators.catalogue import Kind
+from carto.indicators.sources.insee import (
+    InseeKind,
+    read_insee,
+    read_meta,
+    read_meta_modalities,
+    recognise,
+)
+from carto.indicators.sources.insee_catalogue import indicators_for
 
 FILES = {
     "filosofi2021": ("insee_filosofi_communes", "cc_filosofi_2021_COM_dep33-54-73-93-95.csv"),

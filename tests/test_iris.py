@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from carto.insee import read_insee
-from carto.iris import join_iris, read_contours
-from carto.tabular import ImportFailure
+from carto.common.tabular import ImportFailure
+from carto.indicators.sources.insee import read_insee
+from carto.territories.iris_contours import join_iris, read_contours
 
 FOLDER = "insee_iris"
 ODS = "contours-iris_Bordeaux_33063_opendatasoft.json"

@@ -4,12 +4,10 @@ import folium
 import pandas as pd
 import pytest
 
-from carto.assets import LEAFLET_URL, ensure_leaflet
-from carto.choropleth import build_choropleth, territory_total, zone_comparison, zone_table
-from carto.indicators import default_catalogue
-from carto.legend import legend_html
-from carto.mairies import format_hours, mairie_points
-from carto.mapbuild import (
+from carto.indicators.catalogue import default_catalogue
+from carto.map.assets import LEAFLET_URL, ensure_leaflet
+from carto.map.choropleth import build_choropleth, territory_total, zone_comparison, zone_table
+from carto.map.geojson import (
     ZoneShapes,
     base_map,
     choropleth_layer,
@@ -17,7 +15,14 @@ from carto.mapbuild import (
     outline_collection,
     points_layer,
 )
-from carto.territories import department_territory, epci_names, epci_outlines, france_territory
+from carto.map.legend import legend_html
+from carto.territories.town_halls import format_hours, mairie_points
+from carto.territories.zones import (
+    department_territory,
+    epci_names,
+    epci_outlines,
+    france_territory,
+)
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -178,7 +183,7 @@ def test_leaflet_is_copied_from_the_wheel(tmp_path):
 
 
 def test_compute_partition_additivity_small_frame():
-    from carto.indicators import compute
+    from carto.indicators.catalogue import compute
 
     measures = pd.DataFrame(
         {"P_POP": [100.0, 300.0, float("nan")], "AREA_KM2": [10.0, 10.0, 5.0]},
@@ -196,7 +201,7 @@ def test_compute_partition_additivity_small_frame():
 def test_two_vintages_get_distinct_table_columns(bundle, terr54):
     from dataclasses import replace
 
-    from carto.indicators import Indicator, Kind
+    from carto.indicators.catalogue import Indicator, Kind
 
     cat = default_catalogue()
     for year in ("2019", "2021"):

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 from shapely.geometry import Polygon, box
 
-from carto import portrait_pdf
-from carto.indicators import Indicator, Kind, default_catalogue
-from carto.portrait import (
+from carto.diagnosis.model import Observation
+from carto.diagnosis.portrait import pdf as portrait_pdf
+from carto.diagnosis.portrait.model import (
     MapShape,
     PortraitData,
     PortraitError,
@@ -30,7 +30,7 @@ from carto.portrait import (
     to_pdf,
     to_xlsx,
 )
-from carto.store_model import Observation
+from carto.indicators.catalogue import Indicator, Kind, default_catalogue
 
 XSS = "<img src=x onerror=alert(1)>"
 XSS_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -286,7 +286,7 @@ def test_sites_from_the_sites_table():
 
 
 def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, measures):
-    from carto.portrait_build import build_portrait, members_of
+    from carto.diagnosis.portrait.build import build_portrait, members_of
 
     communes = pd.DataFrame(
         {"CODGEO": ["54395", "54304", "54328", "57001"], "EPCI": ["E1", "E1", "E2", "E1"]}
@@ -357,6 +357,6 @@ def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, m
     ],
 )
 def test_french_csv_cells(value, cell):
-    from carto.frcsv import csv_cell
+    from carto.common.frcsv import csv_cell
 
     assert csv_cell(value) == cell

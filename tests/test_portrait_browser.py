@@ -9,8 +9,8 @@ import pytest
 from browserkit import CHROMIUM, CHROMIUM_ARGS, require_browser
 from shapely.geometry import box
 
-from carto.portrait import MapShape, PortraitData, SiteRow, to_html
-from carto.store_model import Observation
+from carto.diagnosis.model import Observation
+from carto.diagnosis.portrait.model import MapShape, PortraitData, SiteRow, to_html
 
 XSS = "<img src=x onerror=alert(1)>"
 

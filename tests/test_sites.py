@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from sites_fixtures import tiny_communes
 
-from carto.sites import (
+from carto.sites.importers import (
+    CommuneIndex,
+    SiteImportError,
+    read_sites_csv,
+    read_sites_file,
+    read_sites_geojson,
+)
+from carto.sites.model import (
     CATEGORIES,
     category_code,
     delete_site_list,
@@ -20,14 +27,7 @@ from carto.sites import (
     sites_geojson,
     user_data_dir,
 )
-from carto.sites_io import (
-    CommuneIndex,
-    SiteImportError,
-    read_sites_csv,
-    read_sites_file,
-    read_sites_geojson,
-)
-from carto.sites_sources import annuaire_hours, osm_hours_text, read_annuaire_geojson
+from carto.sites.national import annuaire_hours, osm_hours_text, read_annuaire_geojson
 
 XSS = "<img src=x onerror=alert(1)>"
 

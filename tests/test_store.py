@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from carto import store_schema
-from carto.store import (
+from carto.diagnosis import schema as store_schema
+from carto.diagnosis.store import (
     MAX_ORGANISATION,
     MAX_TEXT,
     MAX_VIEW_NAME,
@@ -358,7 +358,7 @@ def test_eight_concurrent_writers_lose_and_duplicate_nothing(db_url: str):
 CRASHING_WRITER = """
 import sys, time
 from datetime import date
-from carto.store import ObservationDraft, Store
+from carto.diagnosis.store import ObservationDraft, Store
 
 def draft(i):
     return ObservationDraft("commune", "54395", "54", "CCAS", "crash", "autre",

@@ -14,7 +14,7 @@ from carto.ui.link import BUTTON_LABEL, _js_string, copy_link_html, view_url
 
 def _button_app() -> None:
     from carto.ui.link import render_copy_link_button
-    from carto.viewstate import ViewState, to_query_string
+    from carto.viewstate.codec import ViewState, to_query_string
 
     render_copy_link_button(to_query_string(ViewState(department="57", meeting=True)))
 

@@ -17,7 +17,7 @@ from strategies import (
     view_states,
 )
 
-from carto.viewstate import (
+from carto.viewstate.codec import (
     PARAM_KEYS,
     Filters,
     RangeFilter,
@@ -297,7 +297,7 @@ def test_hostile_query_strings_property(qs: str) -> None:
 
 # --- versions ------------------------------------------------------------------------------
 def test_migration_table_covers_every_old_version() -> None:
-    from carto.viewstate import CURRENT_VERSION, MIGRATIONS
+    from carto.viewstate.codec import CURRENT_VERSION, MIGRATIONS
 
     assert set(MIGRATIONS) <= set(range(1, CURRENT_VERSION))
 

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from carto.import_store import load_imported_measures, save_dataset
-from carto.imports import import_insee
-from carto.indicators import Indicator, Kind, Polarity
-from carto.vintages import (
+from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.sources.imports import import_insee
+from carto.indicators.sources.store import load_imported_measures, save_dataset
+from carto.indicators.vintages import (
     VintageError,
     counts_for,
     evolution_map,

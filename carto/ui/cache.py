@@ -11,8 +11,26 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carto import bundle as bundle_mod
-from carto.choropleth import (
+from carto.common.export import to_french_csv
+from carto.common.paths import user_data_dir
+from carto.districts.geometry import district_geometries, district_labels, districts_geojson
+from carto.districts.model import (
+    DistrictSet,
+    epci_district_set,
+    list_district_sets,
+    load_district_set,
+)
+from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
+from carto.indicators.sources.store import imports_dir, load_imported_measures
+from carto.indicators.vintages import (
+    evolution_map,
+    family_key,
+    load_indicator_measures,
+    shared_classification,
+    vintage_evolution,
+    vintage_series,
+)
+from carto.map.choropleth import (
     ID_COLUMNS,
     ChoroplethView,
     build_choropleth,
@@ -21,19 +39,14 @@ from carto.choropleth import (
     table_column,
     zone_table,
 )
-from carto.circles import circle_collection
-from carto.coverage import CoverageError, distance_indicator, nearest_site_distance
-from carto.district_geometry import district_geometries, district_labels, districts_geojson
-from carto.districts import DistrictSet, epci_district_set, list_district_sets, load_district_set
-from carto.export import to_french_csv
-from carto.import_store import imports_dir, load_imported_measures
-from carto.indicators import Catalogue, Kind, compute, default_catalogue
-from carto.iris_store import departments_with_iris, iris_territory, load_contours
-from carto.mairies import mairie_points
-from carto.mapbuild import ZoneShapes, outline_collection
-from carto.paths import user_data_dir
-from carto.sites import filter_sites, load_site_lists, site_layer, sites_geojson
-from carto.territories import (
+from carto.map.circles import circle_collection
+from carto.map.geojson import ZoneShapes, outline_collection
+from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
+from carto.sites.model import filter_sites, load_site_lists, site_layer, sites_geojson
+from carto.territories import bundle as bundle_mod
+from carto.territories.iris import departments_with_iris, iris_territory, load_contours
+from carto.territories.town_halls import mairie_points
+from carto.territories.zones import (
     FRANCE,
     Territory,
     aggregated_territory,
@@ -44,14 +57,6 @@ from carto.territories import (
     with_measures,
 )
 from carto.ui.table import french_styler
-from carto.vintages import (
-    evolution_map,
-    family_key,
-    load_indicator_measures,
-    shared_classification,
-    vintage_evolution,
-    vintage_series,
-)
 
 CIAS_LEVEL = "epci"
 
@@ -138,7 +143,7 @@ def get_commune_territory(
 @st.cache_resource(show_spinner=False)
 def get_france_commune_measures(token: tuple):
     """Measures of every commune of France (the portraits' "France" column)."""
-    from carto.territories import MEASURE_COLUMNS
+    from carto.territories.zones import MEASURE_COLUMNS
 
     com = get_bundle().communes
     base = com[com["TYPE"] == "COM"].set_index("CODGEO")[list(MEASURE_COLUMNS)].astype(float)

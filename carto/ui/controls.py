@@ -11,15 +11,15 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from carto.bundle import Bundle
-from carto.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
-from carto.filters import POPULATION_CLASSES
-from carto.fmt import parse_number
-from carto.indicators import Catalogue, Indicator, Kind
-from carto.sites import CATEGORIES, category_label
-from carto.territories import FRANCE, PLM_CITIES, department_label
+from carto.common.fmt import parse_number
+from carto.indicators.catalogue import Catalogue, Indicator, Kind
+from carto.map.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
+from carto.sites.model import CATEGORIES, category_label
+from carto.territories.bundle import Bundle
+from carto.territories.zones import FRANCE, PLM_CITIES, department_label
 from carto.ui import state as keys
-from carto.viewstate import Filters, RangeFilter, ViewState, ViewStateError
+from carto.viewstate.codec import Filters, RangeFilter, ViewState, ViewStateError
+from carto.viewstate.filters import POPULATION_CLASSES
 
 REFERENCE_OPTIONS = {
     "none": "(pas de comparaison)",

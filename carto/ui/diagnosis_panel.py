@@ -14,9 +14,16 @@ from datetime import date
 
 import streamlit as st
 
-from carto.fmt import format_date
-from carto.portrait import PortraitData, PortraitError, to_csv, to_html, to_pdf, to_xlsx
-from carto.store import (
+from carto.common.fmt import format_date
+from carto.diagnosis.portrait.model import (
+    PortraitData,
+    PortraitError,
+    to_csv,
+    to_html,
+    to_pdf,
+    to_xlsx,
+)
+from carto.diagnosis.store import (
     LEVELS,
     MAX_AUTHOR,
     MAX_ORGANISATION,

@@ -5,15 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carto.district_import import (
+from carto.districts.importers import (
     DistrictImport,
     DistrictImportError,
     read_district_csv,
     read_district_geojson,
     read_district_names,
 )
-from carto.district_table import district_table, format_district_table, sites_in_district
-from carto.districts import (
+from carto.districts.model import (
     CIAS_SET_NAME,
     DistrictError,
     DistrictSet,
@@ -28,8 +27,9 @@ from carto.districts import (
     save_district_set,
     validate,
 )
-from carto.indicators import Indicator
-from carto.sites import category_label
+from carto.districts.table import district_table, format_district_table, sites_in_district
+from carto.indicators.catalogue import Indicator
+from carto.sites.model import category_label
 
 NONE = "(aucun découpage)"
 NEW = "(nouveau jeu)"

@@ -1,6 +1,6 @@
 """Streamlit panel: upload an INSEE file or a partner table, map its columns, read the report.
 
-Why everything goes through carto.imports / carto.import_store: the panel only collects the
+Why everything goes through carto.indicators.sources.imports / carto.indicators.sources.store: the panel only collects the
 user's choices and shows the French report; validation and storage are the same as the command
 line, so a failed import here also changes nothing.
 """
@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.import_store import StoreError, delete_dataset, list_datasets, save_dataset
-from carto.imports import (
+from carto.common.tabular import ImportFailure
+from carto.indicators.catalogue import Kind, Polarity
+from carto.indicators.sources.imports import (
     ColumnMapping,
     PartnerMapping,
     import_insee,
@@ -18,8 +19,7 @@ from carto.imports import (
     preview,
     suggest_code_column,
 )
-from carto.indicators import Kind, Polarity
-from carto.tabular import ImportFailure
+from carto.indicators.sources.store import StoreError, delete_dataset, list_datasets, save_dataset
 
 SOURCE_INSEE = "Fichier INSEE (Filosofi, comparateur de territoires, Filosofi IRIS)"
 SOURCE_PARTNER = "Tableau d'un partenaire (CAF, CCAS…)"

@@ -16,13 +16,13 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from carto.choropleth import ChoroplethView, format_indicator, small_threshold, zone_comparison
-from carto.fmt import format_number
-from carto.indicators import Catalogue
-from carto.layers import LayerInputs, build_layers
-from carto.legend import legend_html
-from carto.mapbuild import ZoneShapes, base_map, center_of, fit_zoom
-from carto.territories import Territory
+from carto.common.fmt import format_number
+from carto.indicators.catalogue import Catalogue
+from carto.map.choropleth import ChoroplethView, format_indicator, small_threshold, zone_comparison
+from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
+from carto.map.layers import LayerInputs, build_layers
+from carto.map.legend import legend_html
+from carto.territories.zones import Territory
 from carto.ui import state as keys
 
 MAP_HEIGHT = 620
@@ -127,7 +127,7 @@ def draw_map(
         height=height,
         use_container_width=True,
         # Only clicks come back: panning and zooming cause no rerun. The centre and zoom of
-        # the link are read from the live map by the page (see carto.mapbuild.ViewTracker).
+        # the link are read from the live map by the page (see carto.map.geojson.ViewTracker).
         returned_objects=["last_active_drawing"],
         key=panel.key,
     )

@@ -7,17 +7,16 @@ from urllib.parse import parse_qsl
 import pandas as pd
 import streamlit as st
 
-from carto.choropleth import table_column
-from carto.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
-from carto.filters import FilterError, FilterSummary, apply_filters
-from carto.fmt import format_number, format_percent
-from carto.import_store import load_imported_measures
-from carto.indicators import Catalogue, compute
-from carto.iris import join_iris, read_contours
-from carto.iris_store import delete_contours, load_contours, save_contours
-from carto.portrait_build import build_portrait, members_of
-from carto.tabular import ImportFailure
-from carto.territories import FRANCE, Territory, epci_names
+from carto.common.fmt import format_number, format_percent
+from carto.common.tabular import ImportFailure
+from carto.diagnosis.portrait.build import build_portrait, members_of
+from carto.indicators.catalogue import Catalogue, compute
+from carto.indicators.sources.store import load_imported_measures
+from carto.map.choropleth import table_column
+from carto.sites.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
+from carto.territories.iris import delete_contours, load_contours, save_contours
+from carto.territories.iris_contours import join_iris, read_contours
+from carto.territories.zones import FRANCE, Territory, epci_names
 from carto.ui import cache
 from carto.ui import state as keys
 from carto.ui.diagnosis_panel import (
@@ -31,7 +30,8 @@ from carto.ui.diagnosis_panel import (
 from carto.ui.districts_panel import district_editor, district_import_panel, district_panel
 from carto.ui.imports_panel import render_import_panel
 from carto.ui.sites_panel import site_import_panel, site_legend
-from carto.viewstate import ViewState
+from carto.viewstate.codec import ViewState
+from carto.viewstate.filters import FilterError, FilterSummary, apply_filters
 
 PANELS = {
     "table": "Tableau",

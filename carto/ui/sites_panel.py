@@ -7,7 +7,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from carto.sites import (
+from carto.sites.importers import SiteImport, SiteImportError, read_sites_file
+from carto.sites.model import (
     CATEGORIES,
     category_label,
     delete_site_list,
@@ -15,7 +16,6 @@ from carto.sites import (
     load_site_lists,
     save_site_list,
 )
-from carto.sites_io import SiteImport, SiteImportError, read_sites_file
 
 ALL_CATEGORIES = [c.code for c in CATEGORIES]
 

@@ -1,7 +1,7 @@
 """Keep the widgets, the ViewState and the page's URL in step.
 
 Why by hand rather than ``bind="query-params"``: the link must be versioned, validated and
-tolerant (carto.viewstate), and hold non-widget state (selected territory, map centre and
+tolerant (carto.viewstate.codec), and hold non-widget state (selected territory, map centre and
 zoom). So the URL is decoded once per session into the widgets' session_state, and after each
 run the ViewState built from the widgets is encoded back into the URL.
 """
@@ -13,8 +13,8 @@ from dataclasses import replace
 
 import streamlit as st
 
-from carto.fmt import format_number
-from carto.viewstate import Known, ViewState, decode, encode
+from carto.common.fmt import format_number
+from carto.viewstate.codec import Known, ViewState, decode, encode
 
 # ViewState field → widget key (one key per widget; the sidebar reads them back).
 KEYS = {

@@ -16,8 +16,8 @@ from collections import OrderedDict
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from carto.choropleth import table_formatters
-from carto.indicators import Indicator
+from carto.indicators.catalogue import Indicator
+from carto.map.choropleth import table_formatters
 
 _MEMO: OrderedDict[int, tuple[Styler, bytes]] = OrderedDict()
 _MEMO_SIZE = 16

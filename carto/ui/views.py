@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.choropleth import ChoroplethView
-from carto.circles import CirclesError, circles_legend_html
-from carto.classify import ClassificationError
-from carto.indicators import Catalogue
-from carto.layers import LayerInputs, observation_badges
-from carto.territories import FRANCE, Territory
+from carto.indicators.catalogue import Catalogue
+from carto.indicators.vintages import VintageError, family_key
+from carto.map.choropleth import ChoroplethView
+from carto.map.circles import CirclesError, circles_legend_html
+from carto.map.classify import ClassificationError
+from carto.map.layers import LayerInputs, observation_badges
+from carto.territories.zones import FRANCE, Territory
 from carto.ui import cache
 from carto.ui.mapview import MapPanel
 from carto.ui.panels import observation_counts
-from carto.viewstate import ViewState
-from carto.vintages import VintageError, family_key
+from carto.viewstate.codec import ViewState
 
 
 def choropleth(

@@ -1,0 +1,5 @@
+"""What every domain needs and none owns: French number and date formats, robust reading of
+the tables people download, CSV for French Excel, atomic writes, text normalisation, paths.
+
+Imports nothing from ``carto``: it is the bottom layer.
+"""

@@ -1,0 +1,311 @@
+"""Shared diagnosis storage: partners' observations and saved views, in SQLite or PostgreSQL.
+
+Why SQLAlchemy Core with hand-written migrations: the same few statements must run on a local
+SQLite file (default, no server to install) and on PostgreSQL (shared deployments), and the
+schema must evolve without losing partners' notes. Every write is one transaction: it is either
+entirely stored or not at all, even if the process dies in the middle. Inputs are checked
+before anything is written and refused with a French message (``StoreError`` subclasses).
+"""
+
+from __future__ import annotations
+
+import hmac
+import os
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from carto.common.paths import user_data_dir
+from carto.diagnosis import schema
+from carto.diagnosis.model import (
+    LEVELS,
+    MAX_AUTHOR,
+    MAX_ORGANISATION,
+    MAX_QUERY_STRING,
+    MAX_TEXT,
+    MAX_VIEW_NAME,
+    THEMES,
+    InvalidInput,
+    NotFound,
+    Observation,
+    ObservationDraft,
+    SavedView,
+    WriteDenied,
+    clean_view,
+    observations_csv,
+    sort_key,
+    validate_observation,
+)
+from carto.diagnosis.schema import SchemaTooNew, StoreError
+
+__all__ = [
+    "LEVELS",
+    "MAX_AUTHOR",
+    "MAX_ORGANISATION",
+    "MAX_QUERY_STRING",
+    "MAX_TEXT",
+    "MAX_VIEW_NAME",
+    "THEMES",
+    "InvalidInput",
+    "NotFound",
+    "Observation",
+    "ObservationDraft",
+    "SavedView",
+    "SchemaTooNew",
+    "Store",
+    "StoreError",
+    "WriteDenied",
+    "database_url",
+    "observations_csv",
+]
+
+
+def database_url() -> str:
+    """``ATLAS_DATABASE_URL`` (e.g. ``postgresql+psycopg://…``) or the SQLite file of user data."""
+    return os.environ.get("ATLAS_DATABASE_URL") or f"sqlite:///{user_data_dir() / 'atlas.sqlite'}"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+
+
+_OBS = schema.observations
+_VIEWS = schema.saved_views
+_OBS_FIELDS = tuple(f for f in ObservationDraft.__dataclass_fields__)
+
+
+class Store:
+    """One database; open once per process (``st.cache_resource``), safe to share by threads."""
+
+    def __init__(self, url: str | None = None, edit_secret: str | None = None) -> None:
+        self.url = url or database_url()
+        secret = edit_secret if edit_secret is not None else os.environ.get("ATLAS_EDIT_SECRET")
+        self._secret = secret.encode("utf-8") if secret else None
+        self.engine: Engine = schema.create_engine(self.url)
+        self.schema_version = schema.migrate(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- access control -------------------------------------------------------------------
+
+    @property
+    def requires_secret(self) -> bool:
+        """True when writing needs the edit secret (the UI then shows a secret field)."""
+        return self._secret is not None
+
+    def can_write(self, secret: str | None) -> bool:
+        if self._secret is None:
+            return True
+        given = (secret or "").encode("utf-8")
+        return hmac.compare_digest(given, self._secret)
+
+    def _check_write(self, secret: str | None) -> None:
+        if not self.can_write(secret):
+            raise WriteDenied(
+                "Modification refusée : le code d'édition est absent ou incorrect. "
+                "La consultation reste ouverte à tous ; demandez le code à l'animateur "
+                "du diagnostic."
+            )
+
+    @contextmanager
+    def _write(self, secret: str | None) -> Iterator[Connection]:
+        self._check_write(secret)
+        with schema.write_transaction(self.engine) as conn:
+            yield conn
+
+    # --- observations ---------------------------------------------------------------------
+
+    def add_observation(self, draft: ObservationDraft, secret: str | None = None) -> Observation:
+        return self.add_observations([draft], secret)[0]
+
+    def add_observations(
+        self, drafts: Iterable[ObservationDraft], secret: str | None = None, chunk: int = 500
+    ) -> list[Observation]:
+        """Add many observations in ONE transaction: all are stored, or none (bad row, crash)."""
+        stored: list[Observation] = []
+        with self._write(secret) as conn:
+            batch: list[ObservationDraft] = []
+            for draft in drafts:
+                batch.append(validate_observation(draft))
+                if len(batch) >= chunk:
+                    stored += self._insert(conn, batch)
+                    batch = []
+            if batch:
+                stored += self._insert(conn, batch)
+        return stored
+
+    def _insert(self, conn: Connection, drafts: list[ObservationDraft]) -> list[Observation]:
+        now = _now()
+        rows = [{f: getattr(d, f) for f in _OBS_FIELDS} for d in drafts]
+        for row in rows:
+            row.update(created_at=now, updated_at=now)
+        result = conn.execute(
+            _OBS.insert().returning(_OBS.c.id, sort_by_parameter_order=True), rows
+        )
+        return [Observation(**row, id=i) for row, i in zip(rows, result.scalars(), strict=True)]
+
+    def update_observation(
+        self, obs_id: int, draft: ObservationDraft, secret: str | None = None
+    ) -> Observation:
+        clean = validate_observation(draft)
+        values = {f: getattr(clean, f) for f in _OBS_FIELDS} | {"updated_at": _now()}
+        with self._write(secret) as conn:
+            done = conn.execute(_OBS.update().where(_OBS.c.id == obs_id).values(values))
+            if done.rowcount != 1:
+                raise NotFound(f"L'observation n° {obs_id} n'existe plus : rien n'a été modifié.")
+            row = conn.execute(sa.select(_OBS).where(_OBS.c.id == obs_id)).mappings().one()
+        return Observation(**row)
+
+    def delete_observation(self, obs_id: int, secret: str | None = None) -> None:
+        with self._write(secret) as conn:
+            done = conn.execute(_OBS.delete().where(_OBS.c.id == obs_id))
+            if done.rowcount != 1:
+                raise NotFound(f"L'observation n° {obs_id} n'existe plus (déjà supprimée ?).")
+
+    def get_observation(self, obs_id: int) -> Observation:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(_OBS).where(_OBS.c.id == obs_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"L'observation n° {obs_id} n'existe pas.")
+        return Observation(**row)
+
+    @staticmethod
+    def _filters(**filters: str | Iterable[str] | None) -> list[sa.ColumnElement[bool]]:
+        where = []
+        for column, value in filters.items():
+            if value is None:
+                continue
+            if isinstance(value, str):
+                where.append(_OBS.c[column] == value)
+            else:
+                where.append(_OBS.c[column].in_(list(value)))
+        return where
+
+    def list_observations(
+        self,
+        theme: str | Iterable[str] | None = None,
+        organisation: str | Iterable[str] | None = None,
+        territory_level: str | None = None,
+        territory_code: str | Iterable[str] | None = None,
+        department: str | None = None,
+        limit: int | None = None,
+    ) -> list[Observation]:
+        """Newest first; each filter is one value or a list of accepted values."""
+        where = self._filters(
+            theme=theme,
+            organisation=organisation,
+            territory_level=territory_level,
+            territory_code=territory_code,
+            department=department,
+        )
+        query = sa.select(_OBS).where(*where).order_by(_OBS.c.observed_on.desc(), _OBS.c.id.desc())
+        with self.engine.connect() as conn:
+            rows = conn.execute(query.limit(limit)).mappings().all()
+        return [Observation(**r) for r in rows]
+
+    def count_observations(self) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(sa.func.count()).select_from(_OBS)).scalar_one()
+
+    def counts_by_territory(
+        self,
+        territory_level: str,
+        department: str | None = None,
+        theme: str | Iterable[str] | None = None,
+        organisation: str | Iterable[str] | None = None,
+    ) -> dict[str, int]:
+        """Number of observations per territory code, for the map's count layer."""
+        where = self._filters(
+            territory_level=territory_level,
+            department=department,
+            theme=theme,
+            organisation=organisation,
+        )
+        query = (
+            sa.select(_OBS.c.territory_code, sa.func.count())
+            .where(*where)
+            .group_by(_OBS.c.territory_code)
+        )
+        with self.engine.connect() as conn:
+            return {code: int(n) for code, n in conn.execute(query)}
+
+    def organisations(self, department: str | None = None) -> list[str]:
+        """Distinct organisations (filter choices), sorted the same way on every database."""
+        query = (
+            sa.select(_OBS.c.organisation).distinct().where(*self._filters(department=department))
+        )
+        with self.engine.connect() as conn:
+            return sorted(conn.execute(query).scalars(), key=sort_key)
+
+    # --- saved views ----------------------------------------------------------------------
+
+    def save_view(
+        self, name: str, query_string: str, secret: str | None = None, replace: bool = False
+    ) -> SavedView:
+        """Store a view's link state under a unique name (``replace`` overwrites that name)."""
+        clean_name, query = clean_view(name, query_string)
+        now = _now()
+        with self._write(secret) as conn:
+            existing = conn.execute(
+                sa.select(_VIEWS.c.id).where(_VIEWS.c.name == clean_name)
+            ).scalar_one_or_none()
+            if existing is not None and not replace:
+                raise InvalidInput(
+                    f"Une vue s'appelle déjà « {clean_name} » : choisissez un autre nom."
+                )
+            if existing is None:
+                values = {"name": clean_name, "query_string": query, "created_at": now}
+                try:
+                    conn.execute(_VIEWS.insert().values(**values, updated_at=now))
+                except sa.exc.IntegrityError as exc:  # a concurrent save took the name
+                    raise InvalidInput(f"Une vue s'appelle déjà « {clean_name} ».") from exc
+            else:
+                conn.execute(
+                    _VIEWS.update()
+                    .where(_VIEWS.c.id == existing)
+                    .values(query_string=query, updated_at=now)
+                )
+            row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.name == clean_name)).one()
+        return SavedView(*row)
+
+    def list_views(self) -> list[SavedView]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(_VIEWS)).all()
+        return sorted((SavedView(*r) for r in rows), key=lambda v: (sort_key(v.name), v.id))
+
+    def get_view(self, view_id: int) -> SavedView:
+        with self.engine.connect() as conn:
+            row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.id == view_id)).first()
+        if row is None:
+            raise NotFound(f"La vue n° {view_id} n'existe plus.")
+        return SavedView(*row)
+
+    def rename_view(self, view_id: int, new_name: str, secret: str | None = None) -> SavedView:
+        clean_name, _ = clean_view(new_name)
+        with self._write(secret) as conn:
+            taken = conn.execute(
+                sa.select(_VIEWS.c.id).where(_VIEWS.c.name == clean_name, _VIEWS.c.id != view_id)
+            ).first()
+            if taken is not None:
+                raise InvalidInput(
+                    f"Une vue s'appelle déjà « {clean_name} » : choisissez un autre nom."
+                )
+            done = conn.execute(
+                _VIEWS.update()
+                .where(_VIEWS.c.id == view_id)
+                .values(name=clean_name, updated_at=_now())
+            )
+            if done.rowcount != 1:
+                raise NotFound(f"La vue n° {view_id} n'existe plus : rien n'a été renommé.")
+            row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.id == view_id)).one()
+        return SavedView(*row)
+
+    def delete_view(self, view_id: int, secret: str | None = None) -> None:
+        with self._write(secret) as conn:
+            done = conn.execute(_VIEWS.delete().where(_VIEWS.c.id == view_id))
+            if done.rowcount != 1:
+                raise NotFound(f"La vue n° {view_id} n'existe plus (déjà supprimée ?).")

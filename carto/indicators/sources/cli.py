@@ -1,0 +1,116 @@
+"""Command line import: ``python -m carto.import_cli FICHIER [--kind …]``.
+
+Why a CLI next to the upload panel: a departmental observatory imports the national INSEE zips
+(tens of MB) once per vintage, from a script, and wants the same French report as in the app.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from carto.common.tabular import ImportFailure
+from carto.indicators.catalogue import Kind
+from carto.indicators.sources.imports import (
+    ColumnMapping,
+    PartnerMapping,
+    import_insee,
+    import_partner,
+)
+from carto.indicators.sources.store import StoreError, delete_dataset, list_datasets, save_dataset
+from carto.territories.bundle import BundleError, read_bundle
+
+KINDS = {"count": Kind.COUNT, "rate": Kind.RATE, "value": Kind.VALUE}
+
+
+def _column_mapping(text: str) -> ColumnMapping:
+    """``COL:libellé:count|value:unité:millésime`` or ``NUM/DEN:libellé:rate::millésime``."""
+    parts = [*text.split(":"), "", "", "", ""][:5]
+    column, label, kind, unit, vintage = parts
+    numerator, _, denominator = column.partition("/")
+    if kind not in KINDS:
+        raise argparse.ArgumentTypeError(f"type « {kind} » inconnu (count, rate ou value)")
+    return ColumnMapping(
+        column=numerator,
+        label=label or numerator,
+        kind=KINDS[kind],
+        unit=unit,
+        vintage=vintage,
+        denominator=denominator or None,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m carto.import_cli",
+        description="Importe un fichier INSEE (Filosofi, comparateur de territoires, Filosofi "
+        "IRIS) ou un tableau partenaire, affiche le rapport et enregistre les données.",
+    )
+    parser.add_argument("file", nargs="?", help="fichier .csv ou .zip")
+    parser.add_argument("--kind", choices=["filosofi", "comparateur", "iris", "partner"])
+    parser.add_argument("--meta", help="dictionnaire des variables INSEE (meta_….csv)")
+    parser.add_argument("--code-column", help="tableau partenaire : colonne des codes communes")
+    parser.add_argument(
+        "--column",
+        action="append",
+        type=_column_mapping,
+        default=[],
+        help="tableau partenaire : COL:libellé:count|value:unité:millésime ou "
+        "NUM/DEN:libellé:rate::millésime (répétable)",
+    )
+    parser.add_argument("--title", help="tableau partenaire : titre du jeu de données")
+    parser.add_argument("--source", default="partenaire", help="tableau partenaire : producteur")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="rapport seulement, sans enregistrer"
+    )
+    parser.add_argument("--list", action="store_true", help="lister les imports enregistrés")
+    parser.add_argument("--delete", metavar="ID", help="supprimer un import enregistré")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.list:
+            for item in list_datasets():
+                print(f"{item.id}\t{item.title}\t{item.file_name}\t{item.imported_at}")
+            return 0
+        if args.delete:
+            delete_dataset(args.delete)
+            print(f"Import « {args.delete} » supprimé.")
+            return 0
+        if not args.file:
+            print("Indiquez le fichier à importer.", file=sys.stderr)
+            return 2
+        try:
+            communes = read_bundle().communes[["CODGEO", "LIBGEO", "DEP"]]
+        except BundleError as exc:
+            print(f"Attention : {exc} Les codes ne seront pas rapprochés.", file=sys.stderr)
+            communes = None
+        if args.kind == "partner":
+            if not (args.code_column and args.column):
+                print(
+                    "Un tableau partenaire demande --code-column et au moins un --column.",
+                    file=sys.stderr,
+                )
+                return 2
+            mapping = PartnerMapping(
+                title=args.title or args.file,
+                source=args.source,
+                code_column=args.code_column,
+                columns=tuple(args.column),
+            )
+            dataset = import_partner(args.file, mapping, communes=communes)
+        else:
+            dataset = import_insee(args.file, kind=args.kind, communes=communes, meta=args.meta)
+        print(dataset.report.summary_fr())
+        if args.dry_run:
+            print("Essai seulement : rien n'a été enregistré.")
+            return 0
+        stored = save_dataset(dataset)
+        print(f"Données enregistrées sous l'identifiant « {stored.id} ».")
+        return 0
+    except (ImportFailure, StoreError) as exc:
+        print(f"Import refusé : {exc}", file=sys.stderr)
+        print("Aucune donnée déjà importée n'a été modifiée.", file=sys.stderr)
+        return 1

@@ -1,0 +1,426 @@
+"""Indicator declarations built from the INSEE columns actually imported.
+
+Why built from the file rather than listed once: each vintage has its own column names
+(``TP6021`` vs ``TP6019``) and a user may import three Filosofi vintages side by side, so every
+declaration is instantiated per vintage, with the millésime read from the column suffix.
+Median, deciles and published poverty rates are VALUE (never re-aggregated); rates INSEE gives
+as parts (unemployed / labour force) are RATE, hence correct at every level.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.sources.insee import InseeColumn, InseeTable
+
+W, B, N = Polarity.HIGHER_WORSE, Polarity.HIGHER_BETTER, Polarity.NEUTRAL
+REVENUS = "Revenus et pauvreté"
+EMPLOI = "Emploi et activité"
+LOGEMENT = "Logement"
+POPULATION = "Population"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One declaration template; ``{y}`` in texts is replaced by the vintage."""
+
+    id: str
+    label: str
+    definition: str
+    unit: str
+    kind: Kind
+    polarity: Polarity
+    theme: str
+    decimals: int = 0
+    scale: float = 1.0
+
+
+_FILOSOFI_DEF = "Source Filosofi (revenus fiscaux et prestations sociales de l'année {y})."
+_POVERTY = (
+    "Part des personnes vivant sous le seuil de pauvreté (60 % du niveau de vie médian "
+    "métropolitain) en {y}. Publié uniquement à l'échelle où l'INSEE le calcule."
+)
+
+# Filosofi stems (commune base, and comparateur columns of the same name).
+FILOSOFI: dict[str, Spec] = {
+    "NBMENFISC": Spec(
+        "menages_fiscaux",
+        "Nombre de ménages fiscaux",
+        "Ménages fiscaux recensés par Filosofi en {y}.",
+        "ménages",
+        Kind.COUNT,
+        N,
+        REVENUS,
+    ),
+    "NBPERSMENFISC": Spec(
+        "personnes_menages_fiscaux",
+        "Personnes des ménages fiscaux",
+        "Nombre de personnes vivant dans un ménage fiscal en {y}.",
+        "pers.",
+        Kind.COUNT,
+        N,
+        REVENUS,
+    ),
+    "MED": Spec(
+        "revenu_median",
+        "Niveau de vie médian",
+        "Médiane du revenu disponible par unité de "
+        "consommation en {y} : la moitié des personnes vit avec moins.",
+        "€",
+        Kind.VALUE,
+        B,
+        REVENUS,
+    ),
+    "TP60": Spec("taux_pauvrete", "Taux de pauvreté", _POVERTY, "%", Kind.VALUE, W, REVENUS, 1),
+    "PIMP": Spec(
+        "part_menages_imposes",
+        "Part des ménages fiscaux imposés",
+        "Part des ménages fiscaux soumis à l'impôt sur le revenu en {y}.",
+        "%",
+        Kind.VALUE,
+        N,
+        REVENUS,
+        1,
+    ),
+    "D1": Spec(
+        "decile_1",
+        "1er décile du niveau de vie",
+        "Niveau de vie sous lequel vivent les 10 % les plus modestes en {y}.",
+        "€",
+        Kind.VALUE,
+        B,
+        REVENUS,
+    ),
+    "D9": Spec(
+        "decile_9",
+        "9e décile du niveau de vie",
+        "Niveau de vie au-dessus duquel vivent les 10 % les plus aisés en {y}.",
+        "€",
+        Kind.VALUE,
+        N,
+        REVENUS,
+    ),
+    "RD": Spec(
+        "rapport_interdecile",
+        "Rapport interdécile (D9/D1)",
+        "Rapport entre le 9e et le 1er décile du niveau de vie en {y} : mesure des inégalités.",
+        "",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    ),
+    "PPSOC": Spec(
+        "part_prestations_sociales",
+        "Part des prestations sociales dans le revenu",
+        "Part des prestations sociales dans le revenu disponible en {y}.",
+        "%",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    ),
+    "PPMINI": Spec(
+        "part_minima_sociaux",
+        "Part des minima sociaux dans le revenu",
+        "Part des minima sociaux dans le revenu disponible en {y}.",
+        "%",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    ),
+    "PPLOGT": Spec(
+        "part_prestations_logement",
+        "Part des prestations logement dans le revenu",
+        "Part des prestations logement dans le revenu disponible en {y}.",
+        "%",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    ),
+    "PCHO": Spec(
+        "part_indemnites_chomage",
+        "Part des indemnités de chômage dans le revenu",
+        "Part des indemnités de chômage dans le revenu disponible en {y}.",
+        "%",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    ),
+    "PPEN": Spec(
+        "part_pensions",
+        "Part des pensions et retraites dans le revenu",
+        "Part des pensions, retraites et rentes dans le revenu disponible en {y}.",
+        "%",
+        Kind.VALUE,
+        N,
+        REVENUS,
+        1,
+    ),
+}
+_AGES = (
+    "moins de 30 ans",
+    "30 à 39 ans",
+    "40 à 49 ans",
+    "50 à 59 ans",
+    "60 à 74 ans",
+    "75 ans ou plus",
+)
+for _i, _age in enumerate(_AGES, start=1):
+    FILOSOFI[f"TP60AGE{_i}"] = Spec(
+        f"taux_pauvrete_age{_i}",
+        f"Taux de pauvreté – référent fiscal de {_age}",
+        _POVERTY,
+        "%",
+        Kind.VALUE,
+        W,
+        REVENUS,
+        1,
+    )
+FILOSOFI["TP60TOL1"] = Spec(
+    "taux_pauvrete_proprietaires",
+    "Taux de pauvreté des propriétaires",
+    _POVERTY,
+    "%",
+    Kind.VALUE,
+    W,
+    REVENUS,
+    1,
+)
+FILOSOFI["TP60TOL2"] = Spec(
+    "taux_pauvrete_locataires",
+    "Taux de pauvreté des locataires",
+    _POVERTY,
+    "%",
+    Kind.VALUE,
+    W,
+    REVENUS,
+    1,
+)
+
+# Census counts (comparateur), by stem.
+CENSUS_COUNTS: dict[str, Spec] = {
+    "POP": Spec(
+        "population_rp",
+        "Population municipale (recensement)",
+        "Population municipale au recensement {y}.",
+        "hab.",
+        Kind.COUNT,
+        N,
+        POPULATION,
+    ),
+    "MEN": Spec(
+        "menages",
+        "Nombre de ménages",
+        "Ménages (résidences principales occupées) au recensement {y}.",
+        "ménages",
+        Kind.COUNT,
+        N,
+        POPULATION,
+    ),
+    "LOG": Spec(
+        "logements",
+        "Nombre de logements",
+        "Logements au recensement {y}.",
+        "logements",
+        Kind.COUNT,
+        N,
+        LOGEMENT,
+    ),
+    "EMPLT": Spec(
+        "emplois",
+        "Emplois au lieu de travail",
+        "Emplois situés dans le territoire au recensement {y}.",
+        "emplois",
+        Kind.COUNT,
+        B,
+        EMPLOI,
+    ),
+    "CHOM1564": Spec(
+        "chomeurs_1564",
+        "Chômeurs de 15 à 64 ans",
+        "Chômeurs au sens du recensement {y}.",
+        "pers.",
+        Kind.COUNT,
+        W,
+        EMPLOI,
+    ),
+}
+
+# Rates derived from parts: (id, label, definition, numerator stem, denominator stem, pol, theme)
+CENSUS_RATES: tuple[tuple[str, str, str, str, str, Polarity, str], ...] = (
+    (
+        "taux_chomage",
+        "Taux de chômage des 15-64 ans",
+        "Chômeurs de 15 à 64 ans rapportés aux "
+        "actifs de 15 à 64 ans (recensement {y}, au sens du recensement).",
+        "CHOM1564",
+        "ACT1564",
+        W,
+        EMPLOI,
+    ),
+    (
+        "taux_activite",
+        "Taux d'activité des 15-64 ans",
+        "Actifs de 15 à 64 ans rapportés à la population de 15 à 64 ans (recensement {y}).",
+        "ACT1564",
+        "POP1564",
+        B,
+        EMPLOI,
+    ),
+    (
+        "part_logements_vacants",
+        "Part des logements vacants",
+        "Logements vacants rapportés à l'ensemble des logements (recensement {y}).",
+        "LOGVAC",
+        "LOG",
+        W,
+        LOGEMENT,
+    ),
+    (
+        "part_residences_secondaires",
+        "Part des résidences secondaires",
+        "Résidences secondaires "
+        "et logements occasionnels rapportés aux logements (recensement {y}).",
+        "RSECOCC",
+        "LOG",
+        N,
+        LOGEMENT,
+    ),
+    (
+        "part_proprietaires",
+        "Part des résidences principales occupées par leur propriétaire",
+        "Résidences principales en propriété rapportées aux résidences principales "
+        "(recensement {y}).",
+        "RP_PROP",
+        "RP",
+        N,
+        LOGEMENT,
+    ),
+    (
+        "part_emplois_salaries",
+        "Part des emplois salariés",
+        "Emplois salariés rapportés à l'ensemble des emplois au lieu de travail (recensement {y}).",
+        "EMPLT_SAL",
+        "EMPLT",
+        N,
+        EMPLOI,
+    ),
+)
+
+SOURCES = {
+    "filosofi": "INSEE-DGFiP-Cnaf-Cnav-CCMSA, Filosofi {y} (base communale)",
+    "rp": "INSEE, recensement de la population {y} (comparateur de territoires)",
+    "etat_civil": "INSEE, état civil {y} (comparateur de territoires)",
+    "sirene": "INSEE, Flores / Sirene {y} (comparateur de territoires)",
+    "filosofi_iris": "INSEE-DGFiP-Cnaf-Cnav-CCMSA, Filosofi {y} par IRIS",
+}
+
+
+def _from_spec(spec: Spec, col: InseeColumn, table: InseeTable, prefix: str = "") -> Indicator:
+    source = SOURCES.get(col.family, "INSEE").format(y=col.vintage)
+    long_label = table.labels.get(col.name, ("", ""))[1]
+    definition = spec.definition.format(y=col.vintage)
+    if long_label and long_label not in definition:
+        definition += f" Libellé INSEE : « {long_label} »."
+    level = "IRIS" if table.level == "iris" else "commune"
+    return Indicator(
+        id=f"{prefix}{spec.id}_{col.vintage}",
+        label=f"{spec.label}{' (IRIS)' if prefix else ''}",
+        definition=definition,
+        unit=spec.unit,
+        source=source,
+        vintage=col.vintage,
+        kind=spec.kind,
+        column=col.name,
+        decimals=spec.decimals,
+        polarity=spec.polarity,
+        published_levels=(level,),
+        theme=spec.theme,
+    )
+
+
+def indicators_for(table: InseeTable) -> list[Indicator]:
+    """Every indicator this table allows, one per vintage; ids are unique."""
+    out: dict[str, Indicator] = {}
+    cols = list(table.columns.values())
+    by_key = {(c.family, c.stem, c.vintage): c for c in cols}
+    for col in cols:
+        if col.family == "filosofi" and col.stem in FILOSOFI:
+            ind = _from_spec(FILOSOFI[col.stem], col, table)
+        elif col.family == "rp" and col.stem in CENSUS_COUNTS:
+            ind = _from_spec(CENSUS_COUNTS[col.stem], col, table)
+        elif col.family == "sirene" and col.stem == "TOT":
+            spec = Spec(
+                "etablissements",
+                "Établissements actifs",
+                "Établissements actifs fin {y}.",
+                "établ.",
+                Kind.COUNT,
+                N,
+                EMPLOI,
+            )
+            ind = _from_spec(spec, col, table)
+        elif col.family == "filosofi_iris":
+            ind = _iris_indicator(col, table)
+            if ind is None:
+                continue
+        else:
+            continue
+        out.setdefault(ind.id, ind)
+    for ident, label, definition, num, den, pol, theme in CENSUS_RATES:
+        for (family, stem, vintage), col in by_key.items():
+            if family != "rp" or stem != num or ("rp", den, vintage) not in by_key:
+                continue
+            out[f"{ident}_{vintage}"] = Indicator(
+                id=f"{ident}_{vintage}",
+                label=label,
+                definition=definition.format(y=vintage),
+                unit="%",
+                source=SOURCES["rp"].format(y=vintage),
+                vintage=vintage,
+                kind=Kind.RATE,
+                numerator=col.name,
+                denominator=by_key[("rp", den, vintage)].name,
+                scale=100.0,
+                decimals=1,
+                polarity=pol,
+                theme=theme,
+            )
+    return list(out.values())
+
+
+_IRIS_STEM_MAP = {
+    "TP60": "TP60",
+    "MED": "MED",
+    "D1": "D1",
+    "D9": "D9",
+    "RD": "RD",
+    "PIMP": "PIMP",
+    "PPSOC": "PPSOC",
+    "PPMINI": "PPMINI",
+    "PPLOGT": "PPLOGT",
+}
+
+
+def _iris_indicator(col: InseeColumn, table: InseeTable) -> Indicator | None:
+    measure, _, stem = col.stem.partition("_")
+    if stem not in _IRIS_STEM_MAP:
+        return None
+    spec = FILOSOFI[_IRIS_STEM_MAP[stem]]
+    if measure == "DEC":
+        spec = Spec(
+            spec.id + "_declare",
+            spec.label + " (revenu déclaré)",
+            spec.definition.replace("disponible", "déclaré"),
+            spec.unit,
+            spec.kind,
+            spec.polarity,
+            spec.theme,
+            spec.decimals,
+        )
+    return _from_spec(spec, col, table, prefix="iris_")

@@ -1,0 +1,244 @@
+"""Assemble what one choropleth view needs: values, classes, GeoJSON, table, reference.
+
+Why a separate module: the app, the benchmarks and the browser-free tests all build the same
+view; keeping it a pure function of (territory, indicator, class parameters) makes the view
+testable without Streamlit and cacheable by its arguments.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from carto.common.fmt import SECRET_LABEL, format_number, format_value
+from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
+from carto.indicators.compare import compare_to_reference, small_denominator
+from carto.indicators.vintages import counts_for
+from carto.map.classify import Classification, classify
+from carto.map.diverging import GapMap, gap_map
+from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.territories.zones import Territory
+
+AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
+
+
+def small_threshold() -> float:
+    """Denominator below which an aggregated rate is flagged (env ``ATLAS_SMALL_DENOMINATOR``,
+    default 50: INSEE's own floor for publishing Filosofi values is 11 households, and a
+    rate on fewer than 50 households moves by 2 points with a single household)."""
+    try:
+        return float(os.environ.get("ATLAS_SMALL_DENOMINATOR", "50"))
+    except ValueError:
+        return 50.0
+
+
+@dataclass(frozen=True)
+class ChoroplethView:
+    indicator: Indicator
+    values: pd.Series  # per zone code
+    classification: Classification
+    collection: dict  # GeoJSON FeatureCollection for folium
+    reference_value: float  # the whole territory (department, or France)
+    reference_label: str
+    notice: str | None = None  # why values are absent at this level, in French
+    legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
+    legend_title: str | None = None
+    reading: str | None = None  # which colour means what (comparison mode)
+    details: str | None = None  # plain-text report (codes changed between vintages…)
+    small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
+
+
+def format_indicator(indicator: Indicator, value: object) -> str:
+    return format_value(value, indicator.unit, indicator.decimals)
+
+
+def territory_total(indicator: Indicator, territory: Territory) -> float:
+    """The indicator over the whole territory, aggregated from its zones (Σ num / Σ den)."""
+    if territory.measures.empty:
+        return float("nan")
+    zones = pd.Series("all", index=territory.measures.index)
+    return float(compute(indicator, territory.measures, zones).iloc[0])
+
+
+def build_choropleth(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    method: str,
+    k: int,
+    palette: str,
+    manual_bounds: tuple[float, ...] | None = None,
+    kept: pd.Series | None = None,
+    fixed: Classification | None = None,
+) -> ChoroplethView:
+    """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed.
+
+    ``fixed`` imposes class bounds computed elsewhere (two vintages sharing one legend); the
+    counts are then recomputed for these values.
+    """
+    values = compute(indicator, territory.measures).reindex(list(shapes.codes))
+    to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
+    if fixed is not None:
+        classification = counts_for(fixed, to_class)
+    else:
+        classification = classify(to_class, method, k, palette, manual_bounds)
+    colors = classification.colors_for(values)
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    texts = value_texts(values, lambda v: format_indicator(indicator, v))
+    secret_col = indicator.column or indicator.numerator
+    for code, value in values.items():
+        if pd.isna(value) and secret_col and territory.is_secret(secret_col, str(code)):
+            texts[str(code)] = SECRET_LABEL
+    notice = None
+    aggregated = territory.members is not None
+    small: tuple[str, ...] = ()
+    if aggregated and indicator.kind is Kind.RATE and indicator.denominator not in AREA_COLUMNS:
+        flags = small_denominator(indicator, territory.measures, threshold=small_threshold())
+        small = tuple(str(names.get(c, c)) for c in flags[flags].index)
+    if (
+        not indicator.is_aggregable()
+        and aggregated
+        and territory.level not in indicator.published_levels
+    ):
+        notice = indicator.not_aggregable_reason(territory.level_label)
+    kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
+    collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
+    reference_label = "France" if territory.is_france else territory.label
+    return ChoroplethView(
+        indicator=indicator,
+        values=values,
+        classification=classification,
+        collection=collection,
+        reference_value=territory_total(indicator, territory),
+        reference_label=reference_label,
+        notice=notice,
+        small_zones=small,
+    )
+
+
+def build_comparison(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    reference_measures: pd.DataFrame,
+    reference_codes: pd.Index,
+    reference_label: str,
+    method: str,
+    k: int,
+    palette: str = "RdBu_r",
+    kept: pd.Series | None = None,
+) -> ChoroplethView:
+    """Each zone against a reference (department, region, France) on a diverging palette.
+
+    ``reference_measures`` holds the communes of the zones *and* of the reference, so the
+    reference is recomputed from the same measures (Σ num / Σ den), never averaged.
+    """
+    zones = territory.members  # commune → zone for EPCI/districts; None at commune level
+    comparison = compare_to_reference(
+        indicator, reference_measures, reference_codes, reference_label, zones
+    )
+    comparison = replace(
+        comparison,
+        values=comparison.values.reindex(list(shapes.codes)),
+        gap=comparison.gap.reindex(list(shapes.codes)),
+    )
+    odd_k = k if k % 2 else max(3, k - 1)
+    gm = gap_map(comparison, "egal" if method == "egal" else "quantiles", odd_k, palette)
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    kept_map = None if kept is None else {str(c): bool(v) for c, v in kept.items()}
+    collection = choropleth_collection(shapes, names, gm.texts, gm.colors, kept_map)
+    return ChoroplethView(
+        indicator=indicator,
+        values=comparison.gap,
+        classification=gm.classification,
+        collection=collection,
+        reference_value=comparison.reference,
+        reference_label=reference_label,
+        notice=comparison.note or None,
+        legend_labels=gm.labels,
+        legend_title=gm.title,
+        reading=gm.reading,
+    )
+
+
+def build_gap_view(
+    territory: Territory,
+    shapes: ZoneShapes,
+    indicator: Indicator,
+    gm: GapMap,
+    reference_value: float,
+    reference_label: str,
+    details: str | None = None,
+) -> ChoroplethView:
+    """A diverging map (evolution between vintages) from its GapMap."""
+    names = territory.zones["LIBGEO"].astype(str).to_dict()
+    texts = {c: gm.texts.get(c, "non disponible") for c in shapes.codes}
+    collection = choropleth_collection(shapes, names, texts, gm.colors)
+    return ChoroplethView(
+        indicator=indicator,
+        values=gm.gap.reindex(list(shapes.codes)),
+        classification=gm.classification,
+        collection=collection,
+        reference_value=reference_value,
+        reference_label=reference_label,
+        legend_labels=gm.labels,
+        legend_title=gm.title,
+        reading=gm.reading,
+        details=details,
+    )
+
+
+def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series) -> pd.DataFrame:
+    """One row per zone, numeric columns (sortable), French headers with units."""
+    zones = territory.zones
+    first = territory.zone_noun.capitalize() if territory.zone_noun != "EPCI" else "EPCI"
+    table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
+    if territory.members is not None and not territory.is_france:
+        sizes = territory.members.value_counts()
+        table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
+    elif "EPCI" in zones:
+        table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
+    for ind in catalogue.available(territory.measures):
+        values = compute(ind, territory.measures).reindex(zones.index)
+        table[table_column(ind)] = values.to_numpy(dtype=float, na_value=np.nan)
+    return table.reset_index(drop=True)
+
+
+# Columns that name a zone (the others are indicators).
+ID_COLUMNS = ("Code", "Commune", "Arrondissement", "EPCI", "Territoire", "Département", "IRIS",
+              "Communes")  # fmt: skip
+
+
+def table_column(indicator: Indicator) -> str:
+    """Header of an indicator's column; vintages of one indicator get their own column."""
+    if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):
+        return f"{indicator.label} {indicator.vintage} ({indicator.unit})"
+    return f"{indicator.label} ({indicator.unit})"
+
+
+def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object], str]]:
+    """French display of the table's numeric columns (sorting still uses the numbers)."""
+    return {
+        table_column(ind): (lambda d: lambda v: format_number(v, d))(ind.decimals)
+        for ind in indicators
+    }
+
+
+def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
+    """A zone's values beside the whole territory's, formatted in French (click panel)."""
+    rows = []
+    for ind in catalogue.available(territory.measures):
+        values = compute(ind, territory.measures)
+        rows.append(
+            {
+                "Indicateur": ind.label,
+                "Valeur": format_indicator(ind, values.get(code, np.nan)),
+                territory.label: format_indicator(ind, territory_total(ind, territory)),
+                "Source": f"{ind.source} ({ind.vintage})",
+            }
+        )
+    return pd.DataFrame(rows)

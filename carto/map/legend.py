@@ -1,0 +1,70 @@
+"""The legend, drawn as HTML beside the map (a branca colormap would pull d3 from a CDN)."""
+
+from __future__ import annotations
+
+from carto.common.fmt import format_number
+from carto.indicators.catalogue import Indicator
+from carto.map.classify import Classification
+from carto.map.geojson import escape
+
+
+def _count(n: int, noun: str) -> str:
+    """ "3 communes", "2 EPCI", "5 IRIS": acronyms stay invariable."""
+    plural = "s" if n > 1 and not noun.isupper() else ""
+    return f"{format_number(n)} {noun}{plural}"
+
+
+def legend_html(
+    indicator: Indicator,
+    classification: Classification,
+    large: bool = False,
+    noun: str = "commune",
+    labels: tuple[str, ...] | None = None,
+    title: str | None = None,
+) -> str:
+    """Class bounds in French format, each class's count, missing values counted apart."""
+    size = "1.35rem" if large else "0.9rem"
+    rows = []
+    labels = list(labels) if labels is not None else classification.labels(indicator.decimals)
+    for color, label, count in zip(
+        classification.colors, labels, classification.counts, strict=True
+    ):
+        rows.append(
+            f'<div class="atlas-legend-row"><span class="atlas-swatch" style="background:{color}">'
+            f"</span><span>{escape(label)}</span>"
+            f'<span class="atlas-count">{_count(count, noun)}</span></div>'
+        )
+    if classification.missing_count:
+        rows.append(
+            f'<div class="atlas-legend-row"><span class="atlas-swatch atlas-missing" '
+            f'style="background:{classification.missing_color}"></span>'
+            f"<span>Non disponible ou secret</span>"
+            f'<span class="atlas-count">{_count(classification.missing_count, noun)}</span></div>'
+        )
+    if not classification.colors and not classification.missing_count:
+        rows.append("<div>Aucune valeur à représenter.</div>")
+    simulated = '<div class="atlas-simulated">Données simulées</div>' if indicator.simulated else ""
+    return (
+        f'<div class="atlas-legend" style="font-size:{size}">'
+        f'<div class="atlas-legend-title">{escape(indicator.label)} '
+        f"({escape(indicator.unit)})</div>"
+        + (f'<div class="atlas-legend-subtitle">{escape(title)}</div>' if title else "")
+        + "".join(rows)
+        + simulated
+        + f'<div class="atlas-source">{escape(indicator.source_line())}</div></div>'
+    )
+
+
+LEGEND_CSS = """
+<style>
+.atlas-legend{line-height:1.5;margin:.25rem 0 .75rem 0}
+.atlas-legend-title{font-weight:600;margin-bottom:.25rem}
+.atlas-legend-row{display:flex;align-items:center;gap:.5rem}
+.atlas-swatch{display:inline-block;width:1.6em;height:1em;border:1px solid #999;flex:none}
+.atlas-missing{background-image:
+  repeating-linear-gradient(45deg,#bbb 0 2px,transparent 2px 5px)!important}
+.atlas-count{color:#555;margin-left:auto;font-size:.85em}
+.atlas-source{color:#555;font-size:.8em;margin-top:.35rem}
+.atlas-simulated{color:#a00;font-weight:600}
+</style>
+"""

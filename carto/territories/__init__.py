@@ -1,0 +1,6 @@
+"""Where: the bundled geography (communes, EPCI, departments, regions, town halls), commune
+history across the yearly geography changes, IRIS contours, population size classes.
+
+May import ``carto.common`` only. Knows nothing of indicators beyond the raw measure columns of
+the bundle.
+"""

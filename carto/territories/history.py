@@ -1,0 +1,99 @@
+"""Match imported commune codes to the atlas geography and explain every code that fails.
+
+Why explain rather than count: the geography changes every 1 January (93059 Pierrefitte-sur-Seine
+joined 93066 Saint-Denis in 2025; 95282 Gouzangrez is gone from the 2024 geography), so an INSEE
+file of an older vintage always has a few codes the map does not know. The coordinator must see
+which ones and why, to judge whether the figures of the absorbing commune are complete.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carto.territories.bundle import read_history
+
+
+@dataclass(frozen=True)
+class UnmatchedCode:
+    code: str
+    reason: str  # "fusion", "absente", "autre_departement", "inconnu"
+    detail: str  # French explanation shown in the report
+
+
+@functools.lru_cache(maxsize=1)
+def _bundled_history() -> pd.DataFrame:
+    return read_history()
+
+
+def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[str, str]]:
+    """Former communes now delegated or associated: old code → (current code, old name).
+
+    ``history`` is the bundle's table (``Bundle.history``: CODGEO_ANCIEN, LIBGEO_ANCIEN, TYPE,
+    CODGEO); without it the bundled file is read once. A missing bundle file raises
+    BundleError (French, with the build command) rather than quietly explaining less.
+    """
+    table = _bundled_history() if history is None else history
+    return {
+        str(old): (str(new), str(name))
+        for old, new, name in zip(
+            table["CODGEO_ANCIEN"], table["CODGEO"], table["LIBGEO_ANCIEN"], strict=True
+        )
+    }
+
+
+def department_of(code: str) -> str:
+    return code[:3] if code.startswith("97") else code[:2]
+
+
+def match_codes(
+    codes: pd.Index,
+    communes: pd.DataFrame,
+    departments: set[str] | None = None,
+    history: pd.DataFrame | None = None,
+) -> tuple[pd.Index, list[UnmatchedCode]]:
+    """Codes of ``codes`` found in ``communes`` (CODGEO, LIBGEO, DEP), and the others explained.
+
+    ``departments`` restricts the expected territory: codes elsewhere are reported as belonging
+    to another department rather than as errors. ``history`` is ``Bundle.history`` (the
+    bundled table is read when it is not given).
+    """
+    known = pd.Index(communes["CODGEO"].astype("str"))
+    names = dict(zip(communes["CODGEO"], communes["LIBGEO"], strict=False))
+    all_deps = set(communes["DEP"].astype("str"))
+    matched = codes[codes.isin(known)]
+    merged = delegated_communes(history)
+    unmatched: list[UnmatchedCode] = []
+    for code in codes[~codes.isin(known)]:
+        dep = department_of(code)
+        if code in merged:
+            parent, old_name = merged[code]
+            unmatched.append(
+                UnmatchedCode(
+                    code,
+                    "fusion",
+                    f"{code} {old_name} : commune fusionnée, aujourd'hui commune déléguée de "
+                    f"{parent} {names.get(parent, '')} ; ses valeurs ne sont pas reportées sur "
+                    f"{parent}, dont les chiffres publiés portent sur l'ancien périmètre.",
+                )
+            )
+        elif departments is not None and dep not in departments:
+            unmatched.append(
+                UnmatchedCode(code, "autre_departement", f"{code} : autre département ({dep}).")
+            )
+        elif dep in all_deps:
+            unmatched.append(
+                UnmatchedCode(
+                    code,
+                    "absente",
+                    f"{code} : code absent de la géographie communale de l'atlas (commune "
+                    f"fusionnée, renommée ou supprimée depuis le millésime du fichier).",
+                )
+            )
+        else:
+            unmatched.append(
+                UnmatchedCode(code, "inconnu", f"{code} : code inconnu (aucun département {dep}).")
+            )
+    return matched, unmatched

@@ -1,0 +1,234 @@
+"""Territories shown by the atlas: a department by commune (or by arrondissement for Paris,
+Lyon, Marseille), and France by department.
+
+Why a ``Territory`` object: the map, the table, the panels and the exports all need the same
+four things (zones with their geometry, the measures of each zone, how communes group into
+zones, the outlines to draw on top), so they are computed once per view and passed as data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+import geopandas as gpd
+import pandas as pd
+
+from carto.territories.bundle import Bundle
+
+FRANCE = "FR"
+DEFAULT_DEPARTMENT = "54"
+PLM_CITIES = {"75": "75056", "69": "69123", "13": "13055"}  # Paris, Lyon, Marseille
+MEASURE_COLUMNS = ("P_POP", "AREA_KM2")
+
+
+@dataclass(frozen=True)
+class Territory:
+    """One view's zones. ``zones`` is indexed by zone code (CODGEO, or DEP for France)."""
+
+    code: str  # department code, or "FR"
+    label: str  # "Meurthe-et-Moselle (54)", "France (par département)"
+    level: str  # "commune" or "departement"
+    zones: gpd.GeoDataFrame  # index: zone code; columns: LIBGEO, EPCI, DEP, geometry…
+    measures: pd.DataFrame  # index: zone code; measure columns (P_POP, AREA_KM2, …)
+    by_arrondissement: bool = False
+    secret: pd.DataFrame | None = None  # same shape as measures: True = statistical secrecy
+    members: pd.Series | None = None  # aggregated levels: commune code → zone code
+
+    @property
+    def is_france(self) -> bool:
+        return self.code == FRANCE
+
+    @property
+    def level_label(self) -> str:
+        return LEVEL_LABELS.get(self.level, self.level)
+
+    @property
+    def zone_noun(self) -> str:
+        """Singular noun of a zone, for legends and panels ("commune", "EPCI"…)."""
+        return ZONE_NOUNS.get(self.level, "zone")
+
+    @property
+    def zone_with_article(self) -> str:
+        """ "une commune", "un EPCI": for sentences addressed to the user."""
+        feminine = self.zone_noun in ("commune",)
+        return f"{'une' if feminine else 'un'} {self.zone_noun}"
+
+    def is_secret(self, column: str, code: str) -> bool:
+        if self.secret is None or column not in self.secret.columns:
+            return False
+        return bool(self.secret[column].get(code, False))
+
+
+LEVEL_LABELS = {
+    "commune": "communale",
+    "arrondissement": "de l'arrondissement municipal",
+    "epci": "intercommunale (EPCI, territoire des CIAS)",
+    "district": "du territoire d'action sociale",
+    "departement": "départementale",
+    "iris": "de l'IRIS",
+}
+ZONE_NOUNS = {
+    "commune": "commune",
+    "arrondissement": "arrondissement",
+    "epci": "EPCI",
+    "district": "territoire",
+    "departement": "département",
+    "iris": "IRIS",
+}
+
+
+def aggregate_measures(
+    measures: pd.DataFrame, members: pd.Series, value_columns: Iterable[str] = ()
+) -> pd.DataFrame:
+    """Sum additive measures over zones; non-aggregable columns (medians…) become NaN.
+
+    Summing numerators and denominators separately is what makes rates correct at every
+    level (Σ num / Σ den); a median or a published poverty rate cannot be rebuilt this way,
+    so it is blanked rather than averaged.
+    """
+    keys = members.reindex(measures.index)
+    out = measures.groupby(keys, sort=True).sum(min_count=1).astype(float)
+    blank = [c for c in value_columns if c in out.columns]
+    if blank:
+        out[blank] = float("nan")
+    return out
+
+
+def aggregate_secret(secret: pd.DataFrame | None, members: pd.Series) -> pd.DataFrame | None:
+    """A zone is flagged when any of its communes is under statistical secrecy."""
+    if secret is None or secret.empty:
+        return None
+    keys = members.reindex(secret.index)
+    return secret.groupby(keys, sort=True).any()
+
+
+def aggregated_territory(
+    base: Territory,
+    members: pd.Series,
+    shapes: gpd.GeoDataFrame,
+    level: str,
+    value_columns: Iterable[str] = (),
+) -> Territory:
+    """A department seen by EPCI or by district: zones are groups of its communes.
+
+    ``members`` maps commune code → zone code; ``shapes`` is indexed by zone code with
+    LIBGEO and geometry (dissolved from the same communes, so borders match the communes').
+    """
+    members = members[members.index.isin(base.measures.index)].dropna()
+    measures = aggregate_measures(base.measures.loc[members.index], members, value_columns)
+    zones = shapes.loc[shapes.index.isin(measures.index)].copy()
+    zones["CODGEO"] = zones.index
+    return Territory(
+        code=base.code,
+        label=base.label,
+        level=level,
+        zones=zones.sort_index(),
+        measures=measures.reindex(zones.sort_index().index),
+        secret=aggregate_secret(base.secret, members),
+        members=members,
+    )
+
+
+def with_measures(
+    terr: Territory, extra: pd.DataFrame, secret: pd.DataFrame | None = None
+) -> Territory:
+    """The same territory with more measure columns (imported datasets, coverage…)."""
+    if extra.empty or not len(extra.columns):
+        return terr
+    cols = [c for c in extra.columns if c not in terr.measures.columns]
+    measures = terr.measures.join(extra[cols].reindex(terr.measures.index))
+    merged_secret = terr.secret
+    if secret is not None and len(secret.columns):
+        sec = secret.reindex(terr.measures.index, fill_value=False)
+        merged_secret = sec if merged_secret is None else merged_secret.join(sec, how="left")
+    return replace(terr, measures=measures, secret=merged_secret)
+
+
+def normalize_department(code: object, bundle: Bundle) -> tuple[str, str | None]:
+    """Return a valid department code and, if the input was not one, a French notice.
+
+    Accepts "54", "2a", " 971 ", "5" (→ "05") and "FR"; anything else falls back to the default.
+    """
+    raw = str(code if code is not None else "").strip().upper()
+    if raw in ("FR", "FRANCE"):
+        return FRANCE, None
+    if raw.isdigit() and len(raw) == 1:
+        raw = "0" + raw
+    if raw in bundle.department_codes:
+        return raw, None
+    return DEFAULT_DEPARTMENT, (
+        f"Département « {str(code)[:20]} » inconnu : affichage de "
+        f"{bundle.department_name(DEFAULT_DEPARTMENT)} ({DEFAULT_DEPARTMENT})."
+    )
+
+
+def department_label(bundle: Bundle, dep: str) -> str:
+    if dep == FRANCE:
+        return "France (par département)"
+    return f"{bundle.department_name(dep)} ({dep})"
+
+
+def department_territory(bundle: Bundle, dep: str, by_arrondissement: bool = False) -> Territory:
+    """The communes of a department; Paris/Lyon/Marseille optionally by arrondissement."""
+    com = bundle.communes
+    rows = com[(com["DEP"] == dep) & (com["TYPE"] == "COM")]
+    city = PLM_CITIES.get(dep)
+    if by_arrondissement and city is not None:
+        arms = com[(com["PLM"] == city) & (com["TYPE"] == "ARM")]
+        rows = pd.concat([rows[rows["CODGEO"] != city], arms])
+    rows = rows[rows.geometry.notna()].set_index("CODGEO", drop=False).sort_index()
+    measures = rows[list(MEASURE_COLUMNS)].astype(float)
+    by_arr = by_arrondissement and city is not None
+    return Territory(
+        code=dep,
+        label=department_label(bundle, dep),
+        level="arrondissement" if by_arr else "commune",
+        zones=rows,
+        measures=measures,
+        by_arrondissement=by_arr,
+    )
+
+
+def france_territory(bundle: Bundle) -> Territory:
+    """France by department: measures are sums over the department's communes."""
+    com = bundle.communes[bundle.communes["TYPE"] == "COM"].set_index("CODGEO")
+    members = com["DEP"]
+    measures = aggregate_measures(com[list(MEASURE_COLUMNS)].astype(float), members)
+    deps = bundle.departements.set_index("DEP", drop=False).sort_index()
+    deps = deps.assign(LIBGEO=deps["LIBDEP"], CODGEO=deps["DEP"])
+    return Territory(
+        code=FRANCE,
+        label=department_label(bundle, FRANCE),
+        level="departement",
+        zones=deps,
+        measures=measures.reindex(deps.index),
+        members=members,
+    )
+
+
+def france_with_measures(
+    terr: Territory, commune_measures: pd.DataFrame, value_columns: Iterable[str] = ()
+) -> Territory:
+    """France by department with imported commune measures summed per department."""
+    if terr.members is None or commune_measures.empty:
+        return terr
+    extra = aggregate_measures(commune_measures, terr.members, value_columns)
+    return with_measures(terr, extra)
+
+
+def territory(bundle: Bundle, code: str, by_arrondissement: bool = False) -> Territory:
+    if code == FRANCE:
+        return france_territory(bundle)
+    return department_territory(bundle, code, by_arrondissement)
+
+
+def epci_outlines(bundle: Bundle, dep: str) -> gpd.GeoDataFrame:
+    """EPCI outlines within a department (an EPCI crossing a border is cut at it), with names."""
+    part = bundle.epci_dep[bundle.epci_dep["DEP"] == dep]
+    names = bundle.epci.set_index("EPCI")["LIBEPCI"]
+    return part.assign(LIBEPCI=part["EPCI"].map(names).fillna(part["EPCI"]))
+
+
+def epci_names(bundle: Bundle) -> pd.Series:
+    return bundle.epci.set_index("EPCI")["LIBEPCI"]

@@ -1,0 +1,208 @@
+"""Which communes a view keeps: range, EPCI, district and population-size filters.
+
+Why a pure module: the same mask must dim the map, shorten the table and restrict the exports,
+and the count of kept communes and inhabitants must agree everywhere. Filters combine with AND
+across kinds and OR inside a kind (two EPCI = communes of either EPCI). A commune whose value is
+unknown cannot satisfy a range, so it is left out, and the summary says how many were.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from carto.common.fmt import format_number
+
+if TYPE_CHECKING:  # viewstate imports this module for the population classes
+    from carto.viewstate.codec import Filters
+
+POPULATION_COLUMN = "P_POP"
+EPCI_COLUMN = "EPCI"
+
+
+class FilterError(ValueError):
+    """A filter cannot be applied with the data given (message in French, for the user)."""
+
+
+@dataclass(frozen=True)
+class PopulationClass:
+    """A commune size class: ``low`` ≤ population < ``high`` (``high`` None = no upper limit)."""
+
+    id: str  # stable: it appears in shared links
+    low: int
+    high: int | None
+    note: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.low == 0 and self.high is not None:
+            text = f"moins de {format_number(self.high)} habitants"
+        elif self.high is None:
+            text = f"{format_number(self.low)} habitants et plus"
+        else:
+            text = f"{format_number(self.low)} à {format_number(self.high - 1)} habitants"
+        return f"{text} ({self.note})" if self.note else text
+
+    def contains(self, population: pd.Series) -> pd.Series:
+        upper = math.inf if self.high is None else self.high
+        return (population >= self.low) & (population < upper)
+
+
+# Since the NOTRe law (2015), a commune under 1 500 inhabitants may do without a CCAS.
+POPULATION_CLASSES: tuple[PopulationClass, ...] = (
+    PopulationClass("lt1500", 0, 1500, "CCAS facultatif"),
+    PopulationClass("1500_4999", 1500, 5000),
+    PopulationClass("5000_19999", 5000, 20000),
+    PopulationClass("ge20000", 20000, None),
+)
+POPULATION_CLASS_IDS: tuple[str, ...] = tuple(c.id for c in POPULATION_CLASSES)
+_CLASSES_BY_ID = {c.id: c for c in POPULATION_CLASSES}
+
+
+def population_class(class_id: str) -> PopulationClass:
+    try:
+        return _CLASSES_BY_ID[class_id]
+    except KeyError:
+        raise FilterError(f"Classe de population inconnue : « {class_id} ».") from None
+
+
+@dataclass(frozen=True)
+class FilterSummary:
+    """What the filters kept, for the caption under the map and the exports' header."""
+
+    communes_kept: int
+    communes_total: int
+    inhabitants_kept: int
+    inhabitants_total: int
+    active: bool
+    # Communes left out only because a value needed by a filter is unknown, by criterion label.
+    missing: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sentence(self) -> str:
+        """``"42 communes sur 591 — 123 456 habitants sur 733 481"``."""
+        communes = _plural(self.communes_kept, "commune")
+        people = _plural(self.inhabitants_kept, "habitant")
+        return (
+            f"{communes} sur {format_number(self.communes_total)} — "
+            f"{people} sur {format_number(self.inhabitants_total)}"
+        )
+
+    @property
+    def missing_sentences(self) -> list[str]:
+        return [
+            f"{_plural(n, 'commune')} sans valeur pour « {label} », donc hors du filtre."
+            for label, n in self.missing.items()
+            if n
+        ]
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{format_number(n)} {word}{'s' if n >= 2 else ''}"
+
+
+def apply_filters(
+    filters: Filters,
+    zones: pd.DataFrame,
+    values: Mapping[str, pd.Series],
+    districts: pd.Series | None = None,
+) -> tuple[pd.Series, FilterSummary]:
+    """Boolean mask of kept communes (indexed like ``zones``) and its summary.
+
+    ``zones`` is indexed by commune code with columns EPCI and P_POP; ``values`` maps an indicator
+    id to its commune values; ``districts`` maps a commune code to its district name. Raises
+    FilterError when a filter needs data that was not given: a silently ignored filter would
+    show the wrong communes as "kept".
+    """
+    for column in (EPCI_COLUMN, POPULATION_COLUMN):
+        if column not in zones.columns:
+            raise FilterError(f"La colonne « {column} » manque dans les communes à filtrer.")
+    population = pd.to_numeric(zones[POPULATION_COLUMN], errors="coerce")
+    mask = pd.Series(True, index=zones.index, dtype=bool)
+    missing: dict[str, int] = {}
+
+    for rng in filters.ranges:
+        if rng.indicator not in values:
+            raise FilterError(
+                f"Le filtre sur « {rng.indicator} » ne peut pas s'appliquer : "
+                "cet indicateur n'est pas calculé pour ces communes."
+            )
+        series = pd.to_numeric(values[rng.indicator].reindex(zones.index), errors="coerce")
+        known = series.notna()
+        keep = known
+        if rng.min is not None:
+            keep = keep & (series >= rng.min)
+        if rng.max is not None:
+            keep = keep & (series <= rng.max)
+        missing[rng.indicator] = int((~known & mask).sum())
+        mask &= keep.fillna(False).astype(bool)
+
+    if filters.epci:
+        mask &= zones[EPCI_COLUMN].isin(list(filters.epci)).to_numpy()
+
+    if filters.districts:
+        if districts is None:
+            raise FilterError(
+                "Le filtre par secteur ne peut pas s'appliquer : aucun découpage en secteurs "
+                "n'est chargé."
+            )
+        member = districts.reindex(zones.index)
+        missing["secteur"] = int((member.isna() & mask).sum())
+        mask &= member.isin(list(filters.districts)).fillna(False).astype(bool)
+
+    if filters.population_classes:
+        in_class = pd.Series(False, index=zones.index, dtype=bool)
+        for class_id in filters.population_classes:
+            in_class |= population_class(class_id).contains(population).fillna(False)
+        missing["population"] = int((population.isna() & mask).sum())
+        mask &= in_class
+
+    kept_pop = population.where(mask).sum(min_count=0)
+    summary = FilterSummary(
+        communes_kept=int(mask.sum()),
+        communes_total=len(zones),
+        inhabitants_kept=round(float(kept_pop)),
+        inhabitants_total=round(float(population.sum())),
+        active=filters.is_active,
+        missing={k: v for k, v in missing.items() if v},
+    )
+    return mask, summary
+
+
+def describe_filters(filters: Filters, labels: Mapping[str, str] | None = None) -> list[str]:
+    """French lines describing the active filters (legend, export header).
+
+    ``labels`` maps indicator ids to their French label; unknown ids are shown as they are.
+    """
+    labels = labels or {}
+    lines = []
+    for rng in filters.ranges:
+        name = labels.get(rng.indicator, rng.indicator)
+        low = None if rng.min is None else format_number(rng.min, _decimals(rng.min))
+        high = None if rng.max is None else format_number(rng.max, _decimals(rng.max))
+        if low is not None and high is not None:
+            lines.append(f"{name} entre {low} et {high}")
+        elif low is not None:
+            lines.append(f"{name} supérieur ou égal à {low}")
+        else:
+            lines.append(f"{name} inférieur ou égal à {high}")
+    if filters.epci:
+        lines.append(f"EPCI : {', '.join(filters.epci)}")
+    if filters.districts:
+        lines.append(f"Secteurs : {', '.join(filters.districts)}")
+    if filters.population_classes:
+        names = [population_class(c).label for c in filters.population_classes]
+        lines.append(f"Communes de {' ou de '.join(names)}")
+    return lines
+
+
+def _decimals(x: float) -> int:
+    """Enough decimals to show a bound as it was typed (2.5 → 1, 20 → 0), at most 6."""
+    for d in range(7):
+        if round(x, d) == x:
+            return d
+    return 6
