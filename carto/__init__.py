@@ -4,7 +4,8 @@ One package per domain, layered from the bottom up (enforced by ``tests/test_lay
 through the import-linter contracts in ``pyproject.toml``)::
 
     ui                                   the only package that imports Streamlit
-    map | diagnosis | viewstate          what is drawn, what partners write, what a link carries
+    viewstate                            what a link carries (a map's vocabulary included)
+    map | diagnosis                      what is drawn, what partners write and take away
     sites | districts                    the local network and the social-action districts
     indicators                           what is measured, and how it aggregates
     territories                          where: communes, EPCI, departments, IRIS, history
