@@ -55,7 +55,9 @@ LEVELS: dict[str, Level] = {
             False,
             "du territoire d'action sociale",
         ),
-        Level("departement", "Départements", "département", "départements", False, "départementale"),
+        Level(
+            "departement", "Départements", "département", "départements", False, "départementale"
+        ),
         Level("iris", "IRIS (quartiers des villes)", "IRIS", "IRIS", False, "de l'IRIS"),
     )
 }
