@@ -16,7 +16,8 @@ from carto.map.geojson import (
     points_layer,
 )
 from carto.map.legend import legend_html
-from carto.territories.town_halls import format_hours, mairie_points
+from carto.map.town_halls import mairie_points
+from carto.territories.town_halls import format_hours
 from carto.territories.zones import (
     department_territory,
     epci_names,

@@ -8,13 +8,8 @@ import numpy as np
 import pytest
 from sites_fixtures import tiny_communes
 
-from carto.sites.importers import (
-    CommuneIndex,
-    SiteImportError,
-    read_sites_csv,
-    read_sites_file,
-    read_sites_geojson,
-)
+from carto.common.paths import user_data_dir
+from carto.sites.importers import read_sites_csv, read_sites_file, read_sites_geojson
 from carto.sites.model import (
     CATEGORIES,
     category_code,
@@ -25,9 +20,10 @@ from carto.sites.model import (
     save_site_list,
     site_layer,
     sites_geojson,
-    user_data_dir,
 )
 from carto.sites.national import annuaire_hours, osm_hours_text, read_annuaire_geojson
+from carto.sites.placement import CommuneIndex
+from carto.sites.reading import SiteImportError
 
 XSS = "<img src=x onerror=alert(1)>"
 

@@ -14,15 +14,14 @@ from carto.indicators.sources.imports import import_insee
 from carto.indicators.sources.store import load_imported_measures, save_dataset
 from carto.indicators.vintages import (
     VintageError,
-    counts_for,
-    evolution_map,
     family_key,
     load_indicator_measures,
     series_with_several_vintages,
-    shared_classification,
     vintage_evolution,
     vintage_series,
 )
+from carto.map.classify import ClassificationError, counts_for, shared_classification
+from carto.map.diverging import evolution_map
 
 HISTORY = pd.DataFrame(
     {
@@ -170,7 +169,7 @@ def test_shared_breaks_give_both_years_the_same_legend():
     assert second.counts == (0, 0, 2, 2) and second.missing_count == 0
     # the same value gets the same colour whatever its year
     assert shared.colors_for(pd.Series([4.0])).iloc[0] == shared.colors_for(y1).iloc[3]
-    with pytest.raises(VintageError):
+    with pytest.raises(ClassificationError):
         shared_classification([])
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 import shapely
 
 from carto.common.tabular import decode
+from carto.common.text import normalize_text
 from carto.districts.model import (
     DistrictIssue,
     DistrictSet,
@@ -23,7 +24,6 @@ from carto.districts.model import (
     mapping_from_pairs,
     validate,
 )
-from carto.sites.model import normalize_text
 from carto.territories.bundle import area_crs_for_department
 
 

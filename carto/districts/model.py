@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from carto.common.paths import user_data_dir
-from carto.sites.model import atomic_write_text, normalize_text
+from carto.common.files import atomic_write
+from carto.common.paths import user_data_folder
+from carto.common.text import normalize_text
 
 CIAS_SET_NAME = "Territoires des CIAS (EPCI)"
 
@@ -250,9 +251,7 @@ def epci_district_set(communes: pd.DataFrame, epci_names: pd.Series, dep: str) -
 
 
 def _dir(dep: str) -> Path:
-    path = user_data_dir() / "districts" / normalize_text(dep).replace(" ", "")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return user_data_folder("districts", normalize_text(dep).replace(" ", ""))
 
 
 def _path(dep: str, name: str) -> Path:
@@ -273,7 +272,7 @@ def save_district_set(ds: DistrictSet, overwrite: bool = True) -> Path:
             )
         if not overwrite:
             raise DistrictError(f"Un jeu « {ds.name} » existe déjà.")
-    atomic_write_text(path, json.dumps(ds.to_dict(), ensure_ascii=False, indent=1))
+    atomic_write(path, json.dumps(ds.to_dict(), ensure_ascii=False, indent=1))
     return path
 
 

@@ -17,8 +17,7 @@ import pandas as pd
 from carto.common.fmt import SECRET_LABEL, format_number, format_value
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
 from carto.indicators.compare import compare_to_reference, small_denominator
-from carto.indicators.vintages import counts_for
-from carto.map.classify import Classification, classify
+from carto.map.classify import Classification, classify, counts_for
 from carto.map.diverging import GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
 from carto.territories.zones import Territory

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import html
 import json
-import os
-import re
-import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from carto.common.paths import user_data_dir
+from carto.common.files import atomic_write
+from carto.common.paths import user_data_folder
+from carto.common.text import normalize_text
 from carto.territories.town_halls import format_hours
 
 
@@ -63,14 +61,6 @@ SITE_COLUMNS = (
     "presumed",
 )
 PRESUMED_SOURCE = "Annuaire Service-Public (adresse de la mairie) : CCAS présumé à la mairie"
-
-
-def normalize_text(text: object) -> str:
-    """Accent-, case- and punctuation-insensitive form used to match names and labels."""
-    raw = unicodedata.normalize("NFKD", str(text or ""))
-    raw = "".join(ch for ch in raw if not unicodedata.combining(ch)).lower()
-    raw = re.sub(r"[^a-z0-9]+", " ", raw).strip()
-    return re.sub(r"\bst(e?)\b", r"saint\1", raw)
 
 
 _ALIASES = {
@@ -295,21 +285,7 @@ def legend_html(codes: list[str] | None = None) -> str:
 
 
 def _sites_dir() -> Path:
-    path = user_data_dir() / "sites"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write a temporary file in the same folder, then rename: never half a file on a crash."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return user_data_folder("sites")
 
 
 def save_site_list(name: str, sites: pd.DataFrame) -> Path:
@@ -319,7 +295,7 @@ def save_site_list(name: str, sites: pd.DataFrame) -> Path:
     path = _sites_dir() / f"{normalize_text(name).replace(' ', '-')[:60] or 'liste'}.json"
     records = normalize_sites(sites).astype(object).where(lambda f: f.notna(), None)
     payload = {"name": name.strip(), "sites": records.to_dict("records")}
-    atomic_write_text(path, json.dumps(payload, ensure_ascii=False))
+    atomic_write(path, json.dumps(payload, ensure_ascii=False))
     return path
 
 

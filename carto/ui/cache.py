@@ -23,10 +23,8 @@ from carto.districts.model import (
 from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
 from carto.indicators.sources.store import imports_dir, load_imported_measures
 from carto.indicators.vintages import (
-    evolution_map,
     family_key,
     load_indicator_measures,
-    shared_classification,
     vintage_evolution,
     vintage_series,
 )
@@ -40,12 +38,14 @@ from carto.map.choropleth import (
     zone_table,
 )
 from carto.map.circles import circle_collection
+from carto.map.classify import shared_classification
+from carto.map.diverging import evolution_map
 from carto.map.geojson import ZoneShapes, outline_collection
+from carto.map.town_halls import mairie_points
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.sites.model import filter_sites, load_site_lists, site_layer, sites_geojson
 from carto.territories import bundle as bundle_mod
 from carto.territories.iris import departments_with_iris, iris_territory, load_contours
-from carto.territories.town_halls import mairie_points
 from carto.territories.zones import (
     FRANCE,
     Territory,

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from carto.sites.importers import SiteImport, SiteImportError, read_sites_file
+from carto.sites.importers import read_sites_file
 from carto.sites.model import (
     CATEGORIES,
     category_label,
@@ -16,6 +16,8 @@ from carto.sites.model import (
     load_site_lists,
     save_site_list,
 )
+from carto.sites.placement import SiteImport
+from carto.sites.reading import SiteImportError
 
 ALL_CATEGORIES = [c.code for c in CATEGORIES]
 

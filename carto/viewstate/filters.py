@@ -8,17 +8,14 @@ unknown cannot satisfy a range, so it is left out, and the summary says how many
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from carto.common.fmt import format_number
-
-if TYPE_CHECKING:  # viewstate imports this module for the population classes
-    from carto.viewstate.codec import Filters
+from carto.territories.size_classes import population_class
+from carto.viewstate.model import Filters
 
 POPULATION_COLUMN = "P_POP"
 EPCI_COLUMN = "EPCI"
@@ -26,48 +23,6 @@ EPCI_COLUMN = "EPCI"
 
 class FilterError(ValueError):
     """A filter cannot be applied with the data given (message in French, for the user)."""
-
-
-@dataclass(frozen=True)
-class PopulationClass:
-    """A commune size class: ``low`` ≤ population < ``high`` (``high`` None = no upper limit)."""
-
-    id: str  # stable: it appears in shared links
-    low: int
-    high: int | None
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        if self.low == 0 and self.high is not None:
-            text = f"moins de {format_number(self.high)} habitants"
-        elif self.high is None:
-            text = f"{format_number(self.low)} habitants et plus"
-        else:
-            text = f"{format_number(self.low)} à {format_number(self.high - 1)} habitants"
-        return f"{text} ({self.note})" if self.note else text
-
-    def contains(self, population: pd.Series) -> pd.Series:
-        upper = math.inf if self.high is None else self.high
-        return (population >= self.low) & (population < upper)
-
-
-# Since the NOTRe law (2015), a commune under 1 500 inhabitants may do without a CCAS.
-POPULATION_CLASSES: tuple[PopulationClass, ...] = (
-    PopulationClass("lt1500", 0, 1500, "CCAS facultatif"),
-    PopulationClass("1500_4999", 1500, 5000),
-    PopulationClass("5000_19999", 5000, 20000),
-    PopulationClass("ge20000", 20000, None),
-)
-POPULATION_CLASS_IDS: tuple[str, ...] = tuple(c.id for c in POPULATION_CLASSES)
-_CLASSES_BY_ID = {c.id: c for c in POPULATION_CLASSES}
-
-
-def population_class(class_id: str) -> PopulationClass:
-    try:
-        return _CLASSES_BY_ID[class_id]
-    except KeyError:
-        raise FilterError(f"Classe de population inconnue : « {class_id} ».") from None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final, Literal, get_args
 
-from carto.viewstate.filters import POPULATION_CLASS_IDS
+from carto.territories.size_classes import POPULATION_CLASS_IDS
 
 Level = Literal["commune", "epci", "district", "departement", "iris"]
 Reference = Literal["none", "departement", "region", "france"]

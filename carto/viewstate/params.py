@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from carto.common.fmt import format_number
-from carto.viewstate.filters import POPULATION_CLASS_IDS
+from carto.territories.size_classes import POPULATION_CLASS_IDS
 from carto.viewstate.model import (
     CLASS_METHODS,
     FRANCE,
