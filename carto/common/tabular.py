@@ -166,6 +166,21 @@ def decode(data: bytes | str) -> str:
         return data.decode("latin-1")
 
 
+def read_text_table(data: bytes | str, error: type[Exception] = ImportFailure) -> pd.DataFrame:
+    """A small table typed by hand (site list, districts): ``;`` or ``,``, every cell as text.
+
+    Codes stay strings ("01001"); an unreadable file raises ``error`` with a French message,
+    so each importer reports it in its own terms.
+    """
+    text = decode(data)
+    first = text.splitlines()[0] if text.strip() else ""
+    sep = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise error(f"Fichier CSV illisible : {exc}") from exc
+
+
 def check_text_start(name: str, head: str) -> None:
     """Refuse empty files and web pages before trying to parse them."""
     stripped = head.lstrip().lower()

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from carto.common.fmt import SECRET_LABEL, format_number, format_value
+from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
 from carto.indicators.compare import compare_to_reference, small_denominator
 from carto.map.classify import Classification, classify, counts_for
@@ -53,14 +54,6 @@ class ChoroplethView:
 
 def format_indicator(indicator: Indicator, value: object) -> str:
     return format_value(value, indicator.unit, indicator.decimals)
-
-
-def territory_total(indicator: Indicator, territory: Territory) -> float:
-    """The indicator over the whole territory, aggregated from its zones (Σ num / Σ den)."""
-    if territory.measures.empty:
-        return float("nan")
-    zones = pd.Series("all", index=territory.measures.index)
-    return float(compute(indicator, territory.measures, zones).iloc[0])
 
 
 def build_choropleth(
@@ -112,7 +105,7 @@ def build_choropleth(
         values=values,
         classification=classification,
         collection=collection,
-        reference_value=territory_total(indicator, territory),
+        reference_value=single_zone_total(indicator, territory.measures),
         reference_label=reference_label,
         notice=notice,
         small_zones=small,
@@ -236,7 +229,7 @@ def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd
             {
                 "Indicateur": ind.label,
                 "Valeur": format_indicator(ind, values.get(code, np.nan)),
-                territory.label: format_indicator(ind, territory_total(ind, territory)),
+                territory.label: format_indicator(ind, single_zone_total(ind, territory.measures)),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

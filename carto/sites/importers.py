@@ -7,14 +7,13 @@ places its rows with ``carto.sites.placement``, which reports in French what it 
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from carto.common.fmt import parse_number
-from carto.common.tabular import decode
+from carto.common.tabular import read_text_table
 from carto.common.text import normalize_text
 from carto.sites.model import OTHER, category_code, category_label
 from carto.sites.national import read_annuaire_geojson, read_ccas_cias
@@ -39,13 +38,7 @@ _CSV_COLUMNS = {
 
 def read_sites_csv(data: bytes | str, communes: pd.DataFrame, source: str = "") -> SiteImport:
     """CSV with name, category, address, commune code, optional latitude/longitude (';' or ',')."""
-    text = decode(data)
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise SiteImportError(f"Fichier CSV illisible : {exc}") from exc
+    frame = read_text_table(data, SiteImportError)
     names = {normalize_text(c): c for c in frame.columns}
     cols = {}
     for target, aliases in _CSV_COLUMNS.items():

@@ -33,6 +33,7 @@ from carto.territories.bundle import (
     SCHEMA_VERSION,
     area_crs_for_department,
 )
+from carto.territories.geometry import dissolve
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
 # coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at
@@ -228,9 +229,7 @@ def _dissolve(gdf: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
     rows = []
     for key, part in gdf.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        geom = shapely.coverage_union_all(part.geometry.to_numpy())
-        if not geom.is_valid:  # defensive: coverage union assumes perfect noding
-            geom = shapely.union_all(part.geometry.to_numpy())
+        geom = dissolve(part.geometry.to_numpy())
         rows.append({**dict(zip(by, key, strict=True)), "geometry": _polygonal(geom)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=gdf.crs)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carto.common.export import to_french_csv
+from carto.common.frcsv import to_french_csv
 from carto.common.paths import user_data_dir
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
 from carto.districts.model import (
@@ -20,6 +20,7 @@ from carto.districts.model import (
     list_district_sets,
     load_district_set,
 )
+from carto.indicators.aggregation import aggregated_territory, france_with_measures
 from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
 from carto.indicators.sources.store import imports_dir, load_imported_measures
 from carto.indicators.vintages import (
@@ -49,10 +50,8 @@ from carto.territories.iris import departments_with_iris, iris_territory, load_c
 from carto.territories.zones import (
     FRANCE,
     Territory,
-    aggregated_territory,
     epci_names,
     epci_outlines,
-    france_with_measures,
     territory,
     with_measures,
 )

@@ -15,7 +15,8 @@ import shapely
 
 from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
-from carto.indicators.catalogue import Indicator, Kind, compute
+from carto.indicators.aggregation import single_zone_total
+from carto.indicators.catalogue import Indicator, Kind
 from carto.sites.model import category_label
 
 MAP_MARGIN = 0.25  # neighbours within a quarter of the territory's extent frame the map
@@ -107,13 +108,6 @@ def _sum(measures: pd.DataFrame, column: str) -> float:
     return float(measures[column].sum(min_count=1)) if column in measures else math.nan
 
 
-def _aggregate(indicator: Indicator, measures: pd.DataFrame) -> float:
-    if measures.empty or any(c not in measures for c in indicator.columns):
-        return math.nan  # e.g. an imported measure that France's table does not have
-    one_zone = pd.Series("T", index=measures.index)
-    return float(compute(indicator, measures, one_zone).iloc[0])
-
-
 def indicator_rows(
     indicators: Iterable[Indicator],
     territory: pd.DataFrame,
@@ -145,7 +139,7 @@ def indicator_rows(
             values = (value, math.nan, math.nan)
             note = ind.not_aggregable_reason(level_label if not single else "départementale")
         else:
-            values = tuple(_aggregate(ind, m) for m in (territory, department, france))
+            values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
         rows.append(
             IndicatorRow(
                 label=ind.label,
