@@ -201,7 +201,7 @@ def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
     assert not at.exception
     assert at.selectbox(key="w_lvl").value == "district"
     table = _zone_table(at)
-    assert sorted(table["Territoire"]) == ["Brabois", "Nancy"]
+    assert sorted(table["Territoire d'action sociale"]) == ["Brabois", "Nancy"]
 
 
 def test_two_value_filters_and_size_class_combine():

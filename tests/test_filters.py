@@ -89,7 +89,7 @@ def test_districts(zones, values) -> None:
     districts = pd.Series(["Nord", "Nord", "Sud", None, "Sud"], index=CODES[:5])
     mask, summary = apply_filters(Filters(districts=("Sud",)), zones, values, districts)
     assert kept(mask) == ["54003", "54005"]
-    assert summary.missing == {"secteur": 2}
+    assert summary.missing == {"territoire d'action sociale": 2}
 
 
 def test_summary_sentence_in_french(zones, values) -> None:
@@ -112,7 +112,7 @@ def test_missing_sentences(zones, values) -> None:
 def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> None:
     with pytest.raises(FilterError, match="« chomage »"):
         apply_filters(Filters(ranges=(RangeFilter("chomage", 1.0),)), zones, values)
-    with pytest.raises(FilterError, match="secteurs"):
+    with pytest.raises(FilterError, match="territoires d'action sociale"):
         apply_filters(Filters(districts=("Nord",)), zones, values)
     with pytest.raises(FilterError, match="P_POP"):
         apply_filters(Filters(), zones.drop(columns="P_POP"), values)

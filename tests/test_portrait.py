@@ -324,7 +324,7 @@ def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, m
     }
     assert "1 commune(s) du territoire hors du département" in data.notes[0]
     assert "57001" in data.notes[0]
-    assert data.territory_level == "Intercommunalité (EPCI)"
+    assert data.territory_level == "EPCI"
     assert members_of(communes, "district", "Nord", pd.Series({"54395": "Nord"})) == ["54395"]
     with pytest.raises(ValueError, match="inconnu"):
         members_of(communes, "region", "44")

@@ -18,9 +18,10 @@ from carto.common.fmt import SECRET_LABEL, format_number, format_value
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
 from carto.indicators.compare import compare_to_reference, small_denominator
-from carto.map.classify import Classification, classify, counts_for
-from carto.map.diverging import GapMap, gap_map
+from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
+from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.territories import levels
 from carto.territories.zones import Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
@@ -121,7 +122,7 @@ def build_comparison(
     reference_label: str,
     method: str,
     k: int,
-    palette: str = "RdBu_r",
+    palette: str = DEFAULT_DIVERGING,
     kept: pd.Series | None = None,
 ) -> ChoroplethView:
     """Each zone against a reference (department, region, France) on a diverging palette.
@@ -139,7 +140,7 @@ def build_comparison(
         gap=comparison.gap.reindex(list(shapes.codes)),
     )
     odd_k = k if k % 2 else max(3, k - 1)
-    gm = gap_map(comparison, "egal" if method == "egal" else "quantiles", odd_k, palette)
+    gm = gap_map(comparison, "egal" if method == "egal" else DEFAULT_METHOD, odd_k, palette)
     names = territory.zones["LIBGEO"].astype(str).to_dict()
     kept_map = None if kept is None else {str(c): bool(v) for c, v in kept.items()}
     collection = choropleth_collection(shapes, names, gm.texts, gm.colors, kept_map)
@@ -187,7 +188,7 @@ def build_gap_view(
 def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series) -> pd.DataFrame:
     """One row per zone, numeric columns (sortable), French headers with units."""
     zones = territory.zones
-    first = territory.zone_noun.capitalize() if territory.zone_noun != "EPCI" else "EPCI"
+    first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
         sizes = territory.members.value_counts()
@@ -200,9 +201,9 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     return table.reset_index(drop=True)
 
 
-# Columns that name a zone (the others are indicators).
-ID_COLUMNS = ("Code", "Commune", "Arrondissement", "EPCI", "Territoire", "Département", "IRIS",
-              "Communes")  # fmt: skip
+# Columns that name a zone (the others are indicators): the code, the zone's name headed by
+# its level, and the number of communes of an aggregated zone.
+ID_COLUMNS = ("Code", *(lvl.title for lvl in levels.LEVELS.values()), "Communes")
 
 
 def table_column(indicator: Indicator) -> str:

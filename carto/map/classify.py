@@ -32,7 +32,9 @@ METHODS: dict[str, str] = {
     "jenks": "Seuils naturels (Jenks)",
     "manuel": "Bornes manuelles",
 }
+DEFAULT_METHOD = "quantiles"
 MIN_CLASSES, MAX_CLASSES = 3, 9
+DEFAULT_CLASSES = 5
 
 # ColorBrewer schemes marked colour-blind safe by ColorBrewer 2.0 (sequential).
 PALETTES: dict[str, str] = {
@@ -44,6 +46,7 @@ PALETTES: dict[str, str] = {
     "OrRd": "Orange → rouge",
 }
 # Diverging, colour-blind safe: for gaps to a reference (comparison mode).
+DEFAULT_PALETTE = "YlOrRd"
 DIVERGING_PALETTES: dict[str, str] = {"RdBu_r": "Bleu ← → rouge", "PuOr_r": "Violet ← → orange"}
 MISSING_COLOR = "#d9d9d9"
 NO_DATA_HATCH = "non disponible"
@@ -124,9 +127,9 @@ def _manual_bins(values: np.ndarray, bounds: tuple[float, ...] | list[float]) ->
 
 def classify(
     values: pd.Series,
-    method: str = "quantiles",
-    k: int = 5,
-    palette: str = "YlOrRd",
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
+    palette: str = DEFAULT_PALETTE,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> Classification:
     """Classify values; missing ones (NaN, secret) are counted apart, never put in a class."""
@@ -172,9 +175,9 @@ def classify(
 
 def shared_classification(
     values: Iterable[pd.Series],
-    method: str = "quantiles",
-    k: int = 5,
-    palette: str = "YlOrRd",
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
+    palette: str = DEFAULT_PALETTE,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> Classification:
     """Class breaks computed once on the values of every vintage pooled together.

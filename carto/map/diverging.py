@@ -24,6 +24,8 @@ from carto.indicators.catalogue import Polarity
 from carto.indicators.compare import Comparison
 from carto.indicators.vintages import VintageEvolution
 from carto.map.classify import (
+    DEFAULT_CLASSES,
+    DEFAULT_METHOD,
     DIVERGING_PALETTES,
     MAX_CLASSES,
     MIN_CLASSES,
@@ -33,7 +35,7 @@ from carto.map.classify import (
 )
 
 GAP_METHODS: dict[str, str] = {
-    "quantiles": "Quantiles des écarts (effectifs équilibrés)",
+    DEFAULT_METHOD: "Quantiles des écarts (effectifs équilibrés)",
     "egal": "Intervalles égaux",
     "manuel": "Bornes manuelles (écarts positifs)",
 }
@@ -111,8 +113,8 @@ def _positive_edges(
 def diverging_classification(
     gap: pd.Series,
     polarity: Polarity = Polarity.NEUTRAL,
-    method: str = "quantiles",
-    k: int = 5,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
     palette: str = DEFAULT_DIVERGING,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
     decimals: int = 1,
@@ -183,8 +185,8 @@ def _signed_texts(gap: pd.Series, unit: str, decimals: int) -> dict[str, str]:
 
 def gap_map(
     comparison: Comparison,
-    method: str = "quantiles",
-    k: int = 5,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
     palette: str = DEFAULT_DIVERGING,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> GapMap:
@@ -210,8 +212,8 @@ def gap_map(
 
 def evolution_map(
     result: VintageEvolution,
-    method: str = "quantiles",
-    k: int = 5,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
     palette: str = DEFAULT_DIVERGING,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> GapMap:

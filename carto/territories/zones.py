@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import pandas as pd
 
+from carto.territories import levels
 from carto.territories.bundle import Bundle
 
 FRANCE = "FR"
@@ -40,41 +41,23 @@ class Territory:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        """After « échelle »: « communale », « du territoire d'action sociale »…"""
+        return levels.level(self.level).scale
 
     @property
     def zone_noun(self) -> str:
         """Singular noun of a zone, for legends and panels ("commune", "EPCI"…)."""
-        return ZONE_NOUNS.get(self.level, "zone")
+        return levels.level(self.level).noun
 
     @property
     def zone_with_article(self) -> str:
         """ "une commune", "un EPCI": for sentences addressed to the user."""
-        feminine = self.zone_noun in ("commune",)
-        return f"{'une' if feminine else 'un'} {self.zone_noun}"
+        return levels.level(self.level).with_article
 
     def is_secret(self, column: str, code: str) -> bool:
         if self.secret is None or column not in self.secret.columns:
             return False
         return bool(self.secret[column].get(code, False))
-
-
-LEVEL_LABELS = {
-    "commune": "communale",
-    "arrondissement": "de l'arrondissement municipal",
-    "epci": "intercommunale (EPCI, territoire des CIAS)",
-    "district": "du territoire d'action sociale",
-    "departement": "départementale",
-    "iris": "de l'IRIS",
-}
-ZONE_NOUNS = {
-    "commune": "commune",
-    "arrondissement": "arrondissement",
-    "epci": "EPCI",
-    "district": "territoire",
-    "departement": "département",
-    "iris": "IRIS",
-}
 
 
 def zone_sums(measures: pd.DataFrame, members: pd.Series) -> pd.DataFrame:
@@ -109,7 +92,7 @@ def normalize_department(code: object, bundle: Bundle) -> tuple[str, str | None]
     Accepts "54", "2a", " 971 ", "5" (→ "05") and "FR"; anything else falls back to the default.
     """
     raw = str(code if code is not None else "").strip().upper()
-    if raw in ("FR", "FRANCE"):
+    if raw in (FRANCE, "FRANCE"):
         return FRANCE, None
     if raw.isdigit() and len(raw) == 1:
         raw = "0" + raw

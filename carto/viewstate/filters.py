@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from carto.common.fmt import format_number
+from carto.territories import levels
 from carto.territories.size_classes import population_class
 from carto.viewstate.model import Filters
 
 POPULATION_COLUMN = "P_POP"
 EPCI_COLUMN = "EPCI"
+DISTRICT = levels.level("district")
 
 
 class FilterError(ValueError):
@@ -102,11 +104,11 @@ def apply_filters(
     if filters.districts:
         if districts is None:
             raise FilterError(
-                "Le filtre par secteur ne peut pas s'appliquer : aucun découpage en secteurs "
-                "n'est chargé."
+                f"Le filtre par {DISTRICT.noun} ne peut pas s'appliquer : aucun découpage en "
+                f"{DISTRICT.plural} n'est chargé."
             )
         member = districts.reindex(zones.index)
-        missing["secteur"] = int((member.isna() & mask).sum())
+        missing[DISTRICT.noun] = int((member.isna() & mask).sum())
         mask &= member.isin(list(filters.districts)).fillna(False).astype(bool)
 
     if filters.population_classes:
@@ -148,7 +150,7 @@ def describe_filters(filters: Filters, labels: Mapping[str, str] | None = None) 
     if filters.epci:
         lines.append(f"EPCI : {', '.join(filters.epci)}")
     if filters.districts:
-        lines.append(f"Secteurs : {', '.join(filters.districts)}")
+        lines.append(f"{DISTRICT.plural.capitalize()} : {', '.join(filters.districts)}")
     if filters.population_classes:
         names = [population_class(c).label for c in filters.population_classes]
         lines.append(f"Communes de {' ou de '.join(names)}")

@@ -18,6 +18,7 @@ from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData,
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
 from carto.sites.model import category_label
+from carto.territories import levels
 
 MAP_MARGIN = 0.25  # neighbours within a quarter of the territory's extent frame the map
 
@@ -71,13 +72,8 @@ def build_portrait(
         )
     if not inside:
         notes.append("Aucune commune du territoire n'a été trouvée dans le département.")
-    level_label = {"commune": "communale", "epci": "de l'EPCI", "district": "du district"}
     rows = indicator_rows(
-        indicators,
-        measures.loc[inside],
-        measures,
-        france_measures,
-        level_label.get(level, "du territoire"),
+        indicators, measures.loc[inside], measures, france_measures, levels.level(level).scale
     )
     shapes = ()
     if inside:
@@ -137,7 +133,9 @@ def indicator_rows(
             single = len(territory) == 1 and ind.column in territory
             value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
             values = (value, math.nan, math.nan)
-            note = ind.not_aggregable_reason(level_label if not single else "départementale")
+            note = ind.not_aggregable_reason(
+                level_label if not single else levels.level("departement").scale
+            )
         else:
             values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
         rows.append(
