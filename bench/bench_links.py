@@ -49,7 +49,7 @@ def store_pas_de_calais(data_dir: Path) -> str:
 
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
     from carto.districts.importers import read_district_csv, read_district_names
-    from carto.districts.model import save_district_set
+    from carto.districts.storage import save_district_set
     from carto.territories.bundle import read_bundle
 
     names = read_district_names((REFERENCE / "mds_62_noms.csv").read_bytes())

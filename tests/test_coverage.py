@@ -21,7 +21,7 @@ from carto.sites.coverage import (
     nearest_site_distance,
     population_beyond,
 )
-from carto.sites.model import normalize_sites
+from carto.sites.table import normalize_sites
 
 
 def lambert_frame(points: dict[str, tuple[float, float]], crs: str) -> pd.DataFrame:
@@ -113,7 +113,7 @@ def test_population_beyond_per_district_and_department():
 
 
 def test_pas_de_calais_presumed_ccas_are_at_the_town_halls(bundle):
-    from carto.sites.model import presumed_ccas
+    from carto.sites.table import presumed_ccas
 
     communes = bundle.communes[bundle.communes["DEP"] == "62"]
     dist = nearest_site_distance(communes, presumed_ccas(communes), "62", ["ccas"])

@@ -24,15 +24,17 @@ from carto.districts.model import (
     assign,
     assign_epci,
     delete_district,
-    delete_district_set,
     epci_district_set,
-    list_district_sets,
-    load_district_set,
     mapping_from_pairs,
     rename_district,
-    save_district_set,
     unassign,
     validate,
+)
+from carto.districts.storage import (
+    delete_district_set,
+    list_district_sets,
+    load_district_set,
+    save_district_set,
 )
 from carto.indicators.catalogue import compute, default_catalogue
 

@@ -20,7 +20,7 @@ from carto.districts.geometry import district_style
 from carto.map.circles import Circles, circles_layer
 from carto.map.geojson import choropleth_layer, escape, outline_layer, points_layer
 from carto.map.town_halls import MAIRIE_POPUP_ALIASES, MAIRIE_POPUP_FIELDS
-from carto.sites.model import site_style
+from carto.sites.render import site_style
 from carto.territories import levels
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from carto.common.fmt import parse_number
 from carto.common.tabular import read_text_table
 from carto.common.text import normalize_text
-from carto.sites.model import OTHER, category_code, category_label
+from carto.sites.categories import OTHER, category_code, category_label
 from carto.sites.national import read_annuaire_geojson, read_ccas_cias
 from carto.sites.placement import CommuneIndex, SiteImport, place_rows
 from carto.sites.reading import SiteImportError, features, load_json, point

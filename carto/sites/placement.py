@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 
 from carto.common.text import normalize_text
-from carto.sites.model import empty_sites, normalize_sites
+from carto.sites.table import empty_sites, normalize_sites
 
 
 @dataclass

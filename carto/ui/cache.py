@@ -14,12 +14,8 @@ import streamlit as st
 from carto.common.frcsv import to_french_csv
 from carto.common.paths import user_data_dir
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
-from carto.districts.model import (
-    DistrictSet,
-    epci_district_set,
-    list_district_sets,
-    load_district_set,
-)
+from carto.districts.model import DistrictSet, epci_district_set
+from carto.districts.storage import list_district_sets, load_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
 from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
 from carto.indicators.sources.store import imports_dir, load_imported_measures
@@ -44,7 +40,9 @@ from carto.map.diverging import evolution_map
 from carto.map.geojson import ZoneShapes, outline_collection
 from carto.map.town_halls import mairie_points
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
-from carto.sites.model import filter_sites, load_site_lists, site_layer, sites_geojson
+from carto.sites.render import sites_geojson
+from carto.sites.storage import load_site_lists
+from carto.sites.table import filter_sites, site_layer
 from carto.territories import bundle as bundle_mod
 from carto.territories.iris import departments_with_iris, iris_territory, load_contours
 from carto.territories.zones import (

@@ -17,7 +17,7 @@ from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
-from carto.sites.model import category_label
+from carto.sites.categories import category_label
 from carto.territories import levels
 
 MAP_MARGIN = 0.25  # neighbours within a quarter of the territory's extent frame the map

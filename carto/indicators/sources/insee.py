@@ -19,14 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from carto.common.numeric_table import ParsedTable, Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
-    ParsedTable,
-    Progress,
     RawSource,
     decode,
     open_source,
-    read_numeric_table,
 )
 
 
