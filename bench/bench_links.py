@@ -1,7 +1,7 @@
 """Shared links and districts in a real browser (offline): median of 5 fresh browser contexts.
 
 Run: python bench/bench_links.py  (needs Debian's chromium and playwright; the districts case
-also needs ../shared/reference). Measures:
+also needs the official reference slices, see ``REFERENCE`` below). Measures:
 - opening a shared link of Meurthe-et-Moselle (indicator, classes, filter, layers, selection)
   until the map has drawn its 591 communes;
 - opening the Pas-de-Calais view by its 25 MDS (level "district", outlines and labels drawn).

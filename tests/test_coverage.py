@@ -11,11 +11,9 @@ from shapely.geometry import box
 from sites_fixtures import tiny_communes
 
 from carto.districts.model import DistrictSet
-from carto.indicators.catalogue import compute
 from carto.sites.coverage import (
     BEYOND_COLUMN,
     CoverageError,
-    beyond_indicator,
     coverage_measures,
     distance_indicator,
     nearest_site_distance,
@@ -104,9 +102,6 @@ def test_population_beyond_per_district_and_department():
     zones = DistrictSet("54", "D", {"1": "A", "2": "A", "3": "B"}).zones()
     per = population_beyond(with_cov, zones)
     assert per["population_au_dela"].to_dict() == {"A": 200.0, "B": 300.0}
-    share = compute(beyond_indicator(4, "CCAS"), with_cov, zones)
-    assert share.to_dict() == pytest.approx({"A": 200 / 300 * 100, "B": 100.0})
-    assert "plus de 4 km" in beyond_indicator(4, "CCAS").label
     assert distance_indicator("CCAS").kind == "value"  # a distance is not summed over districts
     with pytest.raises(CoverageError, match="positive"):
         coverage_measures(measures, dist, -1)

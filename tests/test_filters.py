@@ -9,7 +9,7 @@ import pytest
 
 from carto.common.fmt import NBSP
 from carto.viewstate.codec import Filters, RangeFilter
-from carto.viewstate.filters import FilterError, apply_filters, describe_filters
+from carto.viewstate.filters import FilterError, apply_filters
 
 CODES = ["54001", "54002", "54003", "54004", "54005", "2A004"]
 
@@ -116,18 +116,3 @@ def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> 
         apply_filters(Filters(districts=("Nord",)), zones, values)
     with pytest.raises(FilterError, match="P_POP"):
         apply_filters(Filters(), zones.drop(columns="P_POP"), values)
-
-
-def test_describe_filters() -> None:
-    filters = Filters(
-        ranges=(RangeFilter("pauvrete", 20.0), RangeFilter("part75", 12.5, 30.0)),
-        epci=("245400676",),
-        population_classes=("lt1500",),
-    )
-    assert describe_filters(filters, {"pauvrete": "Taux de pauvreté"}) == [
-        "Taux de pauvreté supérieur ou égal à 20",
-        "part75 entre 12,5 et 30",
-        "EPCI : 245400676",
-        f"Communes de moins de 1{NBSP}500 habitants (CCAS facultatif)",
-    ]
-    assert describe_filters(Filters()) == []

@@ -16,7 +16,6 @@ from carto.indicators.vintages import (
     VintageError,
     family_key,
     load_indicator_measures,
-    series_with_several_vintages,
     vintage_evolution,
     vintage_series,
 )
@@ -92,11 +91,9 @@ def test_series_lists_vintages_oldest_first():
     series = vintage_series(inds)
     assert series["taux_pauvrete"].vintages == ["2019", "2020", "2021"]
     assert series["menages_fiscaux"].vintages == ["2020"]
-    several = series_with_several_vintages(inds)
-    assert [s.family for s in several] == ["taux_pauvrete"]
-    assert several[0].indicator("2020").column == "TP6020"
+    assert series["taux_pauvrete"].indicator("2020").column == "TP6020"
     with pytest.raises(VintageError, match=r"2018 .* n'est pas importé"):
-        several[0].indicator("2018")
+        series["taux_pauvrete"].indicator("2018")
 
 
 def test_series_keeps_only_indicators_with_measures_and_dated_partners():
@@ -184,7 +181,7 @@ def test_stored_imports_keep_their_published_codes():
     save_dataset(import_insee(FILOSOFI_19, name="cc_filosofi_2019_COM.csv"))
     save_dataset(import_insee(FILOSOFI_21, name="cc_filosofi_2021_COM.csv"))
     merged, _secret, indicators = load_imported_measures(pd.Index(["95001", "95169"]))
-    several = {s.family: s for s in series_with_several_vintages(indicators, merged)}
+    several = vintage_series(indicators, merged)
     assert several["taux_pauvrete"].vintages == ["2019", "2021"]
     old = several["taux_pauvrete"].indicator("2019")
     measures_old = load_indicator_measures(old)
@@ -218,7 +215,7 @@ def test_real_filosofi_three_vintages(filosofi_dir, bundle):
         save_dataset(import_insee(filosofi_dir / name))
     codes = pd.Index(bundle.communes["CODGEO"])
     merged, _secret, indicators = load_imported_measures(codes)
-    series = {s.family: s for s in series_with_several_vintages(indicators, merged)}
+    series = vintage_series(indicators, merged)
     assert series["taux_pauvrete"].vintages == ["2019", "2020", "2021"]
     assert series["revenu_median"].vintages == ["2019", "2020", "2021"]
 

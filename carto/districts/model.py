@@ -211,11 +211,6 @@ def assign_epci(ds: DistrictSet, communes: pd.DataFrame, epci: str, district: st
     return assign(ds, codes, district)
 
 
-def unassign(ds: DistrictSet, codes: list[str]) -> DistrictSet:
-    mapping = {c: d for c, d in ds.mapping.items() if c not in set(codes)}
-    return DistrictSet(ds.department, ds.name, mapping, ds.origin)
-
-
 def rename_district(ds: DistrictSet, old: str, new: str) -> DistrictSet:
     name = _clean_name(new)
     if old not in ds.districts:

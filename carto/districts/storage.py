@@ -59,7 +59,3 @@ def load_district_set(dep: str, name: str) -> DistrictSet:
     if not path.exists():
         raise DistrictError(f"Aucun jeu de districts « {name} » pour le département {dep}.")
     return load_path(path)
-
-
-def delete_district_set(dep: str, name: str) -> None:
-    _path(dep, name).unlink(missing_ok=True)

@@ -81,14 +81,6 @@ def vintage_series(
     }
 
 
-def series_with_several_vintages(
-    indicators: Iterable[Indicator], measures: pd.DataFrame | None = None
-) -> list[VintageSeries]:
-    """Only the families that can show an evolution (two vintages or more), by label."""
-    found = vintage_series(indicators, measures).values()
-    return sorted((s for s in found if len(s.vintages) >= 2), key=lambda s: s.label)
-
-
 def load_indicator_measures(indicator: Indicator, level: str = "commune") -> pd.DataFrame:
     """The stored measures of the most recent import declaring ``indicator``, codes as published.
 

@@ -6,9 +6,10 @@ Why circles rather than colouring counts: a count coloured by class makes big co
 four times as many poor households shows a circle four times as large, not sixteen.
 
 Why one ``folium.GeoJson`` with a ``CircleMarker`` whose radius comes from ``style_function``:
-one layer draws thousands of points fast (see the guide), and folium 0.20 merges each
-feature's style into the marker options before creating it (``Object.assign(opts, style)``),
-while Leaflet 1.9's ``CircleMarker.setStyle`` honours ``radius`` when the highlight is reset.
+one layer draws thousands of points fast (``carto.map.geojson.points_layer``), and folium 0.20
+merges each feature's style into the marker options before creating it
+(``Object.assign(opts, style)``), while Leaflet 1.9's ``CircleMarker.setStyle`` honours
+``radius`` when the highlight is reset.
 """
 
 from __future__ import annotations

@@ -49,7 +49,6 @@ PALETTES: dict[str, str] = {
 DEFAULT_PALETTE = "YlOrRd"
 DIVERGING_PALETTES: dict[str, str] = {"RdBu_r": "Bleu ← → rouge", "PuOr_r": "Violet ← → orange"}
 MISSING_COLOR = "#d9d9d9"
-NO_DATA_HATCH = "non disponible"
 
 
 class ClassificationError(ValueError):

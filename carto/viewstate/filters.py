@@ -128,38 +128,3 @@ def apply_filters(
         missing={k: v for k, v in missing.items() if v},
     )
     return mask, summary
-
-
-def describe_filters(filters: Filters, labels: Mapping[str, str] | None = None) -> list[str]:
-    """French lines describing the active filters (legend, export header).
-
-    ``labels`` maps indicator ids to their French label; unknown ids are shown as they are.
-    """
-    labels = labels or {}
-    lines = []
-    for rng in filters.ranges:
-        name = labels.get(rng.indicator, rng.indicator)
-        low = None if rng.min is None else format_number(rng.min, _decimals(rng.min))
-        high = None if rng.max is None else format_number(rng.max, _decimals(rng.max))
-        if low is not None and high is not None:
-            lines.append(f"{name} entre {low} et {high}")
-        elif low is not None:
-            lines.append(f"{name} supérieur ou égal à {low}")
-        else:
-            lines.append(f"{name} inférieur ou égal à {high}")
-    if filters.epci:
-        lines.append(f"EPCI : {', '.join(filters.epci)}")
-    if filters.districts:
-        lines.append(f"{DISTRICT.plural.capitalize()} : {', '.join(filters.districts)}")
-    if filters.population_classes:
-        names = [population_class(c).label for c in filters.population_classes]
-        lines.append(f"Communes de {' ou de '.join(names)}")
-    return lines
-
-
-def _decimals(x: float) -> int:
-    """Enough decimals to show a bound as it was typed (2.5 → 1, 20 → 0), at most 6."""
-    for d in range(7):
-        if round(x, d) == x:
-            return d
-    return 6

@@ -188,7 +188,7 @@ def shapes_from_frame(
 
 
 def sites_from_frame(sites: pd.DataFrame) -> tuple[SiteRow, ...]:
-    """Site rows from the sites table (``carto.sites.model.SITE_COLUMNS``)."""
+    """Site rows from the sites table (``carto.sites.table.SITE_COLUMNS``)."""
     rows = []
     for site in sites.to_dict("records"):
         contact = " — ".join(str(site[c]) for c in ("phone", "email") if site.get(c))
