@@ -11,7 +11,7 @@ import streamlit as st
 from carto.map.assets import ensure_leaflet
 from carto.map.classify import PALETTES
 from carto.map.legend import LEGEND_CSS
-from carto.sites.model import CATEGORIES
+from carto.sites.categories import CATEGORIES
 from carto.territories.bundle import BundleError
 from carto.territories.zones import FRANCE, PLM_CITIES
 from carto.ui import after_map, cache, controls, panels, views

@@ -15,7 +15,7 @@ way by a wide margin. This script is the obvious way, on the same data and the s
 One concession, so the baseline can be timed offline at all: Leaflet is served from the app
 (``bench/static/vendor/leaflet``, copied from the installed wheel) instead of folium's CDN, and
 ``folium.Choropleth`` itself is not used (its branca colormap makes streamlit-folium fetch d3 from
-a CDN, and the map stays blank offline; see ../shared/GUIDE.md §1).
+a CDN, and the map stays blank offline).
 
 Run alone: ``streamlit run bench/baseline_app.py`` (static serving is enabled by the repo's
 .streamlit/config.toml when started from the repo root).

@@ -1,6 +1,7 @@
 """Time to build the 25 Pas-de-Calais MDS districts and their map layers (median of 5).
 
-Run: python bench/bench_districts.py  (needs data/ and ../shared/reference).
+Run: python bench/bench_districts.py  (needs data/ and the official reference slices, see
+``REFERENCE`` below).
 Measures: CSV import + validation, district geometries (coverage union), outline GeoJSON dict,
 folium rendering of the outlines and labels to HTML (what the browser receives).
 """

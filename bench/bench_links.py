@@ -1,7 +1,7 @@
 """Shared links and districts in a real browser (offline): median of 5 fresh browser contexts.
 
 Run: python bench/bench_links.py  (needs Debian's chromium and playwright; the districts case
-also needs ../shared/reference). Measures:
+also needs the official reference slices, see ``REFERENCE`` below). Measures:
 - opening a shared link of Meurthe-et-Moselle (indicator, classes, filter, layers, selection)
   until the map has drawn its 591 communes;
 - opening the Pas-de-Calais view by its 25 MDS (level "district", outlines and labels drawn).
@@ -49,7 +49,7 @@ def store_pas_de_calais(data_dir: Path) -> str:
 
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
     from carto.districts.importers import read_district_csv, read_district_names
-    from carto.districts.model import save_district_set
+    from carto.districts.storage import save_district_set
     from carto.territories.bundle import read_bundle
 
     names = read_district_names((REFERENCE / "mds_62_noms.csv").read_bytes())

@@ -1,7 +1,7 @@
 """Generators of view states and of hostile query strings, shared by the tests.
 
-Why here: the unit tests of carto.viewstate.codec and the app-level AppTest (1,000 random links) must
-attack the same way. Use ``hostile_query_strings()`` with hypothesis, or
+Why here: the unit tests of carto.viewstate.codec and the app-level AppTest (1,000 random
+links) must attack the same way. Use ``hostile_query_strings()`` with hypothesis, or
 ``random_hostile_query_strings(n, seed)`` in a plain loop (cheaper inside AppTest). Every HTML
 or Markdown payload contains ``MARKER`` so a test can assert it never reaches an element that
 renders HTML (``st.html``, ``st.markdown(unsafe_allow_html=True)``, ``st.iframe``…).
@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from hypothesis import strategies as st
 
+from carto.territories.size_classes import POPULATION_CLASS_IDS
 from carto.viewstate.codec import (
     CLASS_METHODS,
     LAYERS,
@@ -25,7 +26,6 @@ from carto.viewstate.codec import (
     RangeFilter,
     ViewState,
 )
-from carto.viewstate.filters import POPULATION_CLASS_IDS
 
 MARKER = "xss7q"
 HTML_PAYLOADS: tuple[str, ...] = (

@@ -1,4 +1,4 @@
-"""Properties of carto.indicators.catalogue.compute: partition additivity, order invariance, real sums."""
+"""Properties of ``catalogue.compute``: partition additivity, order invariance, real sums."""
 
 from __future__ import annotations
 

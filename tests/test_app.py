@@ -191,7 +191,8 @@ def test_epci_level_aggregates_rates_from_sums():
 
 
 def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
-    from carto.districts.model import DistrictSet, save_district_set
+    from carto.districts.model import DistrictSet
+    from carto.districts.storage import save_district_set
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     save_district_set(
@@ -201,7 +202,7 @@ def test_district_level_from_a_stored_set(monkeypatch, tmp_path):
     assert not at.exception
     assert at.selectbox(key="w_lvl").value == "district"
     table = _zone_table(at)
-    assert sorted(table["Territoire"]) == ["Brabois", "Nancy"]
+    assert sorted(table["Territoire d'action sociale"]) == ["Brabois", "Nancy"]
 
 
 def test_two_value_filters_and_size_class_combine():
@@ -227,7 +228,8 @@ def test_inverted_filter_bounds_are_refused_in_french_and_ignored():
 
 
 def test_district_filter_and_small_denominator_warning(monkeypatch, tmp_path):
-    from carto.districts.model import DistrictSet, save_district_set
+    from carto.districts.model import DistrictSet
+    from carto.districts.storage import save_district_set
 
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("ATLAS_SMALL_DENOMINATOR", "1000000")  # every zone is "small" here

@@ -1,4 +1,4 @@
-"""The app on real INSEE files (../shared/reference): imported indicators on the map, the
+"""The app on real INSEE files (the reference slices): imported indicators on the map, the
 poverty rate not recomputed on EPCI, evolution between vintages, two vintages sharing bounds."""
 
 from __future__ import annotations

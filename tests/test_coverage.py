@@ -11,17 +11,15 @@ from shapely.geometry import box
 from sites_fixtures import tiny_communes
 
 from carto.districts.model import DistrictSet
-from carto.indicators.catalogue import compute
 from carto.sites.coverage import (
     BEYOND_COLUMN,
     CoverageError,
-    beyond_indicator,
     coverage_measures,
     distance_indicator,
     nearest_site_distance,
     population_beyond,
 )
-from carto.sites.model import normalize_sites
+from carto.sites.table import normalize_sites
 
 
 def lambert_frame(points: dict[str, tuple[float, float]], crs: str) -> pd.DataFrame:
@@ -104,16 +102,13 @@ def test_population_beyond_per_district_and_department():
     zones = DistrictSet("54", "D", {"1": "A", "2": "A", "3": "B"}).zones()
     per = population_beyond(with_cov, zones)
     assert per["population_au_dela"].to_dict() == {"A": 200.0, "B": 300.0}
-    share = compute(beyond_indicator(4, "CCAS"), with_cov, zones)
-    assert share.to_dict() == pytest.approx({"A": 200 / 300 * 100, "B": 100.0})
-    assert "plus de 4 km" in beyond_indicator(4, "CCAS").label
     assert distance_indicator("CCAS").kind == "value"  # a distance is not summed over districts
     with pytest.raises(CoverageError, match="positive"):
         coverage_measures(measures, dist, -1)
 
 
 def test_pas_de_calais_presumed_ccas_are_at_the_town_halls(bundle):
-    from carto.sites.model import presumed_ccas
+    from carto.sites.table import presumed_ccas
 
     communes = bundle.communes[bundle.communes["DEP"] == "62"]
     dist = nearest_site_distance(communes, presumed_ccas(communes), "62", ["ccas"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from carto.districts.model import list_district_sets, load_district_set
+from carto.districts.storage import list_district_sets, load_district_set
 
 
 def editor_app():
@@ -75,9 +75,10 @@ def selector_and_table_app():
     import streamlit as st
     from sites_fixtures import tiny_communes
 
-    from carto.districts.model import DistrictSet, save_district_set
+    from carto.districts.model import DistrictSet
+    from carto.districts.storage import save_district_set
     from carto.indicators.catalogue import default_catalogue
-    from carto.sites.model import presumed_ccas
+    from carto.sites.table import presumed_ccas
     from carto.ui.districts_panel import district_panel, district_set_selector, district_table_panel
     from carto.ui.sites_panel import category_filter
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import pandas as pd
@@ -10,13 +9,7 @@ import pytest
 
 from carto.common.fmt import NBSP
 from carto.viewstate.codec import Filters, RangeFilter
-from carto.viewstate.filters import (
-    POPULATION_CLASSES,
-    FilterError,
-    apply_filters,
-    describe_filters,
-    population_class,
-)
+from carto.viewstate.filters import FilterError, apply_filters
 
 CODES = ["54001", "54002", "54003", "54004", "54005", "2A004"]
 
@@ -96,7 +89,7 @@ def test_districts(zones, values) -> None:
     districts = pd.Series(["Nord", "Nord", "Sud", None, "Sud"], index=CODES[:5])
     mask, summary = apply_filters(Filters(districts=("Sud",)), zones, values, districts)
     assert kept(mask) == ["54003", "54005"]
-    assert summary.missing == {"secteur": 2}
+    assert summary.missing == {"territoire d'action sociale": 2}
 
 
 def test_summary_sentence_in_french(zones, values) -> None:
@@ -119,37 +112,7 @@ def test_missing_sentences(zones, values) -> None:
 def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> None:
     with pytest.raises(FilterError, match="« chomage »"):
         apply_filters(Filters(ranges=(RangeFilter("chomage", 1.0),)), zones, values)
-    with pytest.raises(FilterError, match="secteurs"):
+    with pytest.raises(FilterError, match="territoires d'action sociale"):
         apply_filters(Filters(districts=("Nord",)), zones, values)
     with pytest.raises(FilterError, match="P_POP"):
         apply_filters(Filters(), zones.drop(columns="P_POP"), values)
-
-
-def test_population_classes_are_contiguous_and_labelled() -> None:
-    for low, high in itertools.pairwise(POPULATION_CLASSES):
-        assert low.high == high.low
-    assert POPULATION_CLASSES[0].low == 0 and POPULATION_CLASSES[-1].high is None
-    labels = [c.label for c in POPULATION_CLASSES]
-    assert labels == [
-        f"moins de 1{NBSP}500 habitants (CCAS facultatif)",
-        f"1{NBSP}500 à 4{NBSP}999 habitants",
-        f"5{NBSP}000 à 19{NBSP}999 habitants",
-        f"20{NBSP}000 habitants et plus",
-    ]
-    with pytest.raises(FilterError):
-        population_class("tiny")
-
-
-def test_describe_filters() -> None:
-    filters = Filters(
-        ranges=(RangeFilter("pauvrete", 20.0), RangeFilter("part75", 12.5, 30.0)),
-        epci=("245400676",),
-        population_classes=("lt1500",),
-    )
-    assert describe_filters(filters, {"pauvrete": "Taux de pauvreté"}) == [
-        "Taux de pauvreté supérieur ou égal à 20",
-        "part75 entre 12,5 et 30",
-        "EPCI : 245400676",
-        f"Communes de moins de 1{NBSP}500 habitants (CCAS facultatif)",
-    ]
-    assert describe_filters(Filters()) == []

@@ -1,11 +1,10 @@
-from datetime import date, datetime
+from datetime import date
 
 import pytest
 
 from carto.common.fmt import (
     NBSP,
     format_date,
-    format_datetime,
     format_number,
     format_percent,
     format_signed,
@@ -44,7 +43,6 @@ def test_units_and_percent():
 def test_dates():
     assert format_date(date(2026, 11, 3)) == "3 novembre 2026"
     assert format_date(date(2026, 8, 1)) == "1er août 2026"
-    assert format_datetime(datetime(2026, 2, 5, 9, 7)) == "5 février 2026 à 09 h 07"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ from carto.indicators.sources.insee import (
     InseeKind,
     read_insee,
     read_meta,
-    read_meta_modalities,
     recognise,
 )
 from carto.indicators.sources.insee_catalogue import indicators_for
@@ -113,11 +112,6 @@ def test_meta_labels(reference_dir):
     )
     assert labels["P18_CHOM1564"][0] == "Chômeurs 15-64 ans en 2018"
     assert "CODGEO" in labels and len([k for k in labels if k == "CODGEO"]) == 1
-    iris_meta = (
-        reference_dir / "insee_iris" / "meta_BASE_TD_FILO_IRIS_2021_DISP_dep33-54-73-93-95.csv"
-    )
-    names = read_meta_modalities(iris_meta.read_bytes(), "IRIS")
-    assert names["330030101"] == "Chemin de la Vie"
 
 
 @pytest.mark.reference

@@ -6,7 +6,7 @@ import pytest
 
 from carto.indicators.catalogue import default_catalogue
 from carto.map.assets import LEAFLET_URL, ensure_leaflet
-from carto.map.choropleth import build_choropleth, territory_total, zone_comparison, zone_table
+from carto.map.choropleth import build_choropleth, zone_comparison, zone_table
 from carto.map.geojson import (
     ZoneShapes,
     base_map,
@@ -16,7 +16,8 @@ from carto.map.geojson import (
     points_layer,
 )
 from carto.map.legend import legend_html
-from carto.territories.town_halls import format_hours, mairie_points
+from carto.map.town_halls import mairie_points
+from carto.territories.town_halls import format_hours
 from carto.territories.zones import (
     department_territory,
     epci_names,
@@ -76,15 +77,6 @@ def test_choropleth_features_are_the_communes_with_values(terr54):
     assert feats["54395"]["valeur"] == "104\u00a0286\u00a0hab."
     assert feats["54395"]["fill"] == view.classification.colors[-1]
     assert sum(view.classification.counts) == 591
-
-
-def test_density_of_department_is_ratio_of_sums_not_mean(terr54):
-    ind = default_catalogue().get("densite")
-    total = territory_total(ind, terr54)
-    expected = terr54.measures["P_POP"].sum() / terr54.measures["AREA_KM2"].sum()
-    assert total == pytest.approx(expected)
-    mean_of_rates = (terr54.measures["P_POP"] / terr54.measures["AREA_KM2"]).mean()
-    assert abs(total - mean_of_rates) > 1
 
 
 def test_share_of_department_sums_to_100(terr54):

@@ -16,20 +16,11 @@ from shapely.geometry import Polygon, box
 
 from carto.diagnosis.model import Observation
 from carto.diagnosis.portrait import pdf as portrait_pdf
-from carto.diagnosis.portrait.model import (
-    MapShape,
-    PortraitData,
-    PortraitError,
-    SiteRow,
-    indicator_rows,
-    map_svg,
-    shapes_from_frame,
-    sites_from_frame,
-    to_csv,
-    to_html,
-    to_pdf,
-    to_xlsx,
-)
+from carto.diagnosis.portrait.build import indicator_rows, shapes_from_frame, sites_from_frame
+from carto.diagnosis.portrait.drawing import map_svg
+from carto.diagnosis.portrait.files import to_csv, to_html, to_xlsx
+from carto.diagnosis.portrait.model import MapShape, PortraitData, PortraitError, SiteRow
+from carto.diagnosis.portrait.pdf import to_pdf
 from carto.indicators.catalogue import Indicator, Kind, default_catalogue
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -333,7 +324,7 @@ def test_build_portrait_of_an_epci_names_what_is_outside_the_department(zones, m
     }
     assert "1 commune(s) du territoire hors du département" in data.notes[0]
     assert "57001" in data.notes[0]
-    assert data.territory_level == "Intercommunalité (EPCI)"
+    assert data.territory_level == "EPCI"
     assert members_of(communes, "district", "Nord", pd.Series({"54395": "Nord"})) == ["54395"]
     with pytest.raises(ValueError, match="inconnu"):
         members_of(communes, "region", "44")

@@ -10,7 +10,8 @@ from browserkit import CHROMIUM, CHROMIUM_ARGS, require_browser
 from shapely.geometry import box
 
 from carto.diagnosis.model import Observation
-from carto.diagnosis.portrait.model import MapShape, PortraitData, SiteRow, to_html
+from carto.diagnosis.portrait.files import to_html
+from carto.diagnosis.portrait.model import MapShape, PortraitData, SiteRow
 
 XSS = "<img src=x onerror=alert(1)>"
 

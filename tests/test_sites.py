@@ -8,26 +8,15 @@ import numpy as np
 import pytest
 from sites_fixtures import tiny_communes
 
-from carto.sites.importers import (
-    CommuneIndex,
-    SiteImportError,
-    read_sites_csv,
-    read_sites_file,
-    read_sites_geojson,
-)
-from carto.sites.model import (
-    CATEGORIES,
-    category_code,
-    delete_site_list,
-    load_site_lists,
-    mairie_hours_text,
-    presumed_ccas,
-    save_site_list,
-    site_layer,
-    sites_geojson,
-    user_data_dir,
-)
+from carto.common.paths import user_data_dir
+from carto.sites.categories import CATEGORIES, category_code
+from carto.sites.importers import read_sites_csv, read_sites_file, read_sites_geojson
 from carto.sites.national import annuaire_hours, osm_hours_text, read_annuaire_geojson
+from carto.sites.placement import CommuneIndex
+from carto.sites.reading import SiteImportError
+from carto.sites.render import sites_geojson
+from carto.sites.storage import delete_site_list, load_site_lists, save_site_list
+from carto.sites.table import mairie_hours_text, presumed_ccas, site_layer
 
 XSS = "<img src=x onerror=alert(1)>"
 

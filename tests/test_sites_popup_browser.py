@@ -17,7 +17,7 @@ from browserkit import require_browser
 from sites_fixtures import tiny_communes
 
 from carto.sites.importers import read_sites_csv
-from carto.sites.model import site_style, sites_geojson
+from carto.sites.render import site_style, sites_geojson
 
 pytestmark = pytest.mark.browser
 XSS = "<img src=x onerror=alert(1)>"

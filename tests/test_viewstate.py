@@ -268,7 +268,7 @@ def test_known_lists_drop_stale_items_one_by_one() -> None:
     assert state.filters == Filters(epci=("245400676",), districts=("Nord",))
     assert notices == [
         "EPCI inconnus ignorés : « 200000000 ».",
-        "Secteurs inconnus ignorés : « Ouest ».",
+        "Territoires d'action sociale inconnus ignorés : « Ouest ».",
     ]
 
 

@@ -14,15 +14,13 @@ from carto.indicators.sources.imports import import_insee
 from carto.indicators.sources.store import load_imported_measures, save_dataset
 from carto.indicators.vintages import (
     VintageError,
-    counts_for,
-    evolution_map,
     family_key,
     load_indicator_measures,
-    series_with_several_vintages,
-    shared_classification,
     vintage_evolution,
     vintage_series,
 )
+from carto.map.classify import ClassificationError, counts_for, shared_classification
+from carto.map.diverging import evolution_map
 
 HISTORY = pd.DataFrame(
     {
@@ -93,11 +91,9 @@ def test_series_lists_vintages_oldest_first():
     series = vintage_series(inds)
     assert series["taux_pauvrete"].vintages == ["2019", "2020", "2021"]
     assert series["menages_fiscaux"].vintages == ["2020"]
-    several = series_with_several_vintages(inds)
-    assert [s.family for s in several] == ["taux_pauvrete"]
-    assert several[0].indicator("2020").column == "TP6020"
+    assert series["taux_pauvrete"].indicator("2020").column == "TP6020"
     with pytest.raises(VintageError, match=r"2018 .* n'est pas importé"):
-        several[0].indicator("2018")
+        series["taux_pauvrete"].indicator("2018")
 
 
 def test_series_keeps_only_indicators_with_measures_and_dated_partners():
@@ -170,7 +166,7 @@ def test_shared_breaks_give_both_years_the_same_legend():
     assert second.counts == (0, 0, 2, 2) and second.missing_count == 0
     # the same value gets the same colour whatever its year
     assert shared.colors_for(pd.Series([4.0])).iloc[0] == shared.colors_for(y1).iloc[3]
-    with pytest.raises(VintageError):
+    with pytest.raises(ClassificationError):
         shared_classification([])
 
 
@@ -185,7 +181,7 @@ def test_stored_imports_keep_their_published_codes():
     save_dataset(import_insee(FILOSOFI_19, name="cc_filosofi_2019_COM.csv"))
     save_dataset(import_insee(FILOSOFI_21, name="cc_filosofi_2021_COM.csv"))
     merged, _secret, indicators = load_imported_measures(pd.Index(["95001", "95169"]))
-    several = {s.family: s for s in series_with_several_vintages(indicators, merged)}
+    several = vintage_series(indicators, merged)
     assert several["taux_pauvrete"].vintages == ["2019", "2021"]
     old = several["taux_pauvrete"].indicator("2019")
     measures_old = load_indicator_measures(old)
@@ -219,7 +215,7 @@ def test_real_filosofi_three_vintages(filosofi_dir, bundle):
         save_dataset(import_insee(filosofi_dir / name))
     codes = pd.Index(bundle.communes["CODGEO"])
     merged, _secret, indicators = load_imported_measures(codes)
-    series = {s.family: s for s in series_with_several_vintages(indicators, merged)}
+    series = vintage_series(indicators, merged)
     assert series["taux_pauvrete"].vintages == ["2019", "2020", "2021"]
     assert series["revenu_median"].vintages == ["2019", "2020", "2021"]
 

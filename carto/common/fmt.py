@@ -83,10 +83,6 @@ def format_date(value: date | datetime) -> str:
     return f"{day} {_MONTHS[value.month - 1]} {value.year}"
 
 
-def format_datetime(value: datetime) -> str:
-    return f"{format_date(value)} à {value.hour:02d} h {value.minute:02d}"
-
-
 _NUMBER_RE = re.compile(r"^[+-−]?\d+(,\d+)?$")
 
 

@@ -13,6 +13,8 @@ import math
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
+import pandas as pd
+
 # Cells starting with these are read as formulas by spreadsheets (CSV injection, OWASP).
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -38,8 +40,19 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
 
 
-def to_french_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """Bytes of a whole CSV file (BOM included), ready for ``st.download_button``."""
+def to_french_csv(
+    table: pd.DataFrame | Sequence[str], rows: Iterable[Sequence[object]] = ()
+) -> bytes:
+    """Bytes of a whole CSV file (BOM included), ready for ``st.download_button``.
+
+    ``table`` is either a DataFrame (its columns are the header, missing cells stay empty) or
+    a header given with its ``rows``; codes stay text ("01001" keeps its zero).
+    """
+    if isinstance(table, pd.DataFrame):
+        header: Sequence[str] = [str(c) for c in table.columns]
+        rows = table.astype(object).where(table.notna(), None).itertuples(index=False, name=None)
+    else:
+        header = table
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)

@@ -6,13 +6,13 @@ form and show limits) and the same checks, without opening a database.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from carto.common.frcsv import to_french_csv
 from carto.diagnosis.schema import StoreError
+from carto.territories.levels import level
 
 THEMES: tuple[str, ...] = (
     "accès aux droits",
@@ -24,11 +24,8 @@ THEMES: tuple[str, ...] = (
     "mobilité",
     "autre",
 )
-LEVELS: dict[str, str] = {
-    "commune": "Commune",
-    "epci": "Intercommunalité (EPCI)",
-    "district": "Circonscription d'action sociale",
-}
+# The levels an observation can be about, headed as everywhere else in the atlas.
+LEVELS: dict[str, str] = {code: level(code).title for code in ("commune", "epci", "district")}
 MAX_ORGANISATION = 120
 MAX_AUTHOR = 120
 MAX_TEXT = 5_000
@@ -50,12 +47,6 @@ CSV_HEADER = (
     "Créée le (UTC)",
     "Modifiée le (UTC)",
 )
-
-
-def sort_key(text: str) -> str:
-    """French alphabetical order (« Âge » before « Logement »), the same on every database."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 class InvalidInput(StoreError):

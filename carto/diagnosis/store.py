@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from carto.common.paths import user_data_dir
+from carto.common.text import sort_key
 from carto.diagnosis import schema
 from carto.diagnosis.model import (
     LEVELS,
@@ -36,7 +37,6 @@ from carto.diagnosis.model import (
     WriteDenied,
     clean_view,
     observations_csv,
-    sort_key,
     validate_observation,
 )
 from carto.diagnosis.schema import SchemaTooNew, StoreError

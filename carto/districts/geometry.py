@@ -1,8 +1,7 @@
 """District outlines, label points and their map GeoJSON.
 
-Why ``coverage_union_all``: communes of the bundle form a coverage (shared borders, made valid
-and coverage-simplified at build time), so the coverage union dissolves inner borders exactly,
-with no slivers, and much faster than a general union.
+A district's outline is the dissolved union of its communes (``carto.territories.geometry``),
+so its borders are exactly the communes' and a commune never straddles two districts.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ import shapely
 
 from carto.common.fmt import format_number
 from carto.districts.model import DistrictSet
+from carto.territories.geometry import dissolve
 
 
 def district_geometries(ds: DistrictSet, communes: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -29,9 +29,7 @@ def district_geometries(ds: DistrictSet, communes: pd.DataFrame) -> gpd.GeoDataF
     keys = own["CODGEO"].map(ds.mapping)
     rows = []
     for name, group in own.groupby(keys, sort=False):
-        shape = shapely.coverage_union_all(group.geometry.values)
-        if not shape.is_valid:  # not a clean coverage (e.g. hand-made data): general union
-            shape = shapely.union_all(shapely.make_valid(group.geometry.values))
+        shape = dissolve(group.geometry.values)
         label = shapely.point_on_surface(shape)
         rows.append(
             {

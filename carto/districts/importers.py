@@ -7,7 +7,6 @@ measured in the department's metric CRS; communes it covers only partly are repo
 
 from __future__ import annotations
 
-import io
 import json
 from dataclasses import dataclass, field
 
@@ -15,7 +14,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from carto.common.tabular import decode
+from carto.common.tabular import decode, read_text_table
+from carto.common.text import normalize_text
 from carto.districts.model import (
     DistrictIssue,
     DistrictSet,
@@ -23,7 +23,6 @@ from carto.districts.model import (
     mapping_from_pairs,
     validate,
 )
-from carto.sites.model import normalize_text
 from carto.territories.bundle import area_crs_for_department
 
 
@@ -55,16 +54,6 @@ _DISTRICT_ALIASES = (
 )
 
 
-def _read_table(data: bytes | str) -> pd.DataFrame:
-    text = decode(data)
-    first = text.splitlines()[0] if text.strip() else ""
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    try:
-        return pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise DistrictImportError(f"Fichier CSV illisible : {exc}") from exc
-
-
 def _column(frame: pd.DataFrame, aliases: tuple[str, ...], given: str | None, what: str) -> str:
     if given:
         if given not in frame.columns:
@@ -81,7 +70,7 @@ def _column(frame: pd.DataFrame, aliases: tuple[str, ...], given: str | None, wh
 
 def read_district_names(data: bytes | str) -> dict[str, str]:
     """Two-column CSV identifier → district name (e.g. organisation_id,nom_mds)."""
-    frame = _read_table(data)
+    frame = read_text_table(data, DistrictImportError)
     if frame.shape[1] < 2:
         raise DistrictImportError(
             "Le fichier des noms doit avoir deux colonnes : identifiant, nom."
@@ -99,7 +88,7 @@ def read_district_csv(
     district_column: str | None = None,
 ) -> DistrictImport:
     """CSV commune code → district (name, or identifier translated by ``names``)."""
-    frame = _read_table(data)
+    frame = read_text_table(data, DistrictImportError)
     code_col = _column(frame, _CODE_ALIASES, code_column, "code commune")
     district_col = _column(frame, _DISTRICT_ALIASES, district_column, "district")
     codes = frame[code_col].str.strip().str.upper()

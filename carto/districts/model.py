@@ -2,20 +2,18 @@
 
 Why a district set is only a mapping CODGEO → district name: every other view of it (geometry,
 indicators through ``zones``, tables, exports) derives from that mapping, so the editor works
-on plain data with pure functions and a saved set is a small JSON file. Importers live in
-``carto.districts.importers``, geometries in ``carto.districts.geometry``.
+on plain data with pure functions and a saved set is a small JSON file. Storage lives in
+``carto.districts.storage``, importers in ``carto.districts.importers``, geometries in
+``carto.districts.geometry``.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
-from carto.common.paths import user_data_dir
-from carto.sites.model import atomic_write_text, normalize_text
+from carto.common.text import normalize_text
 
 CIAS_SET_NAME = "Territoires des CIAS (EPCI)"
 
@@ -213,11 +211,6 @@ def assign_epci(ds: DistrictSet, communes: pd.DataFrame, epci: str, district: st
     return assign(ds, codes, district)
 
 
-def unassign(ds: DistrictSet, codes: list[str]) -> DistrictSet:
-    mapping = {c: d for c, d in ds.mapping.items() if c not in set(codes)}
-    return DistrictSet(ds.department, ds.name, mapping, ds.origin)
-
-
 def rename_district(ds: DistrictSet, old: str, new: str) -> DistrictSet:
     name = _clean_name(new)
     if old not in ds.districts:
@@ -244,56 +237,3 @@ def epci_district_set(communes: pd.DataFrame, epci_names: pd.Series, dep: str) -
     names = rows["EPCI"].map(lambda e: str(epci_names.get(e, e)))
     mapping = dict(zip(rows["CODGEO"], names, strict=True))
     return DistrictSet(dep, CIAS_SET_NAME, mapping, "EPCI")
-
-
-# --- persistence --------------------------------------------------------------------------------
-
-
-def _dir(dep: str) -> Path:
-    path = user_data_dir() / "districts" / normalize_text(dep).replace(" ", "")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _path(dep: str, name: str) -> Path:
-    slug = normalize_text(name).replace(" ", "-")[:80]
-    if not slug:
-        raise DistrictError("Donnez un nom au jeu de districts.")
-    return _dir(dep) / f"{slug}.json"
-
-
-def save_district_set(ds: DistrictSet, overwrite: bool = True) -> Path:
-    """Atomic write under user_data_dir()/districts/<dep>/; refuses a clashing name."""
-    path = _path(ds.department, ds.name)
-    if path.exists():
-        stored = load_path(path)
-        if stored.name != ds.name:
-            raise DistrictError(
-                f"Le nom « {ds.name} » est trop proche du jeu existant « {stored.name} »."
-            )
-        if not overwrite:
-            raise DistrictError(f"Un jeu « {ds.name} » existe déjà.")
-    atomic_write_text(path, json.dumps(ds.to_dict(), ensure_ascii=False, indent=1))
-    return path
-
-
-def load_path(path: Path) -> DistrictSet:
-    try:
-        return DistrictSet.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise DistrictError(f"Jeu de districts illisible : {path.name} ({exc.msg}).") from exc
-
-
-def list_district_sets(dep: str) -> list[str]:
-    return sorted((load_path(p).name for p in _dir(dep).glob("*.json")), key=normalize_text)
-
-
-def load_district_set(dep: str, name: str) -> DistrictSet:
-    path = _path(dep, name)
-    if not path.exists():
-        raise DistrictError(f"Aucun jeu de districts « {name} » pour le département {dep}.")
-    return load_path(path)
-
-
-def delete_district_set(dep: str, name: str) -> None:
-    _path(dep, name).unlink(missing_ok=True)

@@ -15,6 +15,8 @@ from enum import StrEnum
 import numpy as np
 import pandas as pd
 
+from carto.territories import levels
+
 
 class Kind(StrEnum):
     COUNT = "count"  # additive: sums over any zone
@@ -73,8 +75,9 @@ class Indicator:
         return text + " — données simulées" if self.simulated else text
 
     def not_aggregable_reason(self, level_label: str) -> str:
+        published = ", ".join(levels.level(code).scale for code in self.published_levels)
         return (
-            f"« {self.label} » n'est publié qu'à l'échelle {', '.join(self.published_levels)} : "
+            f"« {self.label} » n'est publié qu'à l'échelle {published} : "
             f"une médiane ou un taux de pauvreté ne se recalcule pas en moyennant les communes, "
             f"il n'est donc pas affiché à l'échelle {level_label}."
         )
@@ -160,6 +163,11 @@ BASE_INDICATORS: tuple[Indicator, ...] = (
         decimals=2,
     ),
 )
+
+
+# What a bare link shows: population density is known for every commune of France, from the
+# bundle alone, before any import.
+DEFAULT_INDICATOR = "densite"
 
 
 def default_catalogue() -> Catalogue:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind, compute
 
 DEFAULT_SMALL_THRESHOLD = 50.0  # e.g. fewer than 50 households: too few for a stable rate
@@ -53,19 +54,6 @@ def _gap(values: pd.Series, reference: float, unit: str) -> pd.Series:
     return (values - reference) / abs(reference) * 100.0
 
 
-def reference_value(
-    indicator: Indicator, measures: pd.DataFrame, reference_codes: pd.Index
-) -> float:
-    """The indicator over the whole reference territory (department, region, France)."""
-    part = measures.loc[measures.index.intersection(reference_codes)]
-    if indicator.kind is Kind.VALUE:
-        return float("nan")
-    zones = pd.Series("REF", index=part.index)
-    if indicator.kind is Kind.SHARE:
-        return 100.0 if indicator.scale == 100 else 1.0
-    return float(compute(indicator, part, zones).iloc[0]) if len(part) else float("nan")
-
-
 def compare_to_reference(
     indicator: Indicator,
     measures: pd.DataFrame,
@@ -81,6 +69,7 @@ def compare_to_reference(
     """
     values = compute(indicator, measures, zones)
     unit = gap_unit(indicator)
+    in_ref = measures.index.intersection(reference_codes)
     note = ""
     if indicator.kind is Kind.VALUE:
         reference = float("nan") if published_reference is None else float(published_reference)
@@ -90,13 +79,12 @@ def compare_to_reference(
                 f"{reference_label} doit provenir de la publication INSEE de ce niveau."
             )
     elif indicator.kind is Kind.COUNT:
-        total = reference_value(indicator, measures, reference_codes)
-        in_ref = measures.index.intersection(reference_codes)
+        total = single_zone_total(indicator, measures.loc[in_ref])
         n_zones = len(in_ref) if zones is None else zones.reindex(in_ref).nunique()
         reference = total / n_zones if n_zones else float("nan")
         note = f"Effectif comparé à la moyenne par zone de {reference_label}."
     else:
-        reference = reference_value(indicator, measures, reference_codes)
+        reference = single_zone_total(indicator, measures.loc[in_ref])
     return Comparison(
         indicator, values, reference, reference_label, _gap(values, reference, unit), unit, note
     )

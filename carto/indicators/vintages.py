@@ -1,14 +1,11 @@
-"""Several vintages of one indicator: which are imported, their evolution, shared class breaks.
+"""Several vintages of one indicator: which are imported, and their evolution, codes explained.
 
 Why a family key rather than the label: INSEE declarations are instantiated per vintage
-(``taux_pauvrete_2019``, ``taux_pauvrete_2021``, see carto.indicators.sources.insee_catalogue), so stripping the
-vintage from the id groups the years of one indicator exactly, while two indicators that happen
-to share a label (the commune and IRIS poverty rates) stay apart. Partners' indicators carry
-their vintage only as a field: they are grouped by label, unit and kind.
-
-Why breaks on the pooled values: classes computed on each year separately move with the data,
-so a commune can change colour without its value changing; computing them once on both years
-gives two maps with the same legend, on which a change of colour is a change of value.
+(``taux_pauvrete_2019``, ``taux_pauvrete_2021``, see ``carto.indicators.sources``), so
+stripping the vintage from the id groups the years of one indicator exactly, while two
+indicators that happen to share a label (the commune and IRIS poverty rates) stay apart.
+Partners' indicators carry their vintage only as a field: they are grouped by label, unit and
+kind. How vintages are drawn (shared class breaks, the evolution map) is ``carto.map``'s job.
 """
 
 from __future__ import annotations
@@ -16,22 +13,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from carto.common.fmt import format_signed
-from carto.indicators.catalogue import Indicator, Polarity
+from carto.indicators.catalogue import Indicator
 from carto.indicators.compare import Evolution, evolution
 from carto.indicators.sources.store import list_datasets, read_dataset
-from carto.map.classify import Classification, classify
-from carto.map.diverging import (
-    DEFAULT_DIVERGING,
-    PALETTE_ENDS,
-    GapMap,
-    diverging_classification,
-    gap_decimals,
-    gap_labels,
-)
 from carto.territories.history import delegated_communes, department_of
 
 UNDATED = (
@@ -95,14 +81,6 @@ def vintage_series(
     }
 
 
-def series_with_several_vintages(
-    indicators: Iterable[Indicator], measures: pd.DataFrame | None = None
-) -> list[VintageSeries]:
-    """Only the families that can show an evolution (two vintages or more), by label."""
-    found = vintage_series(indicators, measures).values()
-    return sorted((s for s in found if len(s.vintages) >= 2), key=lambda s: s.label)
-
-
 def load_indicator_measures(indicator: Indicator, level: str = "commune") -> pd.DataFrame:
     """The stored measures of the most recent import declaring ``indicator``, codes as published.
 
@@ -164,7 +142,7 @@ def vintage_evolution(
     departments: Iterable[str] | None = None,
     history: pd.DataFrame | None = None,
 ) -> VintageEvolution:
-    """Evolution between two vintages of one family (carto.indicators.compare.evolution), codes explained.
+    """Evolution between two vintages of one family (``compare.evolution``), codes explained.
 
     ``departments`` keeps the codes of the territory shown (a national file would otherwise
     list every merged commune of France); ``history`` is ``Bundle.history`` (bundled file by
@@ -194,70 +172,3 @@ def vintage_evolution(
         if code in merged:
             absorbed.setdefault(merged[code][0], []).append(f"{code} {merged[code][1]}")
     return VintageEvolution(evo, old, new, absorbed)
-
-
-def evolution_map(
-    result: VintageEvolution,
-    method: str = "quantiles",
-    k: int = 5,
-    palette: str = DEFAULT_DIVERGING,
-    manual_bounds: tuple[float, ...] | list[float] | None = None,
-) -> GapMap:
-    """The evolution as a diverging map centred on "no change", coloured by polarity."""
-    evo, indicator = result.evolution, result.new
-    decimals = gap_decimals(evo.unit, indicator.decimals)
-    change = evo.change.astype(float)
-    cls = diverging_classification(
-        change, indicator.polarity, method, k, palette, manual_bounds, decimals
-    )
-    arr = change.to_numpy(dtype=float, na_value=np.nan)
-    texts = {
-        str(c): format_signed(v, evo.unit, decimals) for c, v in zip(change.index, arr, strict=True)
-    }
-    warm, cool = PALETTE_ENDS.get(palette, ("foncé", "clair"))
-    up, down = (cool, warm) if indicator.polarity is Polarity.HIGHER_BETTER else (warm, cool)
-    reading = (
-        f"En {up} : hausse entre {result.old.vintage} et {result.new.vintage} ; en {down} : baisse."
-    )
-    return GapMap(
-        classification=cls,
-        gap=change,
-        texts=texts,
-        colors={str(c): v for c, v in cls.colors_for(change).items()},
-        labels=gap_labels(cls, evo.unit, decimals),
-        title=result.title(),
-        reading=reading,
-        unit=evo.unit,
-    )
-
-
-def shared_classification(
-    values: Iterable[pd.Series],
-    method: str = "quantiles",
-    k: int = 5,
-    palette: str = "YlOrRd",
-    manual_bounds: tuple[float, ...] | list[float] | None = None,
-) -> Classification:
-    """Class breaks computed once on the values of every vintage pooled together.
-
-    Use ``counts_for`` to get each year's own counts for its legend.
-    """
-    frames = [v.astype(float).reset_index(drop=True) for v in values]
-    if not frames:
-        raise VintageError("Aucun millésime à classer.")
-    return classify(pd.concat(frames, ignore_index=True), method, k, palette, manual_bounds)
-
-
-def counts_for(classification: Classification, values: pd.Series) -> Classification:
-    """The same bounds and colours, with the class counts of one vintage's values."""
-    clean = values.astype(float).replace([np.inf, -np.inf], np.nan)
-    idx = classification.class_index(clean.dropna())
-    counts = tuple(int((idx == i).sum()) for i in range(classification.k))
-    return Classification(
-        classification.method,
-        classification.bounds,
-        classification.colors,
-        counts,
-        int(clean.isna().sum()),
-        classification.missing_color,
-    )

@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 
 from carto.common.fmt import SECRET_LABEL, format_number, format_value
+from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
 from carto.indicators.compare import compare_to_reference, small_denominator
-from carto.indicators.vintages import counts_for
-from carto.map.classify import Classification, classify
-from carto.map.diverging import GapMap, gap_map
+from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
+from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.territories import levels
 from carto.territories.zones import Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
@@ -54,14 +55,6 @@ class ChoroplethView:
 
 def format_indicator(indicator: Indicator, value: object) -> str:
     return format_value(value, indicator.unit, indicator.decimals)
-
-
-def territory_total(indicator: Indicator, territory: Territory) -> float:
-    """The indicator over the whole territory, aggregated from its zones (Σ num / Σ den)."""
-    if territory.measures.empty:
-        return float("nan")
-    zones = pd.Series("all", index=territory.measures.index)
-    return float(compute(indicator, territory.measures, zones).iloc[0])
 
 
 def build_choropleth(
@@ -113,7 +106,7 @@ def build_choropleth(
         values=values,
         classification=classification,
         collection=collection,
-        reference_value=territory_total(indicator, territory),
+        reference_value=single_zone_total(indicator, territory.measures),
         reference_label=reference_label,
         notice=notice,
         small_zones=small,
@@ -129,7 +122,7 @@ def build_comparison(
     reference_label: str,
     method: str,
     k: int,
-    palette: str = "RdBu_r",
+    palette: str = DEFAULT_DIVERGING,
     kept: pd.Series | None = None,
 ) -> ChoroplethView:
     """Each zone against a reference (department, region, France) on a diverging palette.
@@ -147,7 +140,7 @@ def build_comparison(
         gap=comparison.gap.reindex(list(shapes.codes)),
     )
     odd_k = k if k % 2 else max(3, k - 1)
-    gm = gap_map(comparison, "egal" if method == "egal" else "quantiles", odd_k, palette)
+    gm = gap_map(comparison, "egal" if method == "egal" else DEFAULT_METHOD, odd_k, palette)
     names = territory.zones["LIBGEO"].astype(str).to_dict()
     kept_map = None if kept is None else {str(c): bool(v) for c, v in kept.items()}
     collection = choropleth_collection(shapes, names, gm.texts, gm.colors, kept_map)
@@ -195,7 +188,7 @@ def build_gap_view(
 def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series) -> pd.DataFrame:
     """One row per zone, numeric columns (sortable), French headers with units."""
     zones = territory.zones
-    first = territory.zone_noun.capitalize() if territory.zone_noun != "EPCI" else "EPCI"
+    first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
         sizes = territory.members.value_counts()
@@ -208,9 +201,9 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     return table.reset_index(drop=True)
 
 
-# Columns that name a zone (the others are indicators).
-ID_COLUMNS = ("Code", "Commune", "Arrondissement", "EPCI", "Territoire", "Département", "IRIS",
-              "Communes")  # fmt: skip
+# Columns that name a zone (the others are indicators): the code, the zone's name headed by
+# its level, and the number of communes of an aggregated zone.
+ID_COLUMNS = ("Code", *(lvl.title for lvl in levels.LEVELS.values()), "Communes")
 
 
 def table_column(indicator: Indicator) -> str:
@@ -237,7 +230,7 @@ def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd
             {
                 "Indicateur": ind.label,
                 "Valeur": format_indicator(ind, values.get(code, np.nan)),
-                territory.label: format_indicator(ind, territory_total(ind, territory)),
+                territory.label: format_indicator(ind, single_zone_total(ind, territory.measures)),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

@@ -6,9 +6,10 @@ Why circles rather than colouring counts: a count coloured by class makes big co
 four times as many poor households shows a circle four times as large, not sixteen.
 
 Why one ``folium.GeoJson`` with a ``CircleMarker`` whose radius comes from ``style_function``:
-one layer draws thousands of points fast (see the guide), and folium 0.20 merges each
-feature's style into the marker options before creating it (``Object.assign(opts, style)``),
-while Leaflet 1.9's ``CircleMarker.setStyle`` honours ``radius`` when the highlight is reset.
+one layer draws thousands of points fast (``carto.map.geojson.points_layer``), and folium 0.20
+merges each feature's style into the marker options before creating it
+(``Object.assign(opts, style)``), while Leaflet 1.9's ``CircleMarker.setStyle`` honours
+``radius`` when the highlight is reset.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import shapely
 from carto.common.fmt import format_number, format_value
 from carto.indicators.catalogue import Indicator, Kind
 from carto.map.geojson import escape
+from carto.territories import levels
 
 DEFAULT_MAX_RADIUS = 30.0  # pixels, for the largest value shown (or the fixed scale maximum)
 CIRCLE_FILL = "#3a3a3a"  # neutral dark grey: readable over every sequential palette
@@ -191,7 +193,7 @@ def legend_values(max_value: float, decimals: int = 0) -> list[float]:
 
 
 def circles_legend_html(
-    circles: Circles, indicator: Indicator, noun: str = "commune", fill: str = CIRCLE_FILL
+    circles: Circles, indicator: Indicator, level: str = "commune", fill: str = CIRCLE_FILL
 ) -> str:
     """Nested reference circles drawn in SVG at their map size, with French numbers."""
     values = legend_values(circles.max_value, indicator.decimals)
@@ -222,10 +224,8 @@ def circles_legend_html(
     ]
     if circles.missing:
         n = len(circles.missing)
-        notes.append(
-            f"{format_number(n)} {noun}{'s' if n > 1 else ''} sans valeur (secret ou non "
-            "disponible) : pas de cercle."
-        )
+        count = levels.level(level).count(n)
+        notes.append(f"{count} sans valeur (secret ou non disponible) : pas de cercle.")
     return (
         f'<div class="atlas-legend"><div class="atlas-legend-title">{label}</div>'
         + "".join(parts)

@@ -1,15 +1,21 @@
-"""Class breaks and colours for choropleths.
+"""Class breaks and colours for choropleths, and the bounds two vintages share.
 
 Why mapclassify (and jenkspy): class-break algorithms have subtle edge cases (ties, fewer
 distinct values than classes, open upper class) that these libraries already handle and test.
 mapclassify's Fisher-Jenks is pure Python without numba (1 s for 891 communes, 24 s for 5,000);
 jenkspy computes the same optimal breaks in C in a few milliseconds.
+
+Why breaks on pooled values for two vintages: classes computed on each year separately move
+with the data, so a commune can change colour without its value changing; computing them once
+on both years gives two maps with the same legend, on which a change of colour is a change of
+value.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import jenkspy
@@ -26,7 +32,9 @@ METHODS: dict[str, str] = {
     "jenks": "Seuils naturels (Jenks)",
     "manuel": "Bornes manuelles",
 }
+DEFAULT_METHOD = "quantiles"
 MIN_CLASSES, MAX_CLASSES = 3, 9
+DEFAULT_CLASSES = 5
 
 # ColorBrewer schemes marked colour-blind safe by ColorBrewer 2.0 (sequential).
 PALETTES: dict[str, str] = {
@@ -38,9 +46,9 @@ PALETTES: dict[str, str] = {
     "OrRd": "Orange → rouge",
 }
 # Diverging, colour-blind safe: for gaps to a reference (comparison mode).
+DEFAULT_PALETTE = "YlOrRd"
 DIVERGING_PALETTES: dict[str, str] = {"RdBu_r": "Bleu ← → rouge", "PuOr_r": "Violet ← → orange"}
 MISSING_COLOR = "#d9d9d9"
-NO_DATA_HATCH = "non disponible"
 
 
 class ClassificationError(ValueError):
@@ -118,9 +126,9 @@ def _manual_bins(values: np.ndarray, bounds: tuple[float, ...] | list[float]) ->
 
 def classify(
     values: pd.Series,
-    method: str = "quantiles",
-    k: int = 5,
-    palette: str = "YlOrRd",
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
+    palette: str = DEFAULT_PALETTE,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> Classification:
     """Classify values; missing ones (NaN, secret) are counted apart, never put in a class."""
@@ -162,3 +170,35 @@ def classify(
     idx = cls.class_index(clean.dropna())
     counts = tuple(int((idx == i).sum()) for i in range(n_classes))
     return Classification(method, bounds, tuple(colors), counts, missing)
+
+
+def shared_classification(
+    values: Iterable[pd.Series],
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
+    palette: str = DEFAULT_PALETTE,
+    manual_bounds: tuple[float, ...] | list[float] | None = None,
+) -> Classification:
+    """Class breaks computed once on the values of every vintage pooled together.
+
+    Use ``counts_for`` to get each year's own counts for its legend.
+    """
+    frames = [v.astype(float).reset_index(drop=True) for v in values]
+    if not frames:
+        raise ClassificationError("Aucun millésime à classer.")
+    return classify(pd.concat(frames, ignore_index=True), method, k, palette, manual_bounds)
+
+
+def counts_for(classification: Classification, values: pd.Series) -> Classification:
+    """The same bounds and colours, with the class counts of one vintage's values."""
+    clean = values.astype(float).replace([np.inf, -np.inf], np.nan)
+    idx = classification.class_index(clean.dropna())
+    counts = tuple(int((idx == i).sum()) for i in range(classification.k))
+    return Classification(
+        classification.method,
+        classification.bounds,
+        classification.colors,
+        counts,
+        int(clean.isna().sum()),
+        classification.missing_color,
+    )

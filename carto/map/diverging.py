@@ -1,4 +1,4 @@
-"""Comparison mode: colour each zone by its gap to a reference, on a diverging palette.
+"""Diverging maps: each zone's gap to a reference, or its change between two vintages.
 
 Why a dedicated classification rather than ``classify`` on the gaps: a gap map must read the
 same way on both sides of the reference. The class bounds are symmetric around 0 and the
@@ -7,7 +7,8 @@ reference and each side has as many shades as the other; an asymmetric Jenks or 
 would put 0 inside a coloured class and make "above" and "below" look alike. The colour of the
 positive side follows the indicator's polarity: warm where "higher is worse" (poverty,
 unemployment), cool where "higher is better" (median income), so red always means "less
-favourable than the reference".
+favourable than the reference". The evolution map is the same drawing, centred on "no
+change" instead of on a reference value.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import pandas as pd
 from carto.common.fmt import NBSP, format_signed
 from carto.indicators.catalogue import Polarity
 from carto.indicators.compare import Comparison
+from carto.indicators.vintages import VintageEvolution
 from carto.map.classify import (
+    DEFAULT_CLASSES,
+    DEFAULT_METHOD,
     DIVERGING_PALETTES,
     MAX_CLASSES,
     MIN_CLASSES,
@@ -31,7 +35,7 @@ from carto.map.classify import (
 )
 
 GAP_METHODS: dict[str, str] = {
-    "quantiles": "Quantiles des écarts (effectifs équilibrés)",
+    DEFAULT_METHOD: "Quantiles des écarts (effectifs équilibrés)",
     "egal": "Intervalles égaux",
     "manuel": "Bornes manuelles (écarts positifs)",
 }
@@ -109,8 +113,8 @@ def _positive_edges(
 def diverging_classification(
     gap: pd.Series,
     polarity: Polarity = Polarity.NEUTRAL,
-    method: str = "quantiles",
-    k: int = 5,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
     palette: str = DEFAULT_DIVERGING,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
     decimals: int = 1,
@@ -171,10 +175,18 @@ def reading_note(polarity: Polarity, palette: str, reference_label: str) -> str:
     return text
 
 
+def _signed_texts(gap: pd.Series, unit: str, decimals: int) -> dict[str, str]:
+    """Zone code → "+2,3 pts" / "−4,1 %" / "non disponible", for the hover."""
+    arr = gap.to_numpy(dtype=float, na_value=np.nan)
+    return {
+        str(code): format_signed(v, unit, decimals) for code, v in zip(gap.index, arr, strict=True)
+    }
+
+
 def gap_map(
     comparison: Comparison,
-    method: str = "quantiles",
-    k: int = 5,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
     palette: str = DEFAULT_DIVERGING,
     manual_bounds: tuple[float, ...] | list[float] | None = None,
 ) -> GapMap:
@@ -186,18 +198,44 @@ def gap_map(
     cls = diverging_classification(
         gap, indicator.polarity, method, k, palette, manual_bounds, decimals
     )
-    arr = gap.to_numpy(dtype=float, na_value=np.nan)
-    texts = {
-        str(code): format_signed(v, unit, decimals) for code, v in zip(gap.index, arr, strict=True)
-    }
-    colors = {str(c): v for c, v in cls.colors_for(gap).items()}
     return GapMap(
         classification=cls,
         gap=gap,
-        texts=texts,
-        colors=colors,
+        texts=_signed_texts(gap, unit, decimals),
+        colors={str(c): v for c, v in cls.colors_for(gap).items()},
         labels=gap_labels(cls, unit, decimals),
         title=comparison.gap_label(),
         reading=reading_note(indicator.polarity, palette, comparison.reference_label),
         unit=unit,
+    )
+
+
+def evolution_map(
+    result: VintageEvolution,
+    method: str = DEFAULT_METHOD,
+    k: int = DEFAULT_CLASSES,
+    palette: str = DEFAULT_DIVERGING,
+    manual_bounds: tuple[float, ...] | list[float] | None = None,
+) -> GapMap:
+    """The evolution as a diverging map centred on "no change", coloured by polarity."""
+    evo, indicator = result.evolution, result.new
+    decimals = gap_decimals(evo.unit, indicator.decimals)
+    change = evo.change.astype(float)
+    cls = diverging_classification(
+        change, indicator.polarity, method, k, palette, manual_bounds, decimals
+    )
+    warm, cool = PALETTE_ENDS.get(palette, ("foncé", "clair"))
+    up, down = (cool, warm) if indicator.polarity is Polarity.HIGHER_BETTER else (warm, cool)
+    reading = (
+        f"En {up} : hausse entre {result.old.vintage} et {result.new.vintage} ; en {down} : baisse."
+    )
+    return GapMap(
+        classification=cls,
+        gap=change,
+        texts=_signed_texts(change, evo.unit, decimals),
+        colors={str(c): v for c, v in cls.colors_for(change).items()},
+        labels=gap_labels(cls, evo.unit, decimals),
+        title=result.title(),
+        reading=reading,
+        unit=evo.unit,
     )

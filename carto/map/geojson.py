@@ -1,10 +1,11 @@
 """Folium maps that draw offline and stay light.
 
-Why this shape (measured, see ../shared/GUIDE.md): the GeoJSON is built once per territory as a
-plain dict (``shapely.to_geojson``, ids = INSEE codes) and only the per-feature properties change
-when the indicator changes; one GeoJson layer with a style map instead of one object per zone;
-points as one GeoJson layer of CircleMarkers; no folium element that pulls a CDN (Choropleth,
-branca colormaps, MarkerCluster); Leaflet itself served by the app (carto.map.assets).
+Why this shape (measured against the textbook folium map by ``bench/bench_atlas.py``): the
+GeoJSON is built once per territory as a plain dict (``shapely.to_geojson``, ids = INSEE codes)
+and only the per-feature properties change when the indicator changes; one GeoJson layer with a
+style map instead of one object per zone; points as one GeoJson layer of CircleMarkers; no
+folium element that pulls a CDN (Choropleth, branca colormaps, MarkerCluster); Leaflet itself
+served by the app (carto.map.assets).
 """
 
 from __future__ import annotations
@@ -248,28 +249,6 @@ def outline_layer(
         # inert so hovering and clicking reach the communes below.
         interactive=False,
     )
-
-
-def points_collection(
-    frame: pd.DataFrame, lon: str, lat: str, properties: Mapping[str, str]
-) -> dict:
-    """Points as one FeatureCollection; ``properties`` maps output key → column (escaped)."""
-    ok = frame[lon].notna() & frame[lat].notna()
-    sub = frame[ok]
-    cols = {key: sub[col].astype(str).map(escape) for key, col in properties.items()}
-    feats = []
-    for i, (x, y) in enumerate(zip(sub[lon].to_numpy(), sub[lat].to_numpy(), strict=True)):
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [round(float(x), 5), round(float(y), 5)],
-                },
-                "properties": {key: values.iloc[i] for key, values in cols.items()},
-            }
-        )
-    return {"type": "FeatureCollection", "features": feats}
 
 
 def points_layer(

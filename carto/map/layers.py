@@ -19,8 +19,9 @@ from jinja2 import Template
 from carto.districts.geometry import district_style
 from carto.map.circles import Circles, circles_layer
 from carto.map.geojson import choropleth_layer, escape, outline_layer, points_layer
-from carto.sites.model import site_style
-from carto.territories.town_halls import MAIRIE_POPUP_ALIASES, MAIRIE_POPUP_FIELDS
+from carto.map.town_halls import MAIRIE_POPUP_ALIASES, MAIRIE_POPUP_FIELDS
+from carto.sites.render import site_style
+from carto.territories import levels
 
 
 class MapCaption(MacroElement):
@@ -90,7 +91,7 @@ def build_layers(inputs: LayerInputs) -> folium.FeatureGroup:
         group.add_child(
             folium.GeoJson(
                 inputs.districts,
-                name="Territoires d'action sociale",
+                name=levels.level("district").option,
                 style_function=district_style,
                 interactive=False,
                 control=False,

@@ -2,27 +2,26 @@
 
 from __future__ import annotations
 
-from carto.common.fmt import format_number
 from carto.indicators.catalogue import Indicator
 from carto.map.classify import Classification
 from carto.map.geojson import escape
-
-
-def _count(n: int, noun: str) -> str:
-    """ "3 communes", "2 EPCI", "5 IRIS": acronyms stay invariable."""
-    plural = "s" if n > 1 and not noun.isupper() else ""
-    return f"{format_number(n)} {noun}{plural}"
+from carto.territories import levels
 
 
 def legend_html(
     indicator: Indicator,
     classification: Classification,
     large: bool = False,
-    noun: str = "commune",
+    level: str = "commune",
     labels: tuple[str, ...] | None = None,
     title: str | None = None,
 ) -> str:
-    """Class bounds in French format, each class's count, missing values counted apart."""
+    """Class bounds in French format, each class's count, missing values counted apart.
+
+    ``level`` is the code of the zones counted (``carto.territories.levels``): « 3 communes »,
+    « 2 EPCI », « 4 territoires d'action sociale ».
+    """
+    zones = levels.level(level)
     size = "1.35rem" if large else "0.9rem"
     rows = []
     labels = list(labels) if labels is not None else classification.labels(indicator.decimals)
@@ -32,14 +31,14 @@ def legend_html(
         rows.append(
             f'<div class="atlas-legend-row"><span class="atlas-swatch" style="background:{color}">'
             f"</span><span>{escape(label)}</span>"
-            f'<span class="atlas-count">{_count(count, noun)}</span></div>'
+            f'<span class="atlas-count">{zones.count(count)}</span></div>'
         )
     if classification.missing_count:
         rows.append(
             f'<div class="atlas-legend-row"><span class="atlas-swatch atlas-missing" '
             f'style="background:{classification.missing_color}"></span>'
             f"<span>Non disponible ou secret</span>"
-            f'<span class="atlas-count">{_count(classification.missing_count, noun)}</span></div>'
+            f'<span class="atlas-count">{zones.count(classification.missing_count)}</span></div>'
         )
     if not classification.colors and not classification.missing_count:
         rows.append("<div>Aucune valeur à représenter.</div>")

@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from carto.common.fmt import format_number
 from carto.indicators.catalogue import Indicator, Kind, Polarity
 from carto.territories.bundle import area_crs_for_department
 
@@ -107,27 +106,6 @@ def distance_indicator(categories_label: str) -> Indicator:
         vintage="calcul à la date d'import des sites",
         kind=Kind.VALUE,
         column=DISTANCE_COLUMN,
-        decimals=1,
-        polarity=Polarity.HIGHER_WORSE,
-        theme="Accès aux services",
-    )
-
-
-def beyond_indicator(threshold_km: float, categories_label: str) -> Indicator:
-    """Share of the population beyond the threshold: a rate, so it aggregates to districts."""
-    threshold = format_number(threshold_km, decimals=0 if threshold_km == int(threshold_km) else 1)
-    return Indicator(
-        id="part_population_eloignee",
-        label=f"Part de la population à plus de {threshold} km d'un site ({categories_label})",
-        definition=f"Population des communes dont la mairie est à plus de {threshold} km à vol "
-        f"d'oiseau du site le plus proche ({categories_label}), rapportée à la population.",
-        unit="%",
-        source=SOURCE,
-        vintage="calcul à la date d'import des sites",
-        kind=Kind.RATE,
-        numerator=BEYOND_COLUMN,
-        denominator="P_POP",
-        scale=100.0,
         decimals=1,
         polarity=Polarity.HIGHER_WORSE,
         theme="Accès aux services",

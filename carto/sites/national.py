@@ -15,8 +15,9 @@ import re
 import numpy as np
 import pandas as pd
 
-from carto.sites.importers import CommuneIndex, SiteImport, _features, _load_json, _place, _point
-from carto.sites.model import normalize_text
+from carto.common.text import normalize_text
+from carto.sites.placement import CommuneIndex, SiteImport, place_rows
+from carto.sites.reading import features, load_json, point
 from carto.territories.town_halls import clock_time
 
 ANNUAIRE_SOURCE = "Annuaire Service-Public (DILA), base locale 2017"
@@ -99,13 +100,13 @@ def _float(value: object) -> float:
 def read_annuaire_geojson(data: bytes | str | dict, communes: pd.DataFrame) -> SiteImport:
     """Service-Public annuaire GeoJSON (one department × type file, or several merged)."""
     rows, hosted = [], []
-    for number, feat in enumerate(_features(_load_json(data)), start=1):
+    for number, feat in enumerate(features(load_json(data)), start=1):
         props = feat.get("properties") or {}
         addr = _best_address(props.get("Adresse"))
         loc = addr.get("Localisation") or {}
         lon, lat = _float(loc.get("Longitude")), _float(loc.get("Latitude"))
         if np.isnan(lon) or np.isnan(lat):
-            lon, lat = _point(feat)
+            lon, lat = point(feat)
         contact = props.get("CoordonnéesNum") or {}
         pivot = str(props.get("pivotLocal", ""))
         row = {
@@ -138,7 +139,7 @@ def read_annuaire_geojson(data: bytes | str | dict, communes: pd.DataFrame) -> S
                     "source": f"{ANNUAIRE_SOURCE} : locaux accueillant « {row['name']} »",
                 }
             )
-    result = _place(rows, CommuneIndex(communes), "Annuaire Service-Public")
+    result = place_rows(rows, CommuneIndex(communes), "Annuaire Service-Public")
     if hosted:
         result.messages.append(
             f"{len(hosted)} accueil(s) situé(s) dans les locaux d'un centre d'action sociale "
@@ -185,11 +186,11 @@ def _ccas_category(name: str) -> str:
 
 def read_ccas_cias(data: bytes | str | dict | list, communes: pd.DataFrame) -> SiteImport:
     """The ANCT CCAS/CIAS list (JSON array or GeoJSON): commune from postal code + name."""
-    obj = _load_json(data)
+    obj = load_json(data)
     if isinstance(obj, list):
         records = [(rec, _float(rec.get("longitude")), _float(rec.get("latitude"))) for rec in obj]
     else:
-        records = [(f.get("properties") or {}, *_point(f)) for f in _features(obj)]
+        records = [(f.get("properties") or {}, *point(f)) for f in features(obj)]
     index = CommuneIndex(communes)
     rows, unresolved = [], []
     for number, (rec, lon, lat) in enumerate(records, start=1):
@@ -214,7 +215,7 @@ def read_ccas_cias(data: bytes | str | dict | list, communes: pd.DataFrame) -> S
                 "source": CCAS_SOURCE,
             }
         )
-    result = _place(rows, index, "Liste des CCAS/CIAS")
+    result = place_rows(rows, index, "Liste des CCAS/CIAS")
     if unresolved:
         result.messages.insert(
             1,

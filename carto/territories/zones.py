@@ -8,12 +8,12 @@ zones, the outlines to draw on top), so they are computed once per view and pass
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import pandas as pd
 
+from carto.territories import levels
 from carto.territories.bundle import Bundle
 
 FRANCE = "FR"
@@ -41,18 +41,18 @@ class Territory:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS.get(self.level, self.level)
+        """After « échelle »: « communale », « du territoire d'action sociale »…"""
+        return levels.level(self.level).scale
 
     @property
     def zone_noun(self) -> str:
         """Singular noun of a zone, for legends and panels ("commune", "EPCI"…)."""
-        return ZONE_NOUNS.get(self.level, "zone")
+        return levels.level(self.level).noun
 
     @property
     def zone_with_article(self) -> str:
         """ "une commune", "un EPCI": for sentences addressed to the user."""
-        feminine = self.zone_noun in ("commune",)
-        return f"{'une' if feminine else 'un'} {self.zone_noun}"
+        return levels.level(self.level).with_article
 
     def is_secret(self, column: str, code: str) -> bool:
         if self.secret is None or column not in self.secret.columns:
@@ -60,74 +60,15 @@ class Territory:
         return bool(self.secret[column].get(code, False))
 
 
-LEVEL_LABELS = {
-    "commune": "communale",
-    "arrondissement": "de l'arrondissement municipal",
-    "epci": "intercommunale (EPCI, territoire des CIAS)",
-    "district": "du territoire d'action sociale",
-    "departement": "départementale",
-    "iris": "de l'IRIS",
-}
-ZONE_NOUNS = {
-    "commune": "commune",
-    "arrondissement": "arrondissement",
-    "epci": "EPCI",
-    "district": "territoire",
-    "departement": "département",
-    "iris": "IRIS",
-}
+def zone_sums(measures: pd.DataFrame, members: pd.Series) -> pd.DataFrame:
+    """Measures summed per zone (``members``: commune code → zone code).
 
-
-def aggregate_measures(
-    measures: pd.DataFrame, members: pd.Series, value_columns: Iterable[str] = ()
-) -> pd.DataFrame:
-    """Sum additive measures over zones; non-aggregable columns (medians…) become NaN.
-
-    Summing numerators and denominators separately is what makes rates correct at every
-    level (Σ num / Σ den); a median or a published poverty rate cannot be rebuilt this way,
-    so it is blanked rather than averaged.
+    A zone whose communes all lack a value stays missing (NaN), never 0. Which columns may be
+    summed is the indicators' business (``carto.indicators.aggregation``); the bundle's own
+    measures (population, area) always can.
     """
     keys = members.reindex(measures.index)
-    out = measures.groupby(keys, sort=True).sum(min_count=1).astype(float)
-    blank = [c for c in value_columns if c in out.columns]
-    if blank:
-        out[blank] = float("nan")
-    return out
-
-
-def aggregate_secret(secret: pd.DataFrame | None, members: pd.Series) -> pd.DataFrame | None:
-    """A zone is flagged when any of its communes is under statistical secrecy."""
-    if secret is None or secret.empty:
-        return None
-    keys = members.reindex(secret.index)
-    return secret.groupby(keys, sort=True).any()
-
-
-def aggregated_territory(
-    base: Territory,
-    members: pd.Series,
-    shapes: gpd.GeoDataFrame,
-    level: str,
-    value_columns: Iterable[str] = (),
-) -> Territory:
-    """A department seen by EPCI or by district: zones are groups of its communes.
-
-    ``members`` maps commune code → zone code; ``shapes`` is indexed by zone code with
-    LIBGEO and geometry (dissolved from the same communes, so borders match the communes').
-    """
-    members = members[members.index.isin(base.measures.index)].dropna()
-    measures = aggregate_measures(base.measures.loc[members.index], members, value_columns)
-    zones = shapes.loc[shapes.index.isin(measures.index)].copy()
-    zones["CODGEO"] = zones.index
-    return Territory(
-        code=base.code,
-        label=base.label,
-        level=level,
-        zones=zones.sort_index(),
-        measures=measures.reindex(zones.sort_index().index),
-        secret=aggregate_secret(base.secret, members),
-        members=members,
-    )
+    return measures.groupby(keys, sort=True).sum(min_count=1).astype(float)
 
 
 def with_measures(
@@ -151,7 +92,7 @@ def normalize_department(code: object, bundle: Bundle) -> tuple[str, str | None]
     Accepts "54", "2a", " 971 ", "5" (→ "05") and "FR"; anything else falls back to the default.
     """
     raw = str(code if code is not None else "").strip().upper()
-    if raw in ("FR", "FRANCE"):
+    if raw in (FRANCE, "FRANCE"):
         return FRANCE, None
     if raw.isdigit() and len(raw) == 1:
         raw = "0" + raw
@@ -194,7 +135,7 @@ def france_territory(bundle: Bundle) -> Territory:
     """France by department: measures are sums over the department's communes."""
     com = bundle.communes[bundle.communes["TYPE"] == "COM"].set_index("CODGEO")
     members = com["DEP"]
-    measures = aggregate_measures(com[list(MEASURE_COLUMNS)].astype(float), members)
+    measures = zone_sums(com[list(MEASURE_COLUMNS)].astype(float), members)
     deps = bundle.departements.set_index("DEP", drop=False).sort_index()
     deps = deps.assign(LIBGEO=deps["LIBDEP"], CODGEO=deps["DEP"])
     return Territory(
@@ -205,16 +146,6 @@ def france_territory(bundle: Bundle) -> Territory:
         measures=measures.reindex(deps.index),
         members=members,
     )
-
-
-def france_with_measures(
-    terr: Territory, commune_measures: pd.DataFrame, value_columns: Iterable[str] = ()
-) -> Territory:
-    """France by department with imported commune measures summed per department."""
-    if terr.members is None or commune_measures.empty:
-        return terr
-    extra = aggregate_measures(commune_measures, terr.members, value_columns)
-    return with_measures(terr, extra)
 
 
 def territory(bundle: Bundle, code: str, by_arrondissement: bool = False) -> Territory:

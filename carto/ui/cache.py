@@ -11,22 +11,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from carto.common.export import to_french_csv
+from carto.common.frcsv import to_french_csv
 from carto.common.paths import user_data_dir
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
-from carto.districts.model import (
-    DistrictSet,
-    epci_district_set,
-    list_district_sets,
-    load_district_set,
-)
+from carto.districts.model import DistrictSet, epci_district_set
+from carto.districts.storage import list_district_sets, load_district_set
+from carto.indicators.aggregation import aggregated_territory, france_with_measures
 from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
 from carto.indicators.sources.store import imports_dir, load_imported_measures
 from carto.indicators.vintages import (
-    evolution_map,
     family_key,
     load_indicator_measures,
-    shared_classification,
     vintage_evolution,
     vintage_series,
 )
@@ -40,19 +35,21 @@ from carto.map.choropleth import (
     zone_table,
 )
 from carto.map.circles import circle_collection
+from carto.map.classify import shared_classification
+from carto.map.diverging import evolution_map
 from carto.map.geojson import ZoneShapes, outline_collection
+from carto.map.town_halls import mairie_points
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
-from carto.sites.model import filter_sites, load_site_lists, site_layer, sites_geojson
+from carto.sites.render import sites_geojson
+from carto.sites.storage import load_site_lists
+from carto.sites.table import filter_sites, site_layer
 from carto.territories import bundle as bundle_mod
 from carto.territories.iris import departments_with_iris, iris_territory, load_contours
-from carto.territories.town_halls import mairie_points
 from carto.territories.zones import (
     FRANCE,
     Territory,
-    aggregated_territory,
     epci_names,
     epci_outlines,
-    france_with_measures,
     territory,
     with_measures,
 )

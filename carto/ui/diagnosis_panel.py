@@ -15,14 +15,9 @@ from datetime import date
 import streamlit as st
 
 from carto.common.fmt import format_date
-from carto.diagnosis.portrait.model import (
-    PortraitData,
-    PortraitError,
-    to_csv,
-    to_html,
-    to_pdf,
-    to_xlsx,
-)
+from carto.diagnosis.portrait.files import to_csv, to_html, to_xlsx
+from carto.diagnosis.portrait.model import PortraitData, PortraitError
+from carto.diagnosis.portrait.pdf import to_pdf
 from carto.diagnosis.store import (
     LEVELS,
     MAX_AUTHOR,

@@ -21,15 +21,13 @@ from carto.districts.model import (
     delete_district,
     department_communes,
     epci_district_set,
-    list_district_sets,
-    load_district_set,
     rename_district,
-    save_district_set,
     validate,
 )
+from carto.districts.storage import list_district_sets, load_district_set, save_district_set
 from carto.districts.table import district_table, format_district_table, sites_in_district
 from carto.indicators.catalogue import Indicator
-from carto.sites.model import category_label
+from carto.sites.categories import category_label
 
 NONE = "(aucun découpage)"
 NEW = "(nouveau jeu)"

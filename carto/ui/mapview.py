@@ -141,7 +141,7 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
             view.indicator,
             view.classification,
             large=large,
-            noun=terr.zone_noun,
+            level=terr.level,
             labels=view.legend_labels,
             title=view.legend_title,
         ),

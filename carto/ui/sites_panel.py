@@ -7,15 +7,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from carto.sites.importers import SiteImport, SiteImportError, read_sites_file
-from carto.sites.model import (
-    CATEGORIES,
-    category_label,
-    delete_site_list,
-    legend_html,
-    load_site_lists,
-    save_site_list,
-)
+from carto.sites.categories import CATEGORIES, category_label
+from carto.sites.importers import read_sites_file
+from carto.sites.placement import SiteImport
+from carto.sites.reading import SiteImportError
+from carto.sites.render import legend_html
+from carto.sites.storage import delete_site_list, load_site_lists, save_site_list
 
 ALL_CATEGORIES = [c.code for c in CATEGORIES]
 

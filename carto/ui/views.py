@@ -76,7 +76,7 @@ def map_panels(
         try:
             circles = cache.get_circles(terr_key, state.circles)
             circles_label = circles_ind.label
-            circles_legend = circles_legend_html(circles, circles_ind, noun=terr.zone_noun)
+            circles_legend = circles_legend_html(circles, circles_ind, level=terr.level)
         except CirclesError as exc:
             st.error(str(exc))
     badges = ()

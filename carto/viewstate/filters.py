@@ -8,66 +8,23 @@ unknown cannot satisfy a range, so it is left out, and the summary says how many
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from carto.common.fmt import format_number
-
-if TYPE_CHECKING:  # viewstate imports this module for the population classes
-    from carto.viewstate.codec import Filters
+from carto.territories import levels
+from carto.territories.size_classes import population_class
+from carto.viewstate.model import Filters
 
 POPULATION_COLUMN = "P_POP"
 EPCI_COLUMN = "EPCI"
+DISTRICT = levels.level("district")
 
 
 class FilterError(ValueError):
     """A filter cannot be applied with the data given (message in French, for the user)."""
-
-
-@dataclass(frozen=True)
-class PopulationClass:
-    """A commune size class: ``low`` ≤ population < ``high`` (``high`` None = no upper limit)."""
-
-    id: str  # stable: it appears in shared links
-    low: int
-    high: int | None
-    note: str = ""
-
-    @property
-    def label(self) -> str:
-        if self.low == 0 and self.high is not None:
-            text = f"moins de {format_number(self.high)} habitants"
-        elif self.high is None:
-            text = f"{format_number(self.low)} habitants et plus"
-        else:
-            text = f"{format_number(self.low)} à {format_number(self.high - 1)} habitants"
-        return f"{text} ({self.note})" if self.note else text
-
-    def contains(self, population: pd.Series) -> pd.Series:
-        upper = math.inf if self.high is None else self.high
-        return (population >= self.low) & (population < upper)
-
-
-# Since the NOTRe law (2015), a commune under 1 500 inhabitants may do without a CCAS.
-POPULATION_CLASSES: tuple[PopulationClass, ...] = (
-    PopulationClass("lt1500", 0, 1500, "CCAS facultatif"),
-    PopulationClass("1500_4999", 1500, 5000),
-    PopulationClass("5000_19999", 5000, 20000),
-    PopulationClass("ge20000", 20000, None),
-)
-POPULATION_CLASS_IDS: tuple[str, ...] = tuple(c.id for c in POPULATION_CLASSES)
-_CLASSES_BY_ID = {c.id: c for c in POPULATION_CLASSES}
-
-
-def population_class(class_id: str) -> PopulationClass:
-    try:
-        return _CLASSES_BY_ID[class_id]
-    except KeyError:
-        raise FilterError(f"Classe de population inconnue : « {class_id} ».") from None
 
 
 @dataclass(frozen=True)
@@ -147,11 +104,11 @@ def apply_filters(
     if filters.districts:
         if districts is None:
             raise FilterError(
-                "Le filtre par secteur ne peut pas s'appliquer : aucun découpage en secteurs "
-                "n'est chargé."
+                f"Le filtre par {DISTRICT.noun} ne peut pas s'appliquer : aucun découpage en "
+                f"{DISTRICT.plural} n'est chargé."
             )
         member = districts.reindex(zones.index)
-        missing["secteur"] = int((member.isna() & mask).sum())
+        missing[DISTRICT.noun] = int((member.isna() & mask).sum())
         mask &= member.isin(list(filters.districts)).fillna(False).astype(bool)
 
     if filters.population_classes:
@@ -171,38 +128,3 @@ def apply_filters(
         missing={k: v for k, v in missing.items() if v},
     )
     return mask, summary
-
-
-def describe_filters(filters: Filters, labels: Mapping[str, str] | None = None) -> list[str]:
-    """French lines describing the active filters (legend, export header).
-
-    ``labels`` maps indicator ids to their French label; unknown ids are shown as they are.
-    """
-    labels = labels or {}
-    lines = []
-    for rng in filters.ranges:
-        name = labels.get(rng.indicator, rng.indicator)
-        low = None if rng.min is None else format_number(rng.min, _decimals(rng.min))
-        high = None if rng.max is None else format_number(rng.max, _decimals(rng.max))
-        if low is not None and high is not None:
-            lines.append(f"{name} entre {low} et {high}")
-        elif low is not None:
-            lines.append(f"{name} supérieur ou égal à {low}")
-        else:
-            lines.append(f"{name} inférieur ou égal à {high}")
-    if filters.epci:
-        lines.append(f"EPCI : {', '.join(filters.epci)}")
-    if filters.districts:
-        lines.append(f"Secteurs : {', '.join(filters.districts)}")
-    if filters.population_classes:
-        names = [population_class(c).label for c in filters.population_classes]
-        lines.append(f"Communes de {' ou de '.join(names)}")
-    return lines
-
-
-def _decimals(x: float) -> int:
-    """Enough decimals to show a bound as it was typed (2.5 → 1, 20 → 0), at most 6."""
-    for d in range(7):
-        if round(x, d) == x:
-            return d
-    return 6

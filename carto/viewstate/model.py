@@ -16,28 +16,29 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Final, Literal, get_args
 
-from carto.viewstate.filters import POPULATION_CLASS_IDS
+from carto.indicators.catalogue import DEFAULT_INDICATOR
+from carto.map.classify import DEFAULT_CLASSES, DEFAULT_METHOD, MAX_CLASSES, METHODS, MIN_CLASSES
+from carto.territories import levels
+from carto.territories.size_classes import POPULATION_CLASS_IDS
+from carto.territories.zones import DEFAULT_DEPARTMENT, FRANCE
 
 Level = Literal["commune", "epci", "district", "departement", "iris"]
 Reference = Literal["none", "departement", "region", "france"]
-ClassMethod = Literal["quantiles", "egal", "jenks", "manuel"]
 Layer = Literal["communes", "epci", "mairies", "sites", "districts", "observations"]
 
 LEVELS: Final[tuple[str, ...]] = get_args(Level)
 REFERENCES: Final[tuple[str, ...]] = get_args(Reference)
-CLASS_METHODS: Final[tuple[str, ...]] = get_args(ClassMethod)
+CLASS_METHODS: Final[tuple[str, ...]] = tuple(METHODS)
 LAYERS: Final[tuple[str, ...]] = get_args(Layer)
 
-FRANCE: Final = "FR"  # "department" code of the France-by-department view
-MIN_CLASSES, MAX_CLASSES = 3, 9
-MAX_BOUNDS = 10  # 9 classes need at most 10 limits
+MAX_BOUNDS = MAX_CLASSES + 1  # MAX_CLASSES classes need at most MAX_CLASSES + 1 limits
 MAX_ITEMS = 200  # list lengths (EPCI codes, districts, categories): a department has fewer
 MAX_RANGE_FILTERS = 10
 MAX_TEXT = 80  # names (districts, district sets, categories, vintages)
 MIN_ZOOM, MAX_ZOOM = 1, 19
 CENTRE_DECIMALS = 5  # ~1 m: more digits only lengthen links
 
-_DEPARTMENT_RE = re.compile(r"[0-9]{2}|2[AB]|97[1-8]|FR")
+_DEPARTMENT_RE = re.compile(rf"[0-9]{{2}}|2[AB]|97[1-8]|{FRANCE}")
 _CODE_RE = re.compile(r"[0-9A-Za-z]{1,12}")  # commune, EPCI, department, region codes
 _ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,60}")  # indicator and palette ids
 
@@ -122,7 +123,8 @@ class Filters:
         if len(epci) > MAX_ITEMS or not all(is_code(c) for c in epci):
             raise ViewStateError("Filtre EPCI : code invalide.")
         if len(districts) > MAX_ITEMS or not all(is_safe_text(d) for d in districts):
-            raise ViewStateError("Filtre par secteur : nom de secteur invalide.")
+            district = levels.level("district").noun
+            raise ViewStateError(f"Filtre par {district} : nom de {district} invalide.")
         if not all(c in POPULATION_CLASS_IDS for c in classes):
             raise ViewStateError("Filtre par taille de commune : classe inconnue.")
         object.__setattr__(self, "ranges", ranges)
@@ -139,17 +141,17 @@ class Filters:
 class ViewState:
     """What one screen shows. Defaults are what a bare URL shows (version 1 of the links)."""
 
-    department: str = "54"  # INSEE code, or "FR" for France by department
+    department: str = DEFAULT_DEPARTMENT  # INSEE code, or FRANCE for France by department
     by_arrondissement: bool = False  # Paris, Lyon, Marseille by municipal arrondissement
     level: Level = "commune"
-    indicator: str = "densite"
+    indicator: str = DEFAULT_INDICATOR
     indicator2: str | None = None  # second map of the side-by-side mode
     vintage: str | None = None  # None = latest available
     vintage2: str | None = None  # side by side: same indicator at another vintage
     reference: Reference = "none"
     circles: str | None = None  # count indicator drawn as proportional circles
-    class_method: ClassMethod = "quantiles"
-    n_classes: int = 5
+    class_method: str = DEFAULT_METHOD  # one of CLASS_METHODS
+    n_classes: int = DEFAULT_CLASSES
     bounds: tuple[float, ...] = ()  # class limits of the "manuel" method, increasing
     palette: str | None = None  # None = the indicator's own palette
     filters: Filters = field(default_factory=Filters)

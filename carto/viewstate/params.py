@@ -15,10 +15,11 @@ from typing import Any
 from urllib.parse import unquote
 
 from carto.common.fmt import format_number
-from carto.viewstate.filters import POPULATION_CLASS_IDS
+from carto.territories import levels
+from carto.territories.size_classes import POPULATION_CLASS_IDS
+from carto.territories.zones import FRANCE
 from carto.viewstate.model import (
     CLASS_METHODS,
-    FRANCE,
     LAYERS,
     LEVELS,
     MAX_ITEMS,
@@ -31,6 +32,8 @@ from carto.viewstate.model import (
     is_identifier,
     is_safe_text,
 )
+
+DISTRICT = levels.level("district")
 
 
 @dataclass(frozen=True)
@@ -257,8 +260,9 @@ PARAMS: tuple[_Param, ...] = (
                for r in rs)),
     _Param("fepci", "filters.epci", "Filtre EPCI",
            _members("epci", "EPCI inconnus ignorés", is_code), _join),
-    _Param("fdist", "filters.districts", "Filtre secteurs",
-           _members("districts", "Secteurs inconnus ignorés", is_safe_text), _join),
+    _Param("fdist", "filters.districts", f"Filtre {DISTRICT.plural}",
+           _members("districts", f"{DISTRICT.plural.capitalize()} inconnus ignorés",
+                    is_safe_text), _join),
     _Param("fpop", "filters.population_classes", "Filtre taille de commune",
            _members(None, "Classes de population inconnues ignorées",
                     lambda c: c in POPULATION_CLASS_IDS), _join),
@@ -266,7 +270,7 @@ PARAMS: tuple[_Param, ...] = (
            _members(None, "Couches inconnues ignorées", lambda c: c in LAYERS), _join),
     _Param("cat", "site_categories", "Catégories de sites", _read_categories,
            lambda c: "*" if c is None else _join(c)),
-    _Param("dset", "district_set", "Découpage en secteurs",
+    _Param("dset", "district_set", f"Découpage en {DISTRICT.plural}",
            _read_text("district_sets", "Découpage"), _opt(str)),
     _Param("sel", "selected", "Territoire sélectionné", _read_text(None, "Territoire"),
            _opt(str)),

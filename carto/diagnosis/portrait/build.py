@@ -7,18 +7,18 @@ to it, and that says (in the portrait's notes) what could not be counted.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
+import shapely
 
 from carto.diagnosis.model import LEVELS, Observation
-from carto.diagnosis.portrait.model import (
-    PortraitData,
-    indicator_rows,
-    shapes_from_frame,
-    sites_from_frame,
-)
-from carto.indicators.catalogue import Indicator
+from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
+from carto.indicators.aggregation import single_zone_total
+from carto.indicators.catalogue import Indicator, Kind
+from carto.sites.categories import category_label
+from carto.territories import levels
 
 MAP_MARGIN = 0.25  # neighbours within a quarter of the territory's extent frame the map
 
@@ -72,13 +72,8 @@ def build_portrait(
         )
     if not inside:
         notes.append("Aucune commune du territoire n'a été trouvée dans le département.")
-    level_label = {"commune": "communale", "epci": "de l'EPCI", "district": "du district"}
     rows = indicator_rows(
-        indicators,
-        measures.loc[inside],
-        measures,
-        france_measures,
-        level_label.get(level, "du territoire"),
+        indicators, measures.loc[inside], measures, france_measures, levels.level(level).scale
     )
     shapes = ()
     if inside:
@@ -100,3 +95,109 @@ def build_portrait(
         shapes=shapes,
         notes=tuple(notes),
     )
+
+
+# --- rows of the portrait ----------------------------------------------------------------
+
+
+def _sum(measures: pd.DataFrame, column: str) -> float:
+    return float(measures[column].sum(min_count=1)) if column in measures else math.nan
+
+
+def indicator_rows(
+    indicators: Iterable[Indicator],
+    territory: pd.DataFrame,
+    department: pd.DataFrame,
+    france: pd.DataFrame,
+    level_label: str = "du territoire",
+) -> tuple[IndicatorRow, ...]:
+    """Indicator values of the territory, its department and France, from commune measures.
+
+    Rates are Σ numerators / Σ denominators over each level; a share is taken of the next
+    level (territory in the department, department in France); a value that cannot be
+    re-aggregated (median…) is shown only for a single commune, with the reason otherwise.
+    """
+    rows = []
+    for ind in indicators:
+        note = ""
+        if ind.kind is Kind.SHARE:
+            num = ind.numerator or ""
+            dep_total, fr_total = _sum(department, num), _sum(france, num)
+            values = (
+                _sum(territory, num) / dep_total * ind.scale if dep_total else math.nan,
+                dep_total / fr_total * ind.scale if fr_total else math.nan,
+                math.nan,
+            )
+            note = "Part du territoire dans le département, et du département en France."
+        elif ind.kind is Kind.VALUE:
+            single = len(territory) == 1 and ind.column in territory
+            value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
+            values = (value, math.nan, math.nan)
+            note = ind.not_aggregable_reason(
+                level_label if not single else levels.level("departement").scale
+            )
+        else:
+            values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
+        rows.append(
+            IndicatorRow(
+                label=ind.label,
+                unit=ind.unit,
+                decimals=ind.decimals,
+                value=values[0],
+                department_value=values[1],
+                france_value=values[2],
+                source=ind.source + (" (données simulées)" if ind.simulated else ""),
+                vintage=ind.vintage,
+                note=note,
+            )
+        )
+    return tuple(rows)
+
+
+def shapes_from_frame(
+    zones: pd.DataFrame,
+    highlight: Iterable[str] | None = None,
+    label_column: str = "LIBGEO",
+    tolerance: float = 0.0005,
+) -> tuple[MapShape, ...]:
+    """Map shapes from a GeoDataFrame in EPSG:4326 indexed by zone code.
+
+    ``highlight`` lists the territory's zones; the others are drawn in grey as context.
+    Simplified (≈50 m) to keep the HTML and PDF small.
+    """
+    chosen = None if highlight is None else {str(c) for c in highlight}
+    shapes = []
+    for code, row in zones.iterrows():
+        geom = row.geometry
+        if geom is None or geom.is_empty:
+            continue
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+        parts = getattr(geom, "geoms", [geom])
+        polygons = tuple(
+            tuple(
+                tuple((round(x, 5), round(y, 5)) for x, y in ring.coords)
+                for ring in (part.exterior, *part.interiors)
+            )
+            for part in parts
+            if part.geom_type == "Polygon"
+        )
+        label = str(row[label_column]) if label_column in row else str(code)
+        is_in = chosen is None or str(code) in chosen
+        shapes.append(MapShape(str(code), label, polygons, is_in))
+    return tuple(shapes)
+
+
+def sites_from_frame(sites: pd.DataFrame) -> tuple[SiteRow, ...]:
+    """Site rows from the sites table (``carto.sites.table.SITE_COLUMNS``)."""
+    rows = []
+    for site in sites.to_dict("records"):
+        contact = " — ".join(str(site[c]) for c in ("phone", "email") if site.get(c))
+        rows.append(
+            SiteRow(
+                name=str(site.get("name") or ""),
+                category=category_label(str(site.get("category") or "")),
+                address=str(site.get("address") or ""),
+                contact=contact,
+            )
+        )
+    return tuple(rows)

@@ -1,4 +1,4 @@
-"""The portrait as a standalone HTML page and as an XLSX workbook.
+"""The portrait as a standalone HTML page, an XLSX workbook and a CSV table.
 
 Why the HTML carries a Content-Security-Policy and no script: it is opened offline, from a
 mail or a USB key, by people who did not write its texts; escaping every text is the rule, the
@@ -14,10 +14,11 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.styles import Alignment, Font
 
+from carto.common.frcsv import to_french_csv
+from carto.diagnosis.portrait.drawing import map_svg
 from carto.diagnosis.portrait.model import (
     TABLE_HEADER,
     PortraitData,
-    map_svg,
     observation_line,
     table_rows,
 )
@@ -80,7 +81,8 @@ def _observations_html(data: PortraitData) -> str:
     )
 
 
-def html_document(data: PortraitData) -> str:
+def to_html(data: PortraitData) -> str:
+    """One standalone HTML file: inline CSS and SVG, no external resource, no script."""
     svg = map_svg(data.shapes, standalone=False) if data.shapes else "<p>Carte indisponible.</p>"
     notes = "".join(f"<p>{escape(n)}</p>" for n in data.notes)
     return (
@@ -132,7 +134,8 @@ def _sheet(
     ws.freeze_panes = "A2"
 
 
-def xlsx_bytes(data: PortraitData) -> bytes:
+def to_xlsx(data: PortraitData) -> bytes:
+    """Workbook with the indicators (numeric cells), the sites and the observations."""
     wb = Workbook()
     wb.remove(wb.active)
     formats = {
@@ -173,3 +176,8 @@ def xlsx_bytes(data: PortraitData) -> bytes:
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def to_csv(data: PortraitData) -> bytes:
+    """The indicator table for French Excel (``;``, decimal comma, UTF-8 BOM)."""
+    return to_french_csv(TABLE_HEADER, table_rows(data))

@@ -16,14 +16,8 @@ from fpdf import FPDF
 from fpdf.enums import PathPaintRule, XPos, YPos
 from fpdf.fonts import FontFace
 
-from carto.diagnosis.portrait.model import (
-    CONTEXT_FILL,
-    HIGHLIGHT_FILL,
-    PortraitData,
-    PortraitError,
-    observation_line,
-    project,
-)
+from carto.diagnosis.portrait.drawing import CONTEXT_FILL, HIGHLIGHT_FILL, project
+from carto.diagnosis.portrait.model import PortraitData, PortraitError, observation_line
 
 FONT_FAMILY = "DejaVu"
 FONT_FILE = "DejaVuSans.ttf"
@@ -113,7 +107,8 @@ def _map(pdf: FPDF, data: PortraitData, width: float = 130, height: float = 95) 
     pdf.set_y(y0 + height + 2)
 
 
-def pdf_bytes(data: PortraitData) -> bytes:
+def to_pdf(data: PortraitData) -> bytes:
+    """PDF drawn with fpdf2 and a Unicode font (DejaVu Sans, Debian fonts-dejavu-core)."""
     pdf = _Document(format="A4")
     pdf.add_font(FONT_FAMILY, "", str(find_font()))
     pdf.footer_text = data.title

@@ -16,15 +16,14 @@ from pathlib import Path
 import pandas as pd
 
 from carto.common.fmt import format_number
+from carto.common.numeric_table import Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
     NegativeCountError,
-    Progress,
     check_text_start,
     decode,
     detect_separator,
     open_source,
-    read_numeric_table,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
 from carto.indicators.sources.insee import COMMUNE_CODES, InseeKind, read_insee

@@ -19,14 +19,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from carto.common.numeric_table import ParsedTable, Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
-    ParsedTable,
-    Progress,
     RawSource,
     decode,
     open_source,
-    read_numeric_table,
 )
 
 
@@ -226,14 +224,3 @@ def read_meta(data: bytes) -> dict[str, tuple[str, str]]:
                 (row.get("LIB_VAR_LONG") or "").strip(),
             )
     return labels
-
-
-def read_meta_modalities(data: bytes, variable: str) -> dict[str, str]:
-    """Names of a code variable's modalities, e.g. IRIS code → IRIS name."""
-    text = decode(data)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
-    return {
-        row["COD_MOD"].strip(): (row.get("LIB_MOD") or "").strip()
-        for row in reader
-        if row.get("COD_VAR") == variable and (row.get("COD_MOD") or "").strip()
-    }

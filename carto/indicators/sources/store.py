@@ -8,8 +8,6 @@ written, even if the app stops mid-import; the previous parquet is removed only 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -17,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from carto.common.paths import user_data_dir
+from carto.common.files import atomic_write
+from carto.common.paths import user_data_folder
 from carto.indicators.catalogue import Indicator, Kind, Polarity
 from carto.indicators.sources.imports import ImportedDataset
 
@@ -43,21 +42,7 @@ class StoredDataset:
 
 
 def imports_dir() -> Path:
-    path = user_data_dir() / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def atomic_write(path: Path, write) -> None:  # type: ignore[no-untyped-def]
-    """Write through a temporary file then ``os.replace``: the old file or the new, never half."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    return user_data_folder("imports")
 
 
 def _indicator_to_json(ind: Indicator) -> dict:
@@ -101,7 +86,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
         payload = asdict(stored)
         payload["indicators"] = [_indicator_to_json(i) for i in stored.indicators]
         text = json.dumps(payload, ensure_ascii=False, indent=1)
-        atomic_write(manifest, lambda p: p.write_text(text, encoding="utf-8"))
+        atomic_write(manifest, text)
     except OSError as exc:
         (folder / data_file).unlink(missing_ok=True)
         raise StoreError(

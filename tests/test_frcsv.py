@@ -1,6 +1,8 @@
+"""CSV for French Excel: one writer for tables and for header + rows."""
+
 import pandas as pd
 
-from carto.common.export import to_french_csv
+from carto.common.frcsv import to_french_csv
 
 
 def test_csv_opens_in_french_excel():
@@ -23,3 +25,9 @@ def test_csv_opens_in_french_excel():
     )
     assert back["Code"].tolist() == ["01001", "2A004"]
     assert back["Taux"].iloc[0] == 12.5
+
+
+def test_header_and_rows_neutralise_formulas():
+    data = to_french_csv(("Nom", "Valeur"), [("=1+1", 0.5), ("-2", True)])
+    lines = data.decode("utf-8-sig").split("\r\n")
+    assert lines[1:3] == ["'=1+1;0,5", "'-2;oui"]

@@ -1,0 +1,250 @@
+"""Reading the numeric columns of a large official table, chunk by chunk, secrecy kept apart.
+
+Why not ``pd.read_csv`` in one go: official files mix a decimal comma and a decimal point in
+one line, mark statistical secrecy with ``s``, ``nd`` or an empty field, and codes such as
+``2A004`` or ``01001`` must stay strings. The file is read in chunks so that a 50 MB table keeps
+memory bounded (only float columns are kept, never the raw text) and a progress bar can follow.
+Opening, decoding and the French errors are ``carto.common.tabular``'s.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from carto.common.tabular import (
+    DuplicateCodesError,
+    HeaderOnlyError,
+    MissingCodeColumnError,
+    NumericTextError,
+    RawSource,
+    check_text_start,
+    detect_encoding,
+    detect_separator,
+)
+
+# "so" (sans objet) is written by INSEE for an uncertainty class that does not apply.
+SECRET_MARKERS = frozenset({"", "s", "nd", "n.d.", "n.d", "ns", "nc", "so", "secret"})
+_SPACES = re.compile(r"[\s\u00a0\u202f]")
+CHUNK_BYTES = 4_000_000  # text parsed at once: bounds memory whatever the file's width
+
+Progress = Callable[[float], None]
+
+_MARKER_SPELLINGS = frozenset(
+    v for m in SECRET_MARKERS for v in (m, m.upper(), m.capitalize(), f" {m}", f"{m} ")
+)
+
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Floats, secrecy mask, and mask of cells that are text (neither number nor marker).
+
+    ``"1 234,5"``, ``"1234.5"``, ``"-14,8"`` are numbers; ``s``, ``nd`` and empty are secret
+    (NaN, never zero). The common case is vectorised; spaces are only stripped from the few
+    cells that failed, which keeps a 50 MB file fast.
+    """
+    text = values.astype("str")
+    secret = text.isin(_MARKER_SPELLINGS).to_numpy().copy()
+    numbers = np.array(
+        pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"),
+        dtype=float,
+    )
+    retry = np.isnan(numbers) & ~secret
+    if retry.any():
+        cells = text[retry].str.strip()
+        secret[retry] = cells.str.lower().isin(SECRET_MARKERS).to_numpy()
+        cleaned = cells.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
+        numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(
+            dtype=float, na_value=np.nan
+        )
+        numbers[secret] = np.nan
+    bad = np.isnan(numbers) & ~secret
+    return numbers, secret, bad
+
+
+@dataclass
+class ParsedTable:
+    """Numeric columns of a table, indexed by code, with their secrecy mask."""
+
+    name: str
+    values: pd.DataFrame  # float, index = codes (str)
+    secret: pd.DataFrame  # bool, same shape
+    columns_all: list[str]
+    code_column: str
+    padded_codes: int = 0  # "1001" read back as "01001" (Excel drops leading zeros)
+
+
+class _CountingReader(io.RawIOBase):
+    """Counts the bytes pandas pulls, so progress follows the file without reading it twice."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self._handle = handle
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        data = self._handle.read(len(buffer))
+        buffer[: len(data)] = data
+        self.count += len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
+
+
+def _chunk_rows(raw: RawSource) -> int:
+    lines = raw.head(65536).count(b"\n")
+    average = 65536 / max(lines, 1) if lines else 65536
+    return int(min(50_000, max(200, CHUNK_BYTES // average)))
+
+
+def _header(raw: RawSource, encoding: str) -> tuple[str, list[str]]:
+    head = raw.head(65536)
+    text = head.decode(encoding, errors="replace")
+    check_text_start(raw.name, text)
+    lines = text.splitlines()
+    if len(head) == 65536 and len(lines) > 1:
+        text = "\n".join(lines[:-1])  # drop the line cut by the sample's end
+    sep = detect_separator(raw.name, text)
+    header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]], delimiter=sep))
+    return sep, [h.strip() for h in header]
+
+
+def _find_code_column(
+    raw: RawSource, header: list[str], code_candidates: Iterable[str], code_column: str | None
+) -> str:
+    candidates = list(dict.fromkeys(code_candidates))
+    if code_column is None:
+        wanted = {c.lower() for c in candidates}
+        found = [h for h in header if h.lower() in wanted]
+        if found:
+            return found[0]
+        raise MissingCodeColumnError(
+            f"Aucune colonne de code géographique dans « {raw.name} » (attendu : "
+            f"{', '.join(candidates)}). Colonnes trouvées : "
+            f"{', '.join(header[:15])}{'…' if len(header) > 15 else ''}."
+        )
+    if code_column not in header:
+        raise MissingCodeColumnError(
+            f"La colonne de code « {code_column} » est absente de « {raw.name} ». "
+            f"Colonnes trouvées : {', '.join(header[:15])}{'…' if len(header) > 15 else ''}."
+        )
+    return code_column
+
+
+def read_numeric_table(
+    raw: RawSource,
+    code_candidates: Iterable[str],
+    select: Callable[[str], bool],
+    progress: Progress | None = None,
+    code_column: str | None = None,
+) -> ParsedTable:
+    """Read the code column and the numeric columns chosen by ``select``, chunk by chunk.
+
+    Raises an :class:`ImportFailure` subclass for every unusable input; text in a selected
+    column is an error citing its first cells (line numbers as seen in a spreadsheet).
+    """
+    encoding = detect_encoding(raw.head(1 << 20))
+    try:
+        return _read(raw, encoding, code_candidates, select, progress, code_column)
+    except UnicodeDecodeError:
+        # A Latin-1 character after the sampled start: read again as Windows-1252.
+        return _read(raw, "latin-1", code_candidates, select, progress, code_column)
+
+
+def _read(
+    raw: RawSource,
+    encoding: str,
+    code_candidates: Iterable[str],
+    select: Callable[[str], bool],
+    progress: Progress | None,
+    code_column: str | None,
+) -> ParsedTable:
+    sep, header = _header(raw, encoding)
+    code_column = _find_code_column(raw, header, code_candidates, code_column)
+    numeric = [h for h in header if h != code_column and select(h)]
+    codes: list[pd.Series] = []
+    values: list[np.ndarray] = []
+    secrets: list[np.ndarray] = []
+    done_rows = padded = 0
+    counter = _CountingReader(raw.open())
+    with io.TextIOWrapper(io.BufferedReader(counter), encoding=encoding, newline="") as text:
+        reader = pd.read_csv(
+            text,
+            sep=sep,
+            dtype="str",
+            keep_default_na=False,
+            na_filter=False,
+            usecols=lambda c: c.strip() in (code_column, *numeric),
+            chunksize=_chunk_rows(raw),
+        )
+        for chunk in reader:
+            chunk.columns = [c.strip() for c in chunk.columns]
+            block = np.empty((len(chunk), len(numeric)))
+            mask = np.zeros((len(chunk), len(numeric)), dtype=bool)
+            for j, col in enumerate(numeric):
+                block[:, j], mask[:, j] = _column(raw.name, chunk[col], col, done_rows)
+            chunk_codes = chunk[code_column].astype("str").str.strip()
+            short = chunk_codes.str.len() == 4
+            if short.any():  # "1001" written by a spreadsheet that dropped the leading zero
+                four_digits = short & chunk_codes.str.fullmatch(r"\d{4}")
+                padded += int(four_digits.sum())
+                chunk_codes = chunk_codes.where(~four_digits, "0" + chunk_codes)
+            codes.append(chunk_codes)
+            values.append(block)
+            secrets.append(mask)
+            done_rows += len(chunk)
+            if progress is not None:
+                progress(min(0.99, counter.count / max(raw.size, 1)))
+    if done_rows == 0:
+        raise HeaderOnlyError(
+            f"Le fichier « {raw.name} » ne contient que la ligne d'en-tête : aucune donnée."
+        )
+    index = _codes(raw.name, pd.concat(codes, ignore_index=True), code_column)
+    del codes
+    frame = pd.DataFrame(np.vstack(values), index=index, columns=numeric)
+    secret = pd.DataFrame(np.vstack(secrets), index=index, columns=numeric)
+    if progress is not None:
+        progress(1.0)
+    return ParsedTable(raw.name, frame, secret, header, code_column, padded)
+
+
+def _column(name: str, cells: pd.Series, col: str, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    numbers, secret, bad = parse_numbers(cells)
+    if bad.any():
+        rows = np.flatnonzero(bad)[:3]
+        examples = ", ".join(f"ligne {offset + r + 2} : « {cells.iloc[r][:30]} »" for r in rows)
+        raise NumericTextError(
+            f"La colonne « {col} » de « {name} » contient du texte là où un nombre est attendu "
+            f"({int(bad.sum())} cellule(s) dans ce bloc ; {examples}). Seuls les nombres et les "
+            "marques de secret statistique (s, nd, case vide) sont acceptés."
+        )
+    return numbers, secret
+
+
+def _codes(name: str, codes: pd.Series, code_column: str) -> pd.Index:
+    empty = codes == ""
+    if empty.any():
+        first = int(np.flatnonzero(empty.to_numpy())[0]) + 2
+        raise MissingCodeColumnError(
+            f"{int(empty.sum())} ligne(s) de « {name} » n'ont pas de code dans la colonne "
+            f"« {code_column} » (première : ligne {first})."
+        )
+    index = pd.Index(codes, name="CODGEO", dtype="str")
+    if index.has_duplicates:
+        dup = codes[codes.duplicated(keep=False)].unique()
+        raise DuplicateCodesError(
+            f"Codes en double dans « {name} » ({len(dup)} code(s) : "
+            f"{', '.join(dup[:8])}{'…' if len(dup) > 8 else ''}) : chaque territoire doit "
+            "apparaître sur une seule ligne."
+        )
+    return index

@@ -1,0 +1,28 @@
+"""Accent- and case-insensitive forms of French text, for matching and for ordering.
+
+Why one module: site importers, district files and category labels all match names typed by
+people (« Centre Communal d'Action Sociale », « ST-DIE », « Saint-Dié »); the same folding must
+apply everywhere, or a name found on one screen is missed on another.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+
+def strip_accents(text: str, form: str = "NFKD") -> str:
+    """``"Dié"`` → ``"Die"``: the text decomposed (``form``), its combining marks dropped."""
+    return "".join(ch for ch in unicodedata.normalize(form, text) if not unicodedata.combining(ch))
+
+
+def normalize_text(text: object) -> str:
+    """Accent-, case- and punctuation-insensitive form used to match names and labels."""
+    raw = strip_accents(str(text or "")).lower()
+    raw = re.sub(r"[^a-z0-9]+", " ", raw).strip()
+    return re.sub(r"\bst(e?)\b", r"saint\1", raw)
+
+
+def sort_key(text: str) -> str:
+    """French alphabetical order (« Âge » before « Logement »), whatever the database's order."""
+    return strip_accents(text.casefold(), "NFD")

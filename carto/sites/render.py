@@ -1,0 +1,110 @@
+"""How sites are drawn: their popups, the map layer's GeoJSON and style, the legend.
+
+Why every text is escaped here: names, addresses and hours come from imported files, and a
+popup is HTML; the popup body is built escaped once, so the map only shows it as it is.
+Presumed CCAS are drawn small, hollow and dashed so that they never hide the choropleth.
+"""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+
+from carto.sites.categories import CATEGORIES, CATEGORY_BY_CODE, OTHER
+from carto.sites.table import normalize_sites
+
+
+def status_text(approximate: bool, presumed: bool) -> str:
+    notes = []
+    if presumed:
+        notes.append("présumé à la mairie (liste réelle non importée)")
+    if approximate:
+        notes.append("position approximative")
+    return " ; ".join(notes)
+
+
+def popup_html(row: dict) -> str:
+    """Popup body; every value from data is escaped (a name may contain HTML)."""
+    cat = CATEGORY_BY_CODE.get(row["category"], CATEGORY_BY_CODE[OTHER])
+    esc = html.escape
+    lines = [
+        f"<b>{esc(row['name'])}</b>",
+        f"<i>{esc(cat.label)}</i>",
+        esc(row["address"]).replace("\n", "<br>"),
+        f"Tél. : {esc(row['phone'])}" if row["phone"] else "",
+        f"Horaires : {esc(row['hours'])}" if row["hours"] else "",
+        f"Source : {esc(row['source'])}" if row["source"] else "",
+        f"<i>{esc(status_text(row['approximate'], row['presumed']))}</i>"
+        if row["approximate"] or row["presumed"]
+        else "",
+    ]
+    return "<br>".join(line for line in lines if line)
+
+
+def sites_geojson(sites: pd.DataFrame) -> dict:
+    """FeatureCollection for one ``folium.GeoJson`` layer (marker=CircleMarker, style below).
+
+    Text properties are already HTML-escaped, and ``popup`` is a ready, escaped HTML body:
+    use ``GeoJsonPopup(fields=["popup"], labels=False)`` or ``GeoJsonTooltip(["name"])``.
+    """
+    features = []
+    for row in normalize_sites(sites).dropna(subset=["lon", "lat"]).to_dict("records"):
+        cat = CATEGORY_BY_CODE.get(row["category"], CATEGORY_BY_CODE[OTHER])
+        props = {
+            key: html.escape(str(row[key]))
+            for key in ("name", "address", "phone", "email", "hours", "source")
+        }
+        props.update(
+            id=html.escape(row["id"]),
+            category=html.escape(cat.label),
+            category_code=cat.code,
+            symbol=cat.symbol,
+            color=cat.color,
+            radius=cat.radius,
+            presumed=row["presumed"],
+            approximate=row["approximate"],
+            status=html.escape(status_text(row["approximate"], row["presumed"])),
+            popup=popup_html(row),
+        )
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["id"],
+                "geometry": {"type": "Point", "coordinates": [row["lon"], row["lat"]]},
+                "properties": props,
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def site_style(feature: dict) -> dict:
+    """folium style_function for the CircleMarker layer: presumed sites are hollow and dashed."""
+    props = feature["properties"]
+    presumed = bool(props.get("presumed"))
+    return {
+        # presumed CCAS (one per town hall) stay small so they do not hide the choropleth
+        "radius": 3 if presumed else props.get("radius", 5),
+        "color": "#ffffff" if not presumed else props.get("color", "#546e7a"),
+        "weight": 1 if not presumed else 1.5,
+        "dashArray": "3 3" if presumed or props.get("approximate") else None,
+        "fill": True,  # folium's CircleMarker() defaults to no fill: only the ring is clickable
+        "fillColor": props.get("color", "#546e7a"),
+        "fillOpacity": 0.9 if not presumed else 0.25,
+    }
+
+
+def legend_html(codes: list[str] | None = None) -> str:
+    """HTML legend (static labels, escaped anyway) for the categories shown."""
+    items = []
+    for cat in CATEGORIES:
+        if codes is not None and cat.code not in codes:
+            continue
+        items.append(
+            f'<span style="display:inline-block;width:14px;height:14px;border-radius:50%;'
+            f"background:{cat.color};color:#fff;font-size:10px;text-align:center;"
+            f'line-height:14px;margin-right:4px">{html.escape(cat.symbol)}</span>'
+            f"{html.escape(cat.label)}"
+        )
+    items.append("<i>Contour pointillé : CCAS présumé à la mairie ou position approximative</i>")
+    return "<br>".join(items)
