@@ -8,6 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.compose.keys import (
+    CommuneKey,
+    Coverage,
+    TerritoryKey,
+    Token,
+    districts_token,
+    imports_token,
+    sites_token,
+)
 from carto.map.assets import ensure_leaflet
 from carto.map.classify import PALETTES
 from carto.map.legend import LEGEND_CSS
@@ -37,7 +46,7 @@ except BundleError as exc:
     st.stop()
 
 # --- View state: the link is read once per session, then the widgets rule -----------------
-token = cache.imports_token()
+token = imports_token()
 catalogue = cache.get_catalogue(token)
 known = Known(
     departments=frozenset([FRANCE, *bundle.department_codes]),
@@ -51,17 +60,19 @@ render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 ss = st.session_state
 dep_now = ss.get(keys.KEYS["department"], "54")
 arr_now = bool(ss.get(keys.KEYS["by_arrondissement"])) and dep_now in PLM_CITIES
-dtoken = cache.district_token(dep_now) if dep_now != FRANCE else ()
+dtoken = districts_token(dep_now) if dep_now != FRANCE else Token()
 district_sets = cache.get_district_names(dep_now, dtoken) if dep_now != FRANCE else []
 dset_now = ss.get(keys.KEYS["district_set"])
 dset_now = dset_now if dset_now in district_sets else None
 sites_on = bool(ss.get(keys.LAYER_KEYS["sites"])) and dep_now != FRANCE
 cats_now = ss.get(keys.CATEGORIES_KEY)
-coverage = (tuple(sorted(cats_now)) if cats_now else None, cache.sites_token()) if sites_on else ()
-commune_terr = cache.get_commune_territory(dep_now, arr_now, token, coverage)
+coverage = None
+if sites_on:
+    coverage = Coverage(tuple(sorted(cats_now)) if cats_now else None, sites_token())
+commune_terr = cache.get_commune_territory(CommuneKey(dep_now, arr_now, token, coverage))
 iris_here = dep_now in cache.get_iris_departments(token)
 if iris_here and ss.get(keys.KEYS["level"]) == "iris":
-    iris_terr = cache.get_territory(dep_now, False, "iris", None, token, (), ())
+    iris_terr = cache.get_territory(TerritoryKey(dep_now, False, "iris", None, token, Token()))
     indicators = catalogue.available(iris_terr.measures)
 else:
     indicators = catalogue.available(commune_terr.measures)
@@ -82,9 +93,9 @@ view_state = result.state
 keys.forget_view_if_moved(view_state.department)
 dep, by_arr = view_state.department, view_state.by_arrondissement and dep_now in PLM_CITIES
 level = view_state.level if view_state.level != "district" or view_state.district_set else "commune"
-terr_key = (dep, by_arr, level, view_state.district_set, token, dtoken, coverage)
-terr = cache.get_territory(*terr_key)
-shapes = cache.get_shapes(*terr_key)
+terr_key = TerritoryKey(dep, by_arr, level, view_state.district_set, token, dtoken, coverage)
+terr = cache.get_territory(terr_key)
+shapes = cache.get_shapes(terr_key)
 
 # --- Filters (communes), applied to map, table and exports ---------------------------------
 kept, summary = panels.filter_communes(view_state, commune_terr, catalogue, terr_key)

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from carto.common.export import to_french_csv
-from carto.common.paths import user_data_dir
+from carto.compose.keys import CommuneKey, TerritoryKey, Token
+from carto.compose.parts import DistrictOverlay, ReferenceArea, ZoneTable
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
 from carto.districts.model import (
     DistrictSet,
@@ -21,7 +22,7 @@ from carto.districts.model import (
     load_district_set,
 )
 from carto.indicators.catalogue import Catalogue, Kind, compute, default_catalogue
-from carto.indicators.sources.store import imports_dir, load_imported_measures
+from carto.indicators.sources.store import load_imported_measures
 from carto.indicators.vintages import (
     evolution_map,
     family_key,
@@ -56,27 +57,13 @@ from carto.territories.zones import (
     territory,
     with_measures,
 )
-from carto.ui.table import french_styler
+from carto.ui.table import StyledTable, french_styler
 
 CIAS_LEVEL = "epci"
 
 
-def folder_token(*parts: str) -> tuple[tuple[str, int], ...]:
-    """Names and modification times of the files in a user-data folder (cache key)."""
-    folder = user_data_dir().joinpath(*parts)
-    if not folder.is_dir():
-        return ()
-    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*") if p.is_file()))
-
-
-def imports_token() -> tuple:
-    """Changes with every stored import (indicators) and IRIS contours."""
-    imports_dir()
-    return folder_token("imports") + folder_token("iris")
-
-
 @st.cache_resource(show_spinner=False)
-def get_iris_departments(token: tuple) -> set[str]:
+def get_iris_departments(token: Token) -> set[str]:
     return departments_with_iris(load_contours(), get_bundle())
 
 
@@ -86,7 +73,7 @@ def get_bundle() -> bundle_mod.Bundle:
 
 
 @st.cache_resource(show_spinner=False)
-def get_catalogue(token: tuple) -> Catalogue:
+def get_catalogue(token: Token) -> Catalogue:
     cat = default_catalogue()
     _values, _secret, imported = _imported_all(token)
     cat.extend(imported)
@@ -96,7 +83,7 @@ def get_catalogue(token: tuple) -> Catalogue:
 
 
 @st.cache_resource(show_spinner=False)
-def _imported_all(token: tuple):
+def _imported_all(token: Token):
     codes = get_bundle().communes["CODGEO"]
     return load_imported_measures(codes)
 
@@ -111,29 +98,27 @@ def value_columns(catalogue: Catalogue) -> set[str]:
 
 
 @st.cache_resource(show_spinner=False)
-def get_commune_territory(
-    code: str, by_arrondissement: bool, token: tuple, coverage: tuple = ()
-) -> Territory:
+def get_commune_territory(key: CommuneKey) -> Territory:
     """A department by commune (or France by department) with every imported measure.
 
-    ``coverage`` = (site categories or None, sites token): adds the distance from each town
-    hall to the nearest site of those categories (sites of neighbouring departments count).
+    With a coverage, the distance from each town hall to the nearest site of its categories
+    is added (sites of neighbouring departments count).
     """
     bundle = get_bundle()
-    base = territory(bundle, code, by_arrondissement)
+    code, token, coverage = key.department, key.imports, key.coverage
+    base = territory(bundle, code, key.by_arrondissement)
     values, secret, _ = _imported_all(token)
     if len(values.columns):
         if code == FRANCE:
             base = france_with_measures(base, values, value_columns(get_catalogue(token)))
         else:
             base = with_measures(base, values, secret)
-    if coverage and code != FRANCE:
-        categories, stoken = coverage
+    if coverage is not None and code != FRANCE:
+        categories = list(coverage.categories) if coverage.categories else None
         try:
             dist = nearest_site_distance(
-                base.zones, get_sites_around(code, stoken), code,
-                list(categories) if categories else None,
-            )  # fmt: skip
+                base.zones, get_sites_around(code, coverage.sites), code, categories
+            )
         except CoverageError:
             return base
         base = with_measures(base, dist.to_frame())
@@ -141,7 +126,7 @@ def get_commune_territory(
 
 
 @st.cache_resource(show_spinner=False)
-def get_france_commune_measures(token: tuple):
+def get_france_commune_measures(token: Token):
     """Measures of every commune of France (the portraits' "France" column)."""
     from carto.territories.zones import MEASURE_COLUMNS
 
@@ -160,53 +145,44 @@ def neighbours(dep: str) -> tuple[str, ...]:
 
 
 @st.cache_resource(show_spinner=False)
-def get_sites_around(dep: str, token: tuple):
+def get_sites_around(dep: str, token: Token):
     """Sites of a department and of its neighbours (the nearest site may be across a border)."""
     return pd.concat([get_sites(d, token) for d in (dep, *neighbours(dep))], ignore_index=True)
 
 
-def district_token(dep: str) -> tuple:
-    return folder_token("districts", dep)
-
-
 @st.cache_resource(show_spinner=False)
-def get_district_set(dep: str, name: str, token: tuple) -> DistrictSet:
+def get_district_set(dep: str, name: str, token: Token) -> DistrictSet:
     return load_district_set(dep, name)
 
 
 @st.cache_resource(show_spinner=False)
-def get_district_names(dep: str, token: tuple) -> list[str]:
+def get_district_names(dep: str, token: Token) -> list[str]:
     return list_district_sets(dep)
 
 
 @st.cache_resource(show_spinner=False)
-def get_district_geometries(dep: str, name: str, token: tuple):
+def get_district_geometries(dep: str, name: str, token: Token):
     return district_geometries(get_district_set(dep, name, token), get_bundle().communes)
 
 
 @st.cache_resource(show_spinner=False)
-def get_district_overlay(dep: str, name: str, token: tuple) -> tuple[dict, tuple]:
+def get_district_overlay(dep: str, name: str, token: Token) -> DistrictOverlay:
     geoms = get_district_geometries(dep, name, token)
-    return districts_geojson(geoms), tuple(district_labels(geoms))
+    return DistrictOverlay(districts_geojson(geoms), tuple(district_labels(geoms)))
 
 
 @st.cache_resource(show_spinner=False)
-def get_territory(
-    code: str,
-    by_arrondissement: bool,
-    level: str,
-    dset: str | None,
-    token: tuple,
-    dtoken: tuple,
-    coverage: tuple = (),
-) -> Territory:
+def get_territory(key: TerritoryKey) -> Territory:
     """The zones actually mapped: communes, EPCI or districts of the department."""
+    code, level, dset, token, dtoken = (
+        key.department, key.level, key.district_set, key.imports, key.districts
+    )  # fmt: skip
     if level == "iris" and code != FRANCE:
         contours = load_contours()
         if contours is not None:
             values, secret, _ = load_imported_measures(contours.index, level="iris")
             return iris_territory(get_bundle(), code, contours, values, secret)
-    base = get_commune_territory(code, by_arrondissement, token, coverage)
+    base = get_commune_territory(key.communes)
     if code == FRANCE or level in ("commune", "arrondissement", "departement", "iris"):
         return base
     bundle = get_bundle()
@@ -227,14 +203,13 @@ def get_territory(
 
 
 @st.cache_resource(show_spinner=False)
-def get_shapes(
-    code: str, by_arrondissement: bool, level: str, dset: str | None, token: tuple, dtoken: tuple,
-    coverage: tuple = (),
-) -> ZoneShapes:  # fmt: skip
-    """Geometry does not depend on the measures: keyed without the coverage."""
-    return ZoneShapes.from_frame(
-        get_territory(code, by_arrondissement, level, dset, token, dtoken).zones
-    )
+def _shapes(key: TerritoryKey) -> ZoneShapes:
+    return ZoneShapes.from_frame(get_territory(key).zones)
+
+
+def get_shapes(key: TerritoryKey) -> ZoneShapes:
+    """Geometry does not depend on the measures: cached without the coverage."""
+    return _shapes(key.geometry)
 
 
 @st.cache_resource(show_spinner=False)
@@ -247,12 +222,8 @@ def get_mairies(code: str, by_arrondissement: bool) -> dict:
     return mairie_points(territory(get_bundle(), code, by_arrondissement).zones)
 
 
-def sites_token() -> tuple:
-    return folder_token("sites")
-
-
 @st.cache_resource(show_spinner=False)
-def get_sites(dep: str, token: tuple):
+def get_sites(dep: str, token: Token):
     """Sites of the department: imported lists, plus CCAS presumed at the other town halls."""
     bundle = get_bundle()
     com = bundle.communes
@@ -262,40 +233,46 @@ def get_sites(dep: str, token: tuple):
 
 
 @st.cache_resource(show_spinner=False)
-def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, token: tuple) -> dict:
+def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, token: Token) -> dict:
     sites = get_sites(dep, token)
     return sites_geojson(filter_sites(sites, list(categories) if categories else None))
 
 
-def reference_area(code: str, reference: str) -> tuple[pd.Index, str]:
+def reference_area(code: str, reference: str) -> ReferenceArea:
     """Commune codes and French label of the comparison reference of a territory."""
     bundle = get_bundle()
     com = bundle.communes[bundle.communes["TYPE"] == "COM"]
     if reference == "departement" and code != FRANCE:
-        return pd.Index(com.loc[com["DEP"] == code, "CODGEO"]), bundle.department_name(code)
+        codes = pd.Index(com.loc[com["DEP"] == code, "CODGEO"])
+        return ReferenceArea(codes, bundle.department_name(code))
     if reference == "region" and code != FRANCE:
         reg = bundle.departements.set_index("DEP").at[code, "REG"]
         label = bundle.regions.set_index("REG")["LIBREG"].get(reg, reg)
-        return pd.Index(com.loc[com["REG"] == reg, "CODGEO"]), f"la région {label}"
-    return pd.Index(com["CODGEO"]), "la France"
+        return ReferenceArea(pd.Index(com.loc[com["REG"] == reg, "CODGEO"]), f"la région {label}")
+    return ReferenceArea(pd.Index(com["CODGEO"]), "la France")
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def get_comparison(
-    key: tuple, indicator_id: str, reference: str, method: str, k: int, kept: tuple | None
+    key: TerritoryKey,
+    indicator_id: str,
+    reference: str,
+    method: str,
+    k: int,
+    kept: tuple[str, ...] | None,
 ) -> ChoroplethView:
-    terr = get_territory(*key)
-    codes, label = reference_area(key[0], reference)
+    terr = get_territory(key)
+    area = reference_area(key.department, reference)
     kept_mask = None
     if kept is not None:
         kept_mask = pd.Series(terr.zones.index.isin(kept), index=terr.zones.index)
     return build_comparison(
         terr,
-        get_shapes(*key),
-        get_catalogue(key[4]).get(indicator_id),
-        get_france_commune_measures(key[4]),
-        codes,
-        label,
+        get_shapes(key),
+        get_catalogue(key.imports).get(indicator_id),
+        get_france_commune_measures(key.imports),
+        area.codes,
+        area.label,
         method,
         k,
         kept=kept_mask,
@@ -303,37 +280,39 @@ def get_comparison(
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def get_zone_table(key: tuple, kept: tuple[str, ...] | None) -> tuple[pd.DataFrame, bytes]:
+def get_zone_table(key: TerritoryKey, kept: tuple[str, ...] | None) -> ZoneTable:
     """The zones' table and its CSV export: they do not depend on the indicator shown."""
-    table = zone_table(get_territory(*key), get_catalogue(key[4]), epci_names(get_bundle()))
+    table = zone_table(get_territory(key), get_catalogue(key.imports), epci_names(get_bundle()))
     if kept is not None:
         table = table[table["Code"].isin(kept)]
-    return table, to_french_csv(table)
+    return ZoneTable(table, to_french_csv(table))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def get_table_styler(key: tuple, kept: tuple[str, ...] | None, indicator_ids: tuple[str, ...]):
+def get_table_styler(
+    key: TerritoryKey, kept: tuple[str, ...] | None, indicator_ids: tuple[str, ...]
+) -> StyledTable:
     """The on-screen table (identifier columns + the view's indicators) as a French Styler."""
-    table, _csv = get_zone_table(key, kept)
-    catalogue = get_catalogue(key[4])
+    table = get_zone_table(key, kept).frame
+    catalogue = get_catalogue(key.imports)
     shown = [catalogue.get(i) for i in indicator_ids]
     columns = [c for c in table.columns if c in ID_COLUMNS] + [table_column(i) for i in shown]
-    return french_styler(table[columns], shown), columns
+    return StyledTable(french_styler(table[columns], shown), tuple(columns))
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def get_circles(key: tuple, indicator_id: str):
-    terr = get_territory(*key)
-    indicator = get_catalogue(key[4]).get(indicator_id)
+def get_circles(key: TerritoryKey, indicator_id: str):
+    terr = get_territory(key)
+    indicator = get_catalogue(key.imports).get(indicator_id)
     values = compute(indicator, terr.measures)
     return circle_collection(terr.zones, values, indicator)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def get_evolution(key: tuple, indicator_id: str, old_vintage: str, method: str, k: int):
+def get_evolution(key: TerritoryKey, indicator_id: str, old_vintage: str, method: str, k: int):
     """Evolution from ``old_vintage`` to the vintage of ``indicator_id`` (same family)."""
-    terr = get_territory(*key)
-    catalogue = get_catalogue(key[4])
+    terr = get_territory(key)
+    catalogue = get_catalogue(key.imports)
     new = catalogue.get(indicator_id)
     series = vintage_series(catalogue.indicators.values())[family_key(new)]
     old = series.indicator(old_vintage)
@@ -343,14 +322,14 @@ def get_evolution(key: tuple, indicator_id: str, old_vintage: str, method: str, 
         load_indicator_measures(old),
         load_indicator_measures(new),
         zones=terr.members,
-        departments=None if key[0] == FRANCE else {key[0]},
+        departments=None if key.department == FRANCE else {key.department},
         history=get_bundle().history,
     )
     odd_k = k if k % 2 else max(3, k - 1)
     gm = evolution_map(result, "egal" if method == "egal" else "quantiles", odd_k)
     return build_gap_view(
         terr,
-        get_shapes(*key),
+        get_shapes(key),
         new,
         gm,
         float("nan"),
@@ -370,7 +349,7 @@ def older_vintages(catalogue: Catalogue, indicator_id: str) -> list[str]:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def get_choropleth(
-    key: tuple,
+    key: TerritoryKey,
     indicator_id: str,
     method: str,
     k: int,
@@ -379,19 +358,18 @@ def get_choropleth(
     kept: tuple[str, ...] | None,
     shared_with: str | None = None,
 ) -> ChoroplethView:
-    """``key`` is the (code, by_arrondissement, level, dset, token, dtoken, coverage) key."""
-    terr = get_territory(*key)
+    terr = get_territory(key)
     kept_mask = None
     if kept is not None:
         kept_mask = pd.Series(terr.zones.index.isin(kept), index=terr.zones.index)
-    catalogue = get_catalogue(key[4])
+    catalogue = get_catalogue(key.imports)
     fixed = None
     if shared_with:  # two vintages side by side: one set of bounds for both maps
         pooled = [compute(catalogue.get(i), terr.measures) for i in (indicator_id, shared_with)]
         fixed = shared_classification(pooled, method, k, palette, manual_bounds)
     return build_choropleth(
         terr,
-        get_shapes(*key),
+        get_shapes(key),
         catalogue.get(indicator_id),
         method,
         k,

@@ -291,7 +291,8 @@ def _range_filter(
     slot: int, ind_ids: list[str], catalogue: Catalogue, errors: list[str]
 ) -> RangeFilter | None:
     """One "indicator between min and max" filter; either bound may be left empty."""
-    ind_key, lo_key, hi_key = keys.range_keys(slot)
+    slot_keys = keys.range_keys(slot)
+    ind_key, lo_key, hi_key = slot_keys.indicator, slot_keys.low, slot_keys.high
     _keep_valid(ind_key, ["", *ind_ids], "")
     rng_ind = st.selectbox(
         "Valeur d'un indicateur" if slot == 0 else "et d'un autre indicateur",

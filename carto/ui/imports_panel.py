@@ -1,8 +1,8 @@
 """Streamlit panel: upload an INSEE file or a partner table, map its columns, read the report.
 
-Why everything goes through carto.indicators.sources.imports / carto.indicators.sources.store: the panel only collects the
-user's choices and shows the French report; validation and storage are the same as the command
-line, so a failed import here also changes nothing.
+Why everything goes through carto.indicators.sources (``imports``, ``store``): the panel only
+collects the user's choices and shows the French report; validation and storage are the same as
+the command line, so a failed import here also changes nothing.
 """
 
 from __future__ import annotations

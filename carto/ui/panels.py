@@ -9,6 +9,7 @@ import streamlit as st
 
 from carto.common.fmt import format_number, format_percent
 from carto.common.tabular import ImportFailure
+from carto.compose.keys import CommuneKey, TerritoryKey, sites_token
 from carto.diagnosis.portrait.build import build_portrait, members_of
 from carto.indicators.catalogue import Catalogue, compute
 from carto.indicators.sources.store import load_imported_measures
@@ -43,7 +44,7 @@ PANELS = {
 
 
 def filter_communes(
-    state: ViewState, commune_terr: Territory, catalogue: Catalogue, terr_key: tuple
+    state: ViewState, commune_terr: Territory, catalogue: Catalogue, terr_key: TerritoryKey
 ) -> tuple[list[str] | None, FilterSummary | None]:
     """Codes of the communes kept by the filters (None = no filter), with the summary."""
     if not state.filters.is_active or commune_terr.is_france:
@@ -56,7 +57,7 @@ def filter_communes(
     districts = None
     if state.district_set:
         districts = cache.get_district_set(
-            state.department, state.district_set, terr_key[5]
+            state.department, state.district_set, terr_key.districts
         ).zones()
     try:
         mask, summary = apply_filters(state.filters, commune_terr.zones, values, districts)
@@ -77,7 +78,7 @@ def view_indicator_ids(state: ViewState) -> list[str]:
 def zone_table_panel(
     terr: Territory,
     catalogue: Catalogue,
-    terr_key: tuple,
+    terr_key: TerritoryKey,
     kept: list[str] | None,
     level: str,
     state: ViewState,
@@ -85,15 +86,17 @@ def zone_table_panel(
     noun = {"departement": "départements", "epci": "EPCI", "district": "territoires"}
     st.subheader("Tableau des " + noun.get(terr.level, "communes"))
     kept_codes = tuple(kept) if kept is not None and level == "commune" else None
-    table, csv_bytes = cache.get_zone_table(terr_key, kept_codes)
+    zone_table = cache.get_zone_table(terr_key, kept_codes)
+    table = zone_table.frame
     if kept_codes is not None:
         st.caption("Seules les communes retenues par les filtres figurent dans le tableau.")
     # On screen, the indicators of the view (an import can bring sixty columns, and each
     # formatted cell costs); the CSV export carries them all.
     shown = [catalogue.get(i) for i in dict.fromkeys(view_indicator_ids(state)) if i in catalogue]
     shown_ids = tuple(i.id for i in shown if table_column(i) in table.columns)
-    styler, columns = cache.get_table_styler(terr_key, kept_codes, shown_ids)
-    st.dataframe(styler, hide_index=True, width="stretch")
+    styled = cache.get_table_styler(terr_key, kept_codes, shown_ids)
+    columns = styled.columns
+    st.dataframe(styled.styler, hide_index=True, width="stretch")
     st.caption(
         f"{len(table.columns) - len(columns)} autre(s) indicateur(s) dans l'export CSV."
         if len(table.columns) > len(columns)
@@ -101,15 +104,20 @@ def zone_table_panel(
     )
     st.download_button(
         "Exporter le tableau (CSV pour Excel)",
-        data=csv_bytes,
+        data=zone_table.csv,
         file_name=f"atlas_{state.department}_{terr.level}.csv",
         mime="text/csv",
     )
 
 
-def _coverage_panel(dep: str, terr_key: tuple, state: ViewState) -> None:
+def _communes_key(key: TerritoryKey) -> CommuneKey:
+    """The department's communes (never by arrondissement) with the view's measures."""
+    return CommuneKey(key.department, False, key.imports, key.coverage)
+
+
+def _coverage_panel(dep: str, terr_key: TerritoryKey, state: ViewState) -> None:
     st.markdown("#### Couverture : distance au site le plus proche")
-    terr = cache.get_commune_territory(dep, False, terr_key[4], terr_key[6])
+    terr = cache.get_commune_territory(_communes_key(terr_key))
     if DISTANCE_COLUMN not in terr.measures:
         st.caption("Affichez la couche des sites pour calculer les distances.")
         return
@@ -118,7 +126,7 @@ def _coverage_panel(dep: str, terr_key: tuple, state: ViewState) -> None:
     zones = None
     label = terr.label
     if state.district_set:
-        zones = cache.get_district_set(dep, state.district_set, terr_key[5]).zones()
+        zones = cache.get_district_set(dep, state.district_set, terr_key.districts).zones()
     table = population_beyond(measures, zones, label)
     total = population_beyond(measures, None, label)
     table = pd.concat([table, total]) if zones is not None else total
@@ -142,7 +150,7 @@ def _coverage_panel(dep: str, terr_key: tuple, state: ViewState) -> None:
 
 
 def sites_and_districts_panel(
-    bundle, dep: str, terr_key: tuple, state: ViewState, catalogue: Catalogue
+    bundle, dep: str, terr_key: TerritoryKey, state: ViewState, catalogue: Catalogue
 ) -> None:
     if dep == FRANCE:
         st.caption("Choisissez un département pour voir ses sites et ses territoires.")
@@ -166,12 +174,12 @@ def sites_and_districts_panel(
                 selected=st.session_state.get(keys.SELECTED_KEY),
             )
         if state.district_set:
-            ds = cache.get_district_set(dep, state.district_set, terr_key[5])
-            terr = cache.get_commune_territory(dep, False, terr_key[4], terr_key[6])
+            ds = cache.get_district_set(dep, state.district_set, terr_key.districts)
+            terr = cache.get_commune_territory(_communes_key(terr_key))
             indicators = [i for i in catalogue.available(terr.measures) if i.is_aggregable()]
             choice = st.selectbox("Territoire", ds.districts, key="district_detail")
             if choice:
-                sites = cache.get_sites(dep, cache.sites_token())
+                sites = cache.get_sites(dep, sites_token())
                 district_panel(ds, choice, bundle.communes, sites, terr.measures, indicators)
 
 
@@ -208,7 +216,7 @@ def _selected_territory(terr: Territory) -> tuple[str, str] | None:
 def diagnosis_panel(
     bundle,
     terr: Territory,
-    terr_key: tuple,
+    terr_key: TerritoryKey,
     state: ViewState,
     catalogue: Catalogue,
     query_string: str,
@@ -246,10 +254,10 @@ def diagnosis_panel(
 
 
 def _portrait(bundle, terr, terr_key, state, catalogue, level, code, name, observations):
-    communes = cache.get_commune_territory(state.department, False, terr_key[4], terr_key[6])
+    communes = cache.get_commune_territory(_communes_key(terr_key))
     districts = None
     if level == "district" and state.district_set:
-        districts = cache.get_district_set(state.department, state.district_set, terr_key[5])
+        districts = cache.get_district_set(state.department, state.district_set, terr_key.districts)
         districts = districts.zones()
     members = members_of(communes.zones, level, code, districts)
     indicators = catalogue.available(communes.measures)
@@ -261,9 +269,9 @@ def _portrait(bundle, terr, terr_key, state, catalogue, level, code, name, obser
         members=members,
         zones=communes.zones,
         measures=communes.measures,
-        france_measures=cache.get_france_commune_measures(terr_key[4]),
+        france_measures=cache.get_france_commune_measures(terr_key.imports),
         indicators=indicators,
-        sites=cache.get_sites(state.department, cache.sites_token()),
+        sites=cache.get_sites(state.department, sites_token()),
         observations=observations,
     )
 

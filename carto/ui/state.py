@@ -9,7 +9,7 @@ run the ViewState built from the widgets is encoded back into the URL.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -43,10 +43,19 @@ FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": 
 RANGE_SLOTS = 2
 
 
-def range_keys(slot: int) -> tuple[str, str, str]:
-    """Widget keys of the n-th "indicator between min and max" filter."""
+@dataclass(frozen=True)
+class RangeKeys:
+    """Widget keys of one "indicator between min and max" filter."""
+
+    indicator: str
+    low: str
+    high: str
+
+
+def range_keys(slot: int) -> RangeKeys:
+    """Widget keys of the n-th range filter (the first has no suffix: links stay short)."""
     suffix = "" if slot == 0 else str(slot + 1)
-    return (f"w_fr_ind{suffix}", f"w_fr_min{suffix}", f"w_fr_max{suffix}")
+    return RangeKeys(f"w_fr_ind{suffix}", f"w_fr_min{suffix}", f"w_fr_max{suffix}")
 
 
 SELECTED_KEY = "sel"
@@ -81,10 +90,10 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[FILTER_KEYS["districts"]] = list(state.filters.districts)
     ss[FILTER_KEYS["population_classes"]] = list(state.filters.population_classes)
     for slot, rng in enumerate(state.filters.ranges[:RANGE_SLOTS]):
-        ind_key, lo_key, hi_key = range_keys(slot)
-        ss[ind_key] = rng.indicator
-        ss[lo_key] = "" if rng.min is None else bounds_text((rng.min,))
-        ss[hi_key] = "" if rng.max is None else bounds_text((rng.max,))
+        slot_keys = range_keys(slot)
+        ss[slot_keys.indicator] = rng.indicator
+        ss[slot_keys.low] = "" if rng.min is None else bounds_text((rng.min,))
+        ss[slot_keys.high] = "" if rng.max is None else bounds_text((rng.max,))
     ss[SELECTED_KEY] = state.selected
     ss[CENTRE_KEY] = state.centre
     ss[ZOOM_KEY] = state.zoom

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from dataclasses import dataclass
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -23,6 +24,14 @@ _MEMO: OrderedDict[int, tuple[Styler, bytes]] = OrderedDict()
 _MEMO_SIZE = 16
 _LOCK = threading.Lock()
 MARK = "_atlas_memo"
+
+
+@dataclass(frozen=True)
+class StyledTable:
+    """The table shown on screen, and the columns it keeps (the CSV export has them all)."""
+
+    styler: Styler
+    columns: tuple[str, ...]
 
 
 def french_styler(table: pd.DataFrame, indicators: list[Indicator]) -> Styler:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.compose.keys import TerritoryKey, sites_token
+from carto.compose.parts import DistrictOverlay
 from carto.indicators.catalogue import Catalogue
 from carto.indicators.vintages import VintageError, family_key
 from carto.map.choropleth import ChoroplethView
@@ -24,7 +26,7 @@ from carto.viewstate.codec import ViewState
 def choropleth(
     state: ViewState,
     indicator_id: str,
-    terr_key: tuple,
+    terr_key: TerritoryKey,
     catalogue: Catalogue,
     kept_codes: tuple[str, ...] | None,
     by_arr: bool,
@@ -57,17 +59,17 @@ def choropleth(
 def map_panels(
     state: ViewState,
     terr: Territory,
-    terr_key: tuple,
+    terr_key: TerritoryKey,
     catalogue: Catalogue,
     kept: list[str] | None,
     level: str,
     by_arr: bool,
 ) -> list[MapPanel]:
     """One panel, or two in side-by-side mode, each with every layer switched on."""
-    dep, dtoken = state.department, terr_key[5]
+    dep, dtoken = state.department, terr_key.districts
     on = set(state.layers) if dep != FRANCE else set()
     kept_codes = tuple(kept) if kept is not None and level == "commune" else None
-    overlay = (None, ())
+    overlay = DistrictOverlay()
     if "districts" in on and state.district_set:
         overlay = cache.get_district_overlay(dep, state.district_set, dtoken)
     circles, circles_label, circles_legend = None, "", ""
@@ -95,11 +97,11 @@ def map_panels(
             source_line=view.indicator.source_line(),
             epci=cache.get_epci_collection(dep) if "epci" in on else None,
             mairies=cache.get_mairies(dep, by_arr) if "mairies" in on else None,
-            sites=cache.get_sites_geojson(dep, state.site_categories, cache.sites_token())
+            sites=cache.get_sites_geojson(dep, state.site_categories, sites_token())
             if "sites" in on
             else None,
-            districts=overlay[0],
-            district_labels=overlay[1],
+            districts=overlay.geojson,
+            district_labels=overlay.labels,
             observation_badges=badges,
             large=state.meeting,
             circles=circles,
