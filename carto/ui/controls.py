@@ -6,13 +6,15 @@ so the widgets and the tests share one declaration.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import streamlit as st
 
 from carto.common.fmt import parse_number
-from carto.indicators.catalogue import Catalogue, Indicator, Kind
+from carto.compose.maps import older_vintages
+from carto.compose.scope import Offer
+from carto.indicators.catalogue import Catalogue, Kind
 from carto.map.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
 from carto.sites.model import CATEGORIES, category_label
 from carto.territories.bundle import Bundle
@@ -55,17 +57,12 @@ def _optional_number(text: str) -> float | None:
     return parse_number(text) if text and text.strip() else None
 
 
-def sidebar(
-    bundle: Bundle,
-    catalogue: Catalogue,
-    indicators: list[Indicator],
-    district_sets: list[str],
-    older_vintages: Callable[[str], list[str]] = lambda _i: [],
-    district_names: list[str] | None = None,
-    iris_available: bool = False,
-) -> SidebarResult:
-    """``district_names``: districts of the set shown, offered as a filter."""
-    """Draw the sidebar; ``indicators`` are those available for the current territory."""
+def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult:
+    """Draw the sidebar; ``offer`` holds what the current territory has to offer."""
+    indicators = list(offer.indicators)
+    district_sets = list(offer.district_sets)
+    district_names = list(offer.district_names) if offer.district_names else None
+    iris_available = offer.iris_available
     ss = st.session_state
     errors: list[str] = []
     ind_ids = [i.id for i in indicators]
@@ -124,7 +121,7 @@ def sidebar(
             format_func=REFERENCE_OPTIONS.get,
             help="Écart de chaque territoire à la référence, sur une palette divergente.",
         )
-        older = older_vintages(ind_id)
+        older = older_vintages(catalogue, ind_id)
         vintage2 = None
         if older and reference == "none":
             _keep_valid(keys.KEYS["vintage2"], ["", *older], "")

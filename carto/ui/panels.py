@@ -9,11 +9,12 @@ import streamlit as st
 
 from carto.common.fmt import format_number, format_percent
 from carto.common.tabular import ImportFailure
-from carto.compose.keys import CommuneKey, TerritoryKey, sites_token
+from carto.compose.filtering import KeptCommunes, kept_communes
+from carto.compose.keys import TerritoryKey, sites_token
+from carto.compose.table import shown_indicator_ids
 from carto.diagnosis.portrait.build import build_portrait, members_of
-from carto.indicators.catalogue import Catalogue, compute
+from carto.indicators.catalogue import Catalogue
 from carto.indicators.sources.store import load_imported_measures
-from carto.map.choropleth import table_column
 from carto.sites.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
 from carto.territories.iris import delete_contours, load_contours, save_contours
 from carto.territories.iris_contours import join_iris, read_contours
@@ -32,7 +33,7 @@ from carto.ui.districts_panel import district_editor, district_import_panel, dis
 from carto.ui.imports_panel import render_import_panel
 from carto.ui.sites_panel import site_import_panel, site_legend
 from carto.viewstate.codec import ViewState
-from carto.viewstate.filters import FilterError, FilterSummary, apply_filters
+from carto.viewstate.filters import FilterError
 
 PANELS = {
     "table": "Tableau",
@@ -43,57 +44,30 @@ PANELS = {
 }
 
 
-def filter_communes(
-    state: ViewState, commune_terr: Territory, catalogue: Catalogue, terr_key: TerritoryKey
-) -> tuple[list[str] | None, FilterSummary | None]:
-    """Codes of the communes kept by the filters (None = no filter), with the summary."""
-    if not state.filters.is_active or commune_terr.is_france:
-        return None, None
-    values = {
-        r.indicator: compute(catalogue.get(r.indicator), commune_terr.measures)
-        for r in state.filters.ranges
-        if r.indicator in catalogue
-    }
-    districts = None
-    if state.district_set:
-        districts = cache.get_district_set(
-            state.department, state.district_set, terr_key.districts
-        ).zones()
+def filter_communes(state: ViewState, key: TerritoryKey) -> KeptCommunes:
+    """The communes kept by the filters; a filter that cannot apply is shown and dropped."""
     try:
-        mask, summary = apply_filters(state.filters, commune_terr.zones, values, districts)
+        return kept_communes(state, key, cache.SOURCES)
     except FilterError as exc:
         st.error(str(exc))
-        return None, None
-    return list(mask[mask].index), summary
-
-
-def view_indicator_ids(state: ViewState) -> list[str]:
-    """Population first, then every indicator the view shows (map, second map, filters)."""
-    ids = ["population", state.indicator]
-    ids += [i for i in (state.indicator2, state.circles) if i]
-    ids += [r.indicator for r in state.filters.ranges]
-    return ids
+        return KeptCommunes()
 
 
 def zone_table_panel(
     terr: Territory,
     catalogue: Catalogue,
     terr_key: TerritoryKey,
-    kept: list[str] | None,
-    level: str,
+    kept: KeptCommunes,
     state: ViewState,
 ) -> None:
     noun = {"departement": "départements", "epci": "EPCI", "district": "territoires"}
     st.subheader("Tableau des " + noun.get(terr.level, "communes"))
-    kept_codes = tuple(kept) if kept is not None and level == "commune" else None
+    kept_codes = kept.at(terr_key.level)
     zone_table = cache.get_zone_table(terr_key, kept_codes)
     table = zone_table.frame
     if kept_codes is not None:
         st.caption("Seules les communes retenues par les filtres figurent dans le tableau.")
-    # On screen, the indicators of the view (an import can bring sixty columns, and each
-    # formatted cell costs); the CSV export carries them all.
-    shown = [catalogue.get(i) for i in dict.fromkeys(view_indicator_ids(state)) if i in catalogue]
-    shown_ids = tuple(i.id for i in shown if table_column(i) in table.columns)
+    shown_ids = shown_indicator_ids(state, catalogue, table)
     styled = cache.get_table_styler(terr_key, kept_codes, shown_ids)
     columns = styled.columns
     st.dataframe(styled.styler, hide_index=True, width="stretch")
@@ -110,14 +84,9 @@ def zone_table_panel(
     )
 
 
-def _communes_key(key: TerritoryKey) -> CommuneKey:
-    """The department's communes (never by arrondissement) with the view's measures."""
-    return CommuneKey(key.department, False, key.imports, key.coverage)
-
-
 def _coverage_panel(dep: str, terr_key: TerritoryKey, state: ViewState) -> None:
     st.markdown("#### Couverture : distance au site le plus proche")
-    terr = cache.get_commune_territory(_communes_key(terr_key))
+    terr = cache.get_commune_territory(terr_key.department_communes)
     if DISTANCE_COLUMN not in terr.measures:
         st.caption("Affichez la couche des sites pour calculer les distances.")
         return
@@ -150,8 +119,9 @@ def _coverage_panel(dep: str, terr_key: TerritoryKey, state: ViewState) -> None:
 
 
 def sites_and_districts_panel(
-    bundle, dep: str, terr_key: TerritoryKey, state: ViewState, catalogue: Catalogue
+    bundle, terr_key: TerritoryKey, state: ViewState, catalogue: Catalogue
 ) -> None:
+    dep = state.department
     if dep == FRANCE:
         st.caption("Choisissez un département pour voir ses sites et ses territoires.")
         return
@@ -175,7 +145,7 @@ def sites_and_districts_panel(
             )
         if state.district_set:
             ds = cache.get_district_set(dep, state.district_set, terr_key.districts)
-            terr = cache.get_commune_territory(_communes_key(terr_key))
+            terr = cache.get_commune_territory(terr_key.department_communes)
             indicators = [i for i in catalogue.available(terr.measures) if i.is_aggregable()]
             choice = st.selectbox("Territoire", ds.districts, key="district_detail")
             if choice:
@@ -254,7 +224,7 @@ def diagnosis_panel(
 
 
 def _portrait(bundle, terr, terr_key, state, catalogue, level, code, name, observations):
-    communes = cache.get_commune_territory(_communes_key(terr_key))
+    communes = cache.get_commune_territory(terr_key.department_communes)
     districts = None
     if level == "district" and state.district_set:
         districts = cache.get_district_set(state.department, state.district_set, terr_key.districts)

@@ -14,6 +14,8 @@ from dataclasses import dataclass, replace
 import streamlit as st
 
 from carto.common.fmt import format_number
+from carto.compose.scope import Pending
+from carto.territories.zones import DEFAULT_DEPARTMENT
 from carto.viewstate.codec import Known, ViewState, decode, encode
 
 # ViewState field → widget key (one key per widget; the sidebar reads them back).
@@ -101,6 +103,20 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[NOTICES_KEY] = notices
     ss[SEEDED_KEY] = state
     return state
+
+
+def pending() -> Pending:
+    """What the widgets hold as this rerun starts, before the sidebar draws them again."""
+    ss = st.session_state
+    categories = ss.get(CATEGORIES_KEY)
+    return Pending(
+        department=ss.get(KEYS["department"], DEFAULT_DEPARTMENT),
+        by_arrondissement=bool(ss.get(KEYS["by_arrondissement"])),
+        level=ss.get(KEYS["level"]),
+        district_set=ss.get(KEYS["district_set"]),
+        sites_layer=bool(ss.get(LAYER_KEYS["sites"])),
+        site_categories=tuple(categories) if categories else None,
+    )
 
 
 def write_url(state: ViewState) -> None:
