@@ -14,11 +14,19 @@ import streamlit as st
 from carto.common.fmt import parse_number
 from carto.compose.maps import older_vintages
 from carto.compose.scope import Offer
-from carto.indicators.catalogue import Catalogue, Kind
-from carto.map.classify import MAX_CLASSES, METHODS, MIN_CLASSES, PALETTES
+from carto.indicators.catalogue import DEFAULT_INDICATOR, Catalogue, Kind
+from carto.map.classify import (
+    DEFAULT_CLASSES,
+    DEFAULT_PALETTE,
+    MAX_CLASSES,
+    METHODS,
+    MIN_CLASSES,
+    PALETTES,
+)
 from carto.sites.model import CATEGORIES, category_label
 from carto.territories.bundle import Bundle
-from carto.territories.zones import FRANCE, PLM_CITIES, department_label
+from carto.territories.levels import level as level_words
+from carto.territories.zones import DEFAULT_DEPARTMENT, FRANCE, PLM_CITIES, department_label
 from carto.ui import state as keys
 from carto.viewstate.codec import Filters, RangeFilter, ViewState, ViewStateError
 from carto.viewstate.filters import POPULATION_CLASSES
@@ -28,12 +36,6 @@ REFERENCE_OPTIONS = {
     "departement": "au département",
     "region": "à la région",
     "france": "à la France",
-}
-LEVEL_OPTIONS = {
-    "commune": "Communes",
-    "epci": "EPCI (territoires des CIAS)",
-    "district": "Territoires d'action sociale",
-    "iris": "IRIS (quartiers des villes)",
 }
 
 
@@ -70,12 +72,12 @@ def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult
     for field, key in keys.KEYS.items():
         value = getattr(defaults, field)
         if field == "palette" and value is None:
-            value = "YlOrRd"
+            value = DEFAULT_PALETTE
         ss.setdefault(key, "" if value is None and field in ("circles", "vintage2") else value)
     with st.sidebar:
         st.header("Territoire")
         options = [FRANCE, *bundle.department_codes]
-        _keep_valid(keys.KEYS["department"], options, "54")
+        _keep_valid(keys.KEYS["department"], options, DEFAULT_DEPARTMENT)
         dep = st.selectbox(
             "Département",
             options,
@@ -91,7 +93,10 @@ def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult
             levels += ["iris"] if iris_available else []
             _keep_valid(keys.KEYS["level"], levels, "commune")
             level = st.selectbox(
-                "Échelle", levels, key=keys.KEYS["level"], format_func=LEVEL_OPTIONS.get
+                "Échelle",
+                levels,
+                key=keys.KEYS["level"],
+                format_func=lambda c: level_words(c).option,
             )
             dset_options = ["", *district_sets]
             _keep_valid(keys.KEYS["district_set"], dset_options, "")
@@ -103,7 +108,7 @@ def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult
             )
 
         st.header("Indicateur")
-        _keep_valid(keys.KEYS["indicator"], ind_ids, "densite")
+        _keep_valid(keys.KEYS["indicator"], ind_ids, DEFAULT_INDICATOR)
         ind_id = st.selectbox(
             "Indicateur",
             ind_ids,
@@ -148,7 +153,7 @@ def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult
             "Méthode", list(METHODS), key=keys.KEYS["class_method"], format_func=METHODS.get
         )
         bounds: tuple[float, ...] = ()
-        k = int(ss.get(keys.KEYS["n_classes"], 5))
+        k = int(ss.get(keys.KEYS["n_classes"], DEFAULT_CLASSES))
         if method == "manuel":
             raw = st.text_input(
                 "Bornes (séparées par « ; »)", key=keys.BOUNDS_KEY, placeholder="50 ; 100 ; 500"
@@ -159,7 +164,7 @@ def sidebar(bundle: Bundle, catalogue: Catalogue, offer: Offer) -> SidebarResult
                 errors.append(str(exc))
         else:
             k = st.slider("Nombre de classes", MIN_CLASSES, MAX_CLASSES, key=keys.KEYS["n_classes"])
-        _keep_valid(keys.KEYS["palette"], list(PALETTES), "YlOrRd")
+        _keep_valid(keys.KEYS["palette"], list(PALETTES), DEFAULT_PALETTE)
         palette = st.selectbox(
             "Palette (adaptée aux daltoniens)",
             list(PALETTES),

@@ -1,4 +1,8 @@
-"""Streamlit pieces for district sets: choice of the set shown, import, editor, table, panel."""
+"""Streamlit pieces for district sets: import, editor, and the panel of one district.
+
+The set shown on the map is chosen in the sidebar, and the districts' table is the zones'
+table at the district level.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +17,12 @@ from carto.districts.importers import (
     read_district_names,
 )
 from carto.districts.model import (
-    CIAS_SET_NAME,
     DistrictError,
     DistrictSet,
     assign,
     assign_epci,
     delete_district,
     department_communes,
-    epci_district_set,
     list_district_sets,
     load_district_set,
     rename_district,
@@ -31,25 +33,7 @@ from carto.districts.table import district_table, format_district_table, sites_i
 from carto.indicators.catalogue import Indicator
 from carto.sites.model import category_label
 
-NONE = "(aucun découpage)"
 NEW = "(nouveau jeu)"
-
-
-def district_set_selector(
-    communes: pd.DataFrame, epci_names: pd.Series, dep: str, key: str = "district_set"
-) -> DistrictSet | None:
-    """Select the set shown on the map: none, the CIAS territories (EPCI) or a stored set."""
-    options = [NONE, CIAS_SET_NAME, *list_district_sets(dep)]
-    choice = st.selectbox("Découpage en districts", options, key=key)
-    if choice == NONE:
-        return None
-    if choice == CIAS_SET_NAME:
-        return epci_district_set(communes, epci_names, dep)
-    try:
-        return load_district_set(dep, choice)
-    except DistrictError as exc:
-        st.error(str(exc))
-        return None
 
 
 def show_issues(ds: DistrictSet, communes: pd.DataFrame, issues: list | None = None) -> None:
@@ -179,15 +163,6 @@ def district_editor(
         else:
             _save(draft)
     return draft
-
-
-def district_table_panel(
-    ds: DistrictSet, measures: pd.DataFrame, indicators: list[Indicator]
-) -> pd.DataFrame:
-    """Table of districts (communes, indicators); returns the raw values."""
-    table = district_table(ds, measures, indicators)
-    st.dataframe(format_district_table(table, indicators))
-    return table
 
 
 def district_panel(

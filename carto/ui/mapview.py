@@ -6,7 +6,6 @@ centre, zoom and selected territory are kept in session_state (and so in the lin
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
@@ -51,20 +50,19 @@ def _centre_and_zoom(
     return tuple(centre), int(zoom)
 
 
-def _remember(result: dict | None) -> bool:
-    """Store the clicked zone; a click reruns the whole page (the panels follow it)."""
+def _remember_click(result: dict | None) -> None:
+    """Store the clicked zone; a click reruns the whole page (the panels and link follow it)."""
     if not result:
-        return False
+        return
     clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
     if clicked and clicked != st.session_state.get(keys.SELECTED_KEY):
         st.session_state[keys.SELECTED_KEY] = str(clicked)
         st.rerun(scope="app")
-    return False
 
 
 def draw_map(
     panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, width: int = 820
-) -> bool:
+) -> None:
     centre, zoom = _centre_and_zoom(shapes, width, height)
     result = st_folium(
         base_map(shapes.bounds, tiles, zoom=zoom, track_view=True, centre=centre),
@@ -76,7 +74,7 @@ def draw_map(
         returned_objects=["last_active_drawing"],
         key=panel.key,
     )
-    return _remember(result)
+    _remember_click(result)
 
 
 def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
@@ -135,20 +133,18 @@ def map_fragment(
     catalogue: Catalogue,
     tiles: bool,
     meeting: bool,
-    on_change: Callable[[], None],
 ) -> None:
     """One map with its legend and panel, or two maps side by side moving together."""
     height = MEETING_HEIGHT if meeting else MAP_HEIGHT
-    changed = False
     if len(panels) == 2:
         cols = st.columns(2)
         for col, panel in zip(cols, panels, strict=True):
             with col:
-                changed |= draw_map(panel, shapes, tiles, height - 120, width=560)
+                draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
         selection_panel(terr, catalogue)
     elif meeting:
-        changed |= draw_map(panels[0], shapes, tiles, height, width=1150)
+        draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
@@ -157,9 +153,7 @@ def map_fragment(
     else:
         col_map, col_side = st.columns([3, 1])
         with col_map:
-            changed |= draw_map(panels[0], shapes, tiles, height)
+            draw_map(panels[0], shapes, tiles, height)
         with col_side:
             legend(panels[0], terr, False)
             selection_panel(terr, catalogue)
-    if changed:
-        on_change()

@@ -18,6 +18,7 @@ from carto.indicators.sources.store import load_imported_measures
 from carto.sites.coverage import DISTANCE_COLUMN, coverage_measures, population_beyond
 from carto.territories.iris import delete_contours, load_contours, save_contours
 from carto.territories.iris_contours import join_iris, read_contours
+from carto.territories.levels import level as level_words
 from carto.territories.zones import FRANCE, Territory, epci_names
 from carto.ui import cache
 from carto.ui import state as keys
@@ -31,7 +32,7 @@ from carto.ui.diagnosis_panel import (
 )
 from carto.ui.districts_panel import district_editor, district_import_panel, district_panel
 from carto.ui.imports_panel import render_import_panel
-from carto.ui.sites_panel import site_import_panel, site_legend
+from carto.ui.sites_panel import site_import_panel, site_legend, stored_site_lists
 from carto.viewstate.codec import ViewState
 from carto.viewstate.filters import FilterError
 
@@ -60,8 +61,7 @@ def zone_table_panel(
     kept: KeptCommunes,
     state: ViewState,
 ) -> None:
-    noun = {"departement": "départements", "epci": "EPCI", "district": "territoires"}
-    st.subheader("Tableau des " + noun.get(terr.level, "communes"))
+    st.subheader(f"Tableau des {level_words(terr.level).plural}")
     kept_codes = kept.at(terr_key.level)
     zone_table = cache.get_zone_table(terr_key, kept_codes)
     table = zone_table.frame
@@ -131,6 +131,8 @@ def sites_and_districts_panel(
         site_legend([c for c in state.site_categories] if state.site_categories else None)
         with st.expander("Importer une liste de sites (CSV, GeoJSON, annuaire Service-Public)"):
             site_import_panel(bundle.communes)
+        with st.expander("Listes de sites enregistrées"):
+            stored_site_lists()
         _coverage_panel(dep, terr_key, state)
     with right:
         st.markdown("#### Territoires d'action sociale")

@@ -1,4 +1,4 @@
-"""Streamlit pieces for sites: category filter, legend, import of a list, stored lists."""
+"""Streamlit pieces for sites: legend, import of a list, the stored lists and their deletion."""
 
 from __future__ import annotations
 
@@ -7,28 +7,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from carto.common.fmt import format_number
 from carto.sites.importers import SiteImport, SiteImportError, read_sites_file
 from carto.sites.model import (
-    CATEGORIES,
-    category_label,
     delete_site_list,
     legend_html,
     load_site_lists,
     save_site_list,
 )
-
-ALL_CATEGORIES = [c.code for c in CATEGORIES]
-
-
-def category_filter(key: str = "site_categories", default: list[str] | None = None) -> list[str]:
-    """Multiselect of site categories (French labels); returns the selected category codes."""
-    return st.multiselect(
-        "Catégories de sites affichées",
-        ALL_CATEGORIES,
-        default=ALL_CATEGORIES if default is None else default,
-        format_func=category_label,
-        key=key,
-    )
 
 
 def site_legend(codes: list[str] | None = None) -> None:
@@ -72,22 +58,20 @@ def site_import_panel(communes: pd.DataFrame, key: str = "site_import") -> SiteI
     return result
 
 
-def stored_site_lists(key: str = "site_lists") -> list[pd.DataFrame]:
-    """Checkboxes over the stored lists (with deletion); returns the lists to display."""
+def stored_site_lists(key: str = "site_lists") -> None:
+    """The stored lists, each with its number of sites and a button that deletes it."""
     try:
         lists = load_site_lists()
     except ValueError as exc:
         st.error(str(exc))
-        return []
+        return
     if not lists:
         st.caption("Aucune liste de sites importée : les CCAS sont présumés à la mairie.")
-        return []
-    chosen = []
+        return
     for number, (name, sites) in enumerate(lists.items()):
         cols = st.columns([4, 1])
-        if cols[0].checkbox(f"{name} ({len(sites)} sites)", value=True, key=f"{key}_{number}"):
-            chosen.append(sites)
+        plural = "s" if len(sites) >= 2 else ""
+        cols[0].text(f"{name} ({format_number(len(sites))} site{plural})")
         if cols[1].button("Supprimer", key=f"{key}_del_{number}"):
             delete_site_list(name)
             st.rerun()
-    return chosen
