@@ -9,14 +9,15 @@ from __future__ import annotations
 import streamlit as st
 
 from carto.compose.keys import imports_token
-from carto.compose.scope import known_values
+from carto.compose.offer import known_values
 from carto.map.assets import ensure_leaflet
 from carto.map.legend import LEGEND_CSS
 from carto.territories.bundle import BundleError
-from carto.ui import after_map, cache, controls, panels, views
+from carto.ui import after_map, cache, panels, views
 from carto.ui import state as keys
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
+from carto.ui.sidebar import sidebar
 from carto.viewstate.codec import to_query_string
 
 meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
@@ -44,7 +45,7 @@ keys.seed_from_url(
 render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 
 scope = cache.read_scope(keys.pending(), imports)
-result = controls.sidebar(bundle, catalogue, cache.get_offer(scope))
+result = sidebar(bundle, catalogue, cache.get_offer(scope))
 for message in result.errors:
     st.error(message)
 view_state = result.state
@@ -54,7 +55,7 @@ terr = cache.get_territory(terr_key)
 shapes = cache.get_shapes(terr_key)
 
 # --- Filters (communes), applied to map, table and exports ---------------------------------
-kept = panels.filter_communes(view_state, terr_key)
+kept = views.kept_communes(view_state, terr_key)
 
 # --- Map(s) -------------------------------------------------------------------------------
 if view_state.meeting:
@@ -87,13 +88,5 @@ elif not view_state.meeting:
         format_func=panels.PANELS.get,
         label_visibility="collapsed",
     )
-    if shown == "table":
-        panels.zone_table_panel(terr, catalogue, terr_key, kept, view_state)
-    elif shown == "diagnosis":
-        panels.diagnosis_panel(bundle, terr, terr_key, view_state, catalogue, query_string)
-    elif shown == "sites":
-        panels.sites_and_districts_panel(bundle, terr_key, view_state, catalogue)
-    elif shown == "imports":
-        panels.imports_panel(bundle)
-    elif shown == "sources":
-        panels.sources_panel(bundle, catalogue.available(terr.measures))
+    context = panels.PanelContext(bundle, terr, terr_key, view_state, catalogue, kept, query_string)
+    panels.show(shown, context)

@@ -10,7 +10,15 @@ from plain_sources import PlainSources
 from carto.compose import layers, maps, table
 from carto.compose.filtering import KeptCommunes, kept_communes
 from carto.compose.keys import Token
-from carto.compose.scope import Pending, known_values, offer, read_scope
+from carto.compose.offer import (
+    SITE_CATEGORIES,
+    chosen_categories,
+    epci_choices,
+    known_values,
+    offer,
+    references,
+)
+from carto.compose.scope import Pending, read_scope
 from carto.districts.model import DistrictSet, save_district_set
 from carto.indicators.catalogue import DEFAULT_INDICATOR, default_catalogue
 from carto.map.classify import DEFAULT_CLASSES, DEFAULT_PALETTE, ClassificationError
@@ -192,3 +200,27 @@ def test_table_on_screen_keeps_the_view_indicators(src) -> None:
     shown = table.shown_table(zones.frame, catalogue, ids)
     assert shown.frame.columns[0] == "Code" and len(shown.indicators) == 2
     assert len(shown.frame.columns) < len(zones.frame.columns)
+
+
+# --- what the sidebar offers -----------------------------------------------------------------
+def test_levels_references_and_epci_offered(src, bundle) -> None:
+    _save_sets()
+    with_sets = offer(read_scope(Pending("54"), NO_DATA, src), src)
+    assert with_sets.levels("54") == ["commune", "epci", "district"]
+    assert with_sets.levels("FR") == ["departement"]
+    without = replace(with_sets, district_sets=(), iris_available=True)
+    assert without.levels("57") == ["commune", "epci", "iris"]
+    assert references("FR") == ["none", "france"]
+    assert references("54") == ["none", "departement", "region", "france"]
+    assert epci_choices(bundle, "FR") is None
+    choices = epci_choices(bundle, "54")
+    com = bundle.communes
+    assert set(choices) == set(com.loc[com["DEP"] == "54", "EPCI"].dropna())
+    names = list(choices.values())
+    assert names == sorted(names) and "Métropole du Grand Nancy" in names
+    assert "population" in with_sets.count_ids and "densite" not in with_sets.count_ids
+
+
+def test_all_site_categories_are_written_none() -> None:
+    assert chosen_categories(list(SITE_CATEGORIES)) is None
+    assert chosen_categories(["ccas"]) == ("ccas",)

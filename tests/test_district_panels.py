@@ -12,7 +12,7 @@ def editor_app():
     import streamlit as st
     from sites_fixtures import tiny_communes
 
-    from carto.ui.districts_panel import district_editor
+    from carto.ui.panels.districts import district_editor
 
     ds = district_editor(tiny_communes(), pd.Series({"E2": "CC du Sud"}), "54")
     st.session_state["result"] = ds
@@ -76,7 +76,7 @@ def district_app():
     from carto.districts.model import DistrictSet
     from carto.indicators.catalogue import default_catalogue
     from carto.sites.model import presumed_ccas
-    from carto.ui.districts_panel import district_panel
+    from carto.ui.panels.districts import district_panel
 
     communes = tiny_communes()
     ds = DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"})
@@ -97,7 +97,7 @@ def test_district_panel_shows_indicators_member_communes_and_sites():
 
 
 def stored_lists_app():
-    from carto.ui.sites_panel import stored_site_lists
+    from carto.ui.panels.sites import stored_site_lists
 
     stored_site_lists()
 
@@ -125,7 +125,7 @@ def editor_with_selection_app():
     import streamlit as st
     from sites_fixtures import tiny_communes
 
-    from carto.ui.districts_panel import district_editor
+    from carto.ui.panels.districts import district_editor
 
     selected = st.session_state.get("clicked")
     ds = district_editor(tiny_communes(), pd.Series(dtype=str), "54", selected=selected)

@@ -1,5 +1,5 @@
 """Where a rerun stands before the sidebar is drawn: the department, the district sets it has,
-the coverage asked for, what the sidebar can offer; then the key of the territory drawn.
+the coverage asked for; then the key of the territory drawn for the sidebar's ViewState.
 
 Why before the sidebar: the sidebar offers the indicators the zones actually have (imports,
 IRIS indicators, the distance to sites when the site layer is on) and the districts of the set
@@ -20,12 +20,8 @@ from carto.compose.keys import (
     sites_token,
 )
 from carto.compose.sources import Sources
-from carto.indicators.catalogue import Catalogue, Indicator
-from carto.map.classify import PALETTES
-from carto.sites.model import CATEGORIES
-from carto.territories.bundle import Bundle
 from carto.territories.zones import DEFAULT_DEPARTMENT, FRANCE, PLM_CITIES
-from carto.viewstate.codec import Known, ViewState
+from carto.viewstate.codec import ViewState
 
 
 @dataclass(frozen=True)
@@ -98,37 +94,4 @@ def read_scope(pending: Pending, imports: Token, src: Sources) -> Scope:
         coverage=coverage,
         iris_available=iris_available,
         iris_level=iris_available and pending.level == "iris",
-    )
-
-
-@dataclass(frozen=True)
-class Offer:
-    """What the sidebar offers: indicators the zones have, district sets, their districts."""
-
-    indicators: tuple[Indicator, ...]
-    district_sets: tuple[str, ...]
-    district_names: tuple[str, ...] | None
-    iris_available: bool
-
-
-def offer(scope: Scope, src: Sources) -> Offer:
-    zones = src.territory(scope.iris) if scope.iris_level else src.commune_territory(scope.communes)
-    names = None
-    if scope.district_set:
-        names = src.district_set(scope.department, scope.district_set, scope.districts).districts
-    return Offer(
-        indicators=tuple(src.catalogue(scope.imports).available(zones.measures)),
-        district_sets=scope.district_sets,
-        district_names=tuple(names) if names is not None else None,
-        iris_available=scope.iris_available,
-    )
-
-
-def known_values(bundle: Bundle, catalogue: Catalogue) -> Known:
-    """What a link may name: departments, indicators, palettes, site categories."""
-    return Known(
-        departments=frozenset([FRANCE, *bundle.department_codes]),
-        indicators=frozenset(catalogue.ids()),
-        palettes=frozenset(PALETTES),
-        site_categories=frozenset(c.code for c in CATEGORIES),
     )

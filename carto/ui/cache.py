@@ -16,12 +16,13 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from carto.compose import layers, maps, scope, table, territory
+from carto.compose import layers, maps, offer, scope, table, territory
 from carto.compose.keys import CommuneKey, TerritoryKey, Token
 from carto.compose.layers import CirclesPart
 from carto.compose.maps import MapRequest
+from carto.compose.offer import Offer
 from carto.compose.parts import DistrictOverlay, ZoneTable
-from carto.compose.scope import Offer, Pending, Scope
+from carto.compose.scope import Pending, Scope
 from carto.compose.sources import Imported
 from carto.compose.stores import StoreReads
 from carto.districts.model import DistrictSet
@@ -159,7 +160,7 @@ def read_scope(pending: Pending, imports: Token) -> Scope:
 
 
 def get_offer(view_scope: Scope) -> Offer:
-    return scope.offer(view_scope, SOURCES)
+    return offer.offer(view_scope, SOURCES)
 
 
 class _CachedSources(StoreReads):

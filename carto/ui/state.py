@@ -15,6 +15,7 @@ import streamlit as st
 
 from carto.common.fmt import format_number
 from carto.compose.scope import Pending
+from carto.map.classify import DEFAULT_PALETTE
 from carto.territories.zones import DEFAULT_DEPARTMENT
 from carto.viewstate.codec import Known, ViewState, decode, encode
 
@@ -66,6 +67,18 @@ ZOOM_KEY = "map_zoom"
 CENTRE_DEP_KEY = "_centre_dep"  # the department the link's centre and zoom belong to
 SEEDED_KEY = "_url_seeded"
 NOTICES_KEY = "_url_notices"
+
+
+def set_widget_defaults() -> None:
+    """Widgets start from the defaults of a bare link (ViewState()); the palette is shown."""
+    defaults = ViewState()
+    for field, key in KEYS.items():
+        value = getattr(defaults, field)
+        if field == "palette" and value is None:
+            value = DEFAULT_PALETTE
+        if value is None and field in ("circles", "vintage2"):
+            value = ""  # the "(aucun)" option of their selectors
+        st.session_state.setdefault(key, value)
 
 
 def bounds_text(bounds: tuple[float, ...]) -> str:

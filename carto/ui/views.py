@@ -1,4 +1,5 @@
-"""The map panel(s) of a view: one, or two side by side, each with every layer switched on.
+"""The map panel(s) of a view: one, or two side by side, each with every layer switched on;
+and the communes the filters keep.
 
 What each map shows is decided in ``carto.compose`` (``maps.map_requests``, ``layers``); this
 module only shows, in French, why a requested map could not be drawn before drawing the next.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from carto.compose.filtering import KeptCommunes
+from carto.compose.filtering import kept_communes as compose_kept
 from carto.compose.keys import TerritoryKey, sites_token
 from carto.compose.layers import CirclesPart, Overlays, circles_indicator, layer_inputs, overlays
 from carto.compose.maps import MapRequest, map_requests
@@ -20,8 +22,18 @@ from carto.map.classify import ClassificationError
 from carto.territories.zones import Territory
 from carto.ui import cache
 from carto.ui.mapview import MapPanel
-from carto.ui.panels import observation_counts
+from carto.ui.panels.diagnosis import observation_counts
 from carto.viewstate.codec import ViewState
+from carto.viewstate.filters import FilterError
+
+
+def kept_communes(state: ViewState, key: TerritoryKey) -> KeptCommunes:
+    """The communes kept by the filters; a filter that cannot apply is shown and dropped."""
+    try:
+        return compose_kept(state, key, cache.SOURCES)
+    except FilterError as exc:
+        st.error(str(exc))
+        return KeptCommunes()
 
 
 def first_map(key: TerritoryKey, requests: tuple[MapRequest, ...]) -> ChoroplethView:

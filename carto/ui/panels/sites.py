@@ -1,4 +1,6 @@
-"""Streamlit pieces for sites: legend, import of a list, the stored lists and their deletion."""
+"""Panel « Sites et territoires d'action sociale », its sites column: the legend, the import
+of a list, the stored lists and their deletion, and the coverage (distance to the nearest site).
+The districts column is ``carto.ui.panels.districts``."""
 
 from __future__ import annotations
 
@@ -7,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from carto.common.fmt import format_number
+from carto.common.fmt import format_number, format_percent
+from carto.compose.diagnosis import coverage_table, has_distances
 from carto.sites.importers import SiteImport, SiteImportError, read_sites_file
 from carto.sites.model import (
     delete_site_list,
@@ -15,6 +18,9 @@ from carto.sites.model import (
     load_site_lists,
     save_site_list,
 )
+from carto.ui import cache
+from carto.ui.panels.context import PanelContext
+from carto.ui.panels.districts import districts_column
 
 
 def site_legend(codes: list[str] | None = None) -> None:
@@ -75,3 +81,51 @@ def stored_site_lists(key: str = "site_lists") -> None:
         if cols[1].button("Supprimer", key=f"{key}_del_{number}"):
             delete_site_list(name)
             st.rerun()
+
+
+def coverage_panel(ctx: PanelContext) -> None:
+    st.markdown("#### Couverture : distance au site le plus proche")
+    if not has_distances(ctx.key, cache.SOURCES):
+        st.caption("Affichez la couche des sites pour calculer les distances.")
+        return
+    threshold = st.slider("Population à plus de N km d'un site", 1, 40, 10, key="cov_km")
+    table = coverage_table(ctx.key, ctx.state, threshold, cache.SOURCES)
+    st.dataframe(
+        pd.DataFrame(
+            {
+                "Zone": table.index,
+                "Population": [format_number(v) for v in table["population"]],
+                f"Population à plus de {threshold} km": [
+                    format_number(v) for v in table["population_au_dela"]
+                ],
+                "Part": [format_percent(100 * v) for v in table["part_au_dela"]],
+            }
+        ),
+        hide_index=True,
+    )
+    st.caption(
+        "Distances à vol d'oiseau depuis la mairie, en Lambert-93 (UTM locales outre-mer) ; "
+        "l'indicateur « Distance au site le plus proche » est aussi proposé sur la carte."
+    )
+
+
+def sites_and_districts_panel(ctx: PanelContext) -> None:
+    """Panel « Sites et territoires d'action sociale »."""
+    if ctx.state.is_france:
+        st.caption("Choisissez un département pour voir ses sites et ses territoires.")
+        return
+    left, right = st.columns(2)
+    with left:
+        _sites_column(ctx)
+    with right:
+        districts_column(ctx)
+
+
+def _sites_column(ctx: PanelContext) -> None:
+    st.markdown("#### Sites")
+    site_legend(list(ctx.state.site_categories) if ctx.state.site_categories else None)
+    with st.expander("Importer une liste de sites (CSV, GeoJSON, annuaire Service-Public)"):
+        site_import_panel(ctx.bundle.communes)
+    with st.expander("Listes de sites enregistrées"):
+        stored_site_lists()
+    coverage_panel(ctx)
