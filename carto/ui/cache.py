@@ -205,7 +205,7 @@ class _CachedSources(StoreReads):
     def district_set(self, department: str, name: str, districts: Token) -> DistrictSet:
         return get_district_set(department, name, districts)
 
-    def district_geometries(self, department: str, name: str, districts: Token):
+    def district_geometries(self, department: str, name: str, districts: Token) -> gpd.GeoDataFrame:
         return get_district_geometries(department, name, districts)
 
     def epci_collection(self, department: str) -> dict:
@@ -214,7 +214,9 @@ class _CachedSources(StoreReads):
     def mairies(self, department: str, by_arrondissement: bool) -> dict:
         return get_mairies(department, by_arrondissement)
 
-    def sites_geojson(self, department: str, categories, sites: Token) -> dict:
+    def sites_geojson(
+        self, department: str, categories: tuple[str, ...] | None, sites: Token
+    ) -> dict:
         return get_sites_geojson(department, categories, sites)
 
     def district_overlay(self, department: str, name: str, districts: Token) -> DistrictOverlay:
