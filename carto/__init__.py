@@ -4,6 +4,7 @@ One package per domain, layered from the bottom up (enforced by ``tests/test_lay
 through the import-linter contracts in ``pyproject.toml``)::
 
     ui                                   the only package that imports Streamlit
+    compose                              what one view shows, assembled from the domains
     viewstate                            what a link carries (a map's vocabulary included)
     map | diagnosis                      what is drawn, what partners write and take away
     sites | districts                    the local network and the social-action districts

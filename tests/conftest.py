@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+import types
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,62 @@ from carto.territories.bundle import Bundle, read_bundle
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_DIR.parent / "shared" / "reference"
+
+
+def _uses(module: types.ModuleType, marks: Callable[[object], bool]) -> set[str]:
+    """Names of the module's globals matching ``marks``, and of its functions that use them
+    (directly, through another of its functions, or in a nested function)."""
+    users = {name for name, value in vars(module).items() if marks(value)}
+    functions = {
+        name: _names(value)
+        for name, value in vars(module).items()
+        if inspect.isfunction(value) and value.__module__ == module.__name__
+    }
+    grown = True
+    while grown:
+        new = {name for name, used in functions.items() if name not in users and used & users}
+        users |= new
+        grown = bool(new)
+    return users
+
+
+def _names(function: object) -> set[str]:
+    code = getattr(function, "__code__", None)
+    stack, names = [code] if code else [], set()
+    while stack:
+        current = stack.pop()
+        names.update(current.co_names)
+        stack.extend(c for c in current.co_consts if isinstance(c, types.CodeType))
+    return names
+
+
+def _is_apptest(value: object) -> bool:
+    return getattr(value, "__name__", None) == "AppTest" and "streamlit.testing" in getattr(
+        value, "__module__", ""
+    )
+
+
+def _is_browserkit(value: object) -> bool:
+    return "browserkit" in (getattr(value, "__name__", None), getattr(value, "__module__", None))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what a test needs from what it uses: AppTest → ``integration``; the served app
+    (``app_url``) or the browser harness (``browserkit``) → ``browser``."""
+    cache: dict[str, tuple[set[str], set[str]]] = {}
+    for item in items:
+        module = getattr(item, "module", None)
+        function = getattr(item, "function", None)
+        if module is None or function is None:
+            continue
+        if module.__name__ not in cache:
+            cache[module.__name__] = (_uses(module, _is_apptest), _uses(module, _is_browserkit))
+        apptest, browser = cache[module.__name__]
+        used = _names(function)
+        if used & apptest:
+            item.add_marker(pytest.mark.integration)
+        if used & browser or "app_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(autouse=True)

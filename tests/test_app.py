@@ -132,7 +132,7 @@ def test_observation_on_the_selected_commune_counts_on_the_map():
     # Markdown-escaped: shown as text, never as HTML
     assert "\\<img src=x" in shown
     assert not re.search(r"(?<!\\)<img src=x", shown)
-    from carto.ui.diagnosis_panel import get_store
+    from carto.ui.panels.observations import get_store
 
     assert get_store().counts_by_territory("commune", department="54") == {"54395": 1}
 

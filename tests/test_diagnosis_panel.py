@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from carto.diagnosis.store import ObservationDraft, Store
-from carto.ui.diagnosis_panel import md_escape
+from carto.ui.panels.observations import md_escape
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -21,7 +21,7 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def observations_app(url: str) -> None:
-    from carto.ui.diagnosis_panel import get_store, observation_form, observations_list
+    from carto.ui.panels.observations import get_store, observation_form, observations_list
 
     store = get_store(url)
     observation_form(store, "commune", "54395", "54", "Nancy (54395)")
@@ -31,7 +31,8 @@ def observations_app(url: str) -> None:
 def views_app(url: str) -> None:
     import streamlit as st
 
-    from carto.ui.diagnosis_panel import get_store, saved_views_panel
+    from carto.ui.panels.observations import get_store
+    from carto.ui.panels.saved_views import saved_views_panel
 
     opened = saved_views_panel(get_store(url), "dep=54&ind=densite")
     if opened is not None:
@@ -42,7 +43,7 @@ def portrait_app() -> None:
     import streamlit as st
 
     from carto.diagnosis.portrait.model import PortraitData, SiteRow
-    from carto.ui.diagnosis_panel import portrait_downloads
+    from carto.ui.panels.portrait import portrait_downloads
 
     def build() -> PortraitData:
         st.session_state["builds"] = st.session_state.get("builds", 0) + 1

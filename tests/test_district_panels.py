@@ -12,7 +12,7 @@ def editor_app():
     import streamlit as st
     from sites_fixtures import tiny_communes
 
-    from carto.ui.districts_panel import district_editor
+    from carto.ui.panels.districts import district_editor
 
     ds = district_editor(tiny_communes(), pd.Series({"E2": "CC du Sud"}), "54")
     st.session_state["result"] = ds
@@ -70,42 +70,54 @@ def test_editor_refuses_an_unnamed_set_and_an_empty_district():
     assert list_district_sets("54") == []
 
 
-def selector_and_table_app():
-    import pandas as pd
-    import streamlit as st
+def district_app():
     from sites_fixtures import tiny_communes
 
     from carto.districts.model import DistrictSet
-    from carto.districts.storage import save_district_set
     from carto.indicators.catalogue import default_catalogue
     from carto.sites.table import presumed_ccas
-    from carto.ui.districts_panel import district_panel, district_set_selector, district_table_panel
-    from carto.ui.sites_panel import category_filter
+    from carto.ui.panels.districts import district_panel
 
     communes = tiny_communes()
-    save_district_set(DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"}))
-    ds = district_set_selector(communes, pd.Series({"E1": "CC du Nord"}), "54")
-    st.session_state["categories"] = category_filter()
-    if ds is not None:
-        measures = communes.set_index("CODGEO")[["P_POP", "AREA_KM2"]]
-        indicators = [default_catalogue().get("population"), default_catalogue().get("densite")]
-        st.session_state["table"] = district_table_panel(ds, measures, indicators)
-        district_panel(ds, ds.districts[0], communes, presumed_ccas(communes), measures, indicators)
+    ds = DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"})
+    measures = communes.set_index("CODGEO")[["P_POP", "AREA_KM2"]]
+    indicators = [default_catalogue().get("population"), default_catalogue().get("densite")]
+    district_panel(ds, "A", communes, presumed_ccas(communes), measures, indicators)
 
 
-def test_selector_table_panel_and_category_filter():
-    at = AppTest.from_function(selector_and_table_app).run()
+def test_district_panel_shows_indicators_member_communes_and_sites():
+    at = AppTest.from_function(district_app).run()
     assert not at.exception
-    assert len(at.session_state["categories"]) == 11
-    at.multiselect(key="site_categories").set_value(["ccas", "cias"]).run()
-    assert at.session_state["categories"] == ["ccas", "cias"]
-    at.selectbox(key="district_set").set_value("Test").run()
-    assert not at.exception
-    table = at.session_state["table"]
-    assert table.loc["A", "Population municipale"] == 300.0 and table.loc["A", "Communes"] == 2
     assert at.subheader[0].value == "A"
-    at.selectbox(key="district_set").set_value("Territoires des CIAS (EPCI)").run()
-    assert list(at.session_state["table"].index) == ["CC du Nord", "E2"]
+    values = at.table[0].value
+    assert values.loc["Population municipale", "Valeur"] == "300\u00a0hab."
+    texts = [m.value for m in at.markdown]
+    assert "**Communes membres (2)**" in texts and "**Sites (2)**" in texts
+    assert list(at.dataframe[0].value["Code"]) == ["54001", "54002"]
+
+
+def stored_lists_app():
+    from carto.ui.panels.sites import stored_site_lists
+
+    stored_site_lists()
+
+
+def test_stored_site_lists_can_be_deleted():
+    from sites_fixtures import tiny_communes
+
+    from carto.sites.importers import read_sites_csv
+    from carto.sites.storage import load_site_lists, save_site_list
+
+    at = AppTest.from_function(stored_lists_app).run()
+    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
+    sites = read_sites_csv("nom;categorie;code commune\nA;PMI;54001\n", tiny_communes()).sites
+    save_site_list("Partenaires 2024", sites)
+    at.run()
+    assert [t.value for t in at.text] == ["Partenaires 2024 (1 site)"]
+    at.button(key="site_lists_del_0").click().run()
+    assert not at.exception
+    assert load_site_lists() == {}
+    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
 
 
 def editor_with_selection_app():
@@ -113,7 +125,7 @@ def editor_with_selection_app():
     import streamlit as st
     from sites_fixtures import tiny_communes
 
-    from carto.ui.districts_panel import district_editor
+    from carto.ui.panels.districts import district_editor
 
     selected = st.session_state.get("clicked")
     ds = district_editor(tiny_communes(), pd.Series(dtype=str), "54", selected=selected)

@@ -254,6 +254,7 @@ BIG_SCRIPT = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # writes and reads a 50 MB file in a subprocess
 def test_big_file_bounded_memory_and_progress(tmp_path):
     rows, cols = 35_000, 185
     rng = np.random.default_rng(1)

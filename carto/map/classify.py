@@ -45,8 +45,8 @@ PALETTES: dict[str, str] = {
     "Greens": "Verts",
     "OrRd": "Orange → rouge",
 }
-# Diverging, colour-blind safe: for gaps to a reference (comparison mode).
 DEFAULT_PALETTE = "YlOrRd"
+# Diverging, colour-blind safe: for gaps to a reference (comparison mode).
 DIVERGING_PALETTES: dict[str, str] = {"RdBu_r": "Bleu ← → rouge", "PuOr_r": "Violet ← → orange"}
 MISSING_COLOR = "#d9d9d9"
 

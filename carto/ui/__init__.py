@@ -1,5 +1,8 @@
 """Streamlit widgets, panels and caches: the only package of ``carto`` that imports Streamlit.
 
-It wires widgets to the pure packages below and wraps their builders in ``st.cache_*``; no
-domain rule is written here. May import every other package of ``carto``.
+It draws widgets and wraps the builders of ``carto.compose`` in ``st.cache_*``; no domain rule
+is written here. ``cache`` (the cached parts of a view), ``state`` (widgets ↔ link),
+``sidebar/`` (one module per section), ``views`` and ``mapview`` (the map fragment), ``panels/``
+(one module per panel below the map), ``link``, ``after_map``, ``table``, and ``hooks`` (every
+private name of a third-party package, guarded). May import every other package of ``carto``.
 """

@@ -6,14 +6,10 @@ centre, zoom and selected territory are kept in session_state (and so in the lin
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
 import streamlit as st
-import streamlit_folium
 from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
@@ -23,68 +19,16 @@ from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
 from carto.map.layers import LayerInputs, build_layers
 from carto.map.legend import legend_html
 from carto.territories.zones import Territory
+from carto.ui import hooks
 from carto.ui import state as keys
 
 MAP_HEIGHT = 620
 MEETING_HEIGHT = 760
 
-# --- The layers' JavaScript, rendered once per distinct view ------------------------------
-# streamlit-folium re-renders the whole feature group (json.dumps of ~0.5 MB, jinja templates)
-# on every rerun, about a third of a warm rerun. The layers only change when their inputs do,
-# and those inputs come from st.cache_resource (same objects while cached), so the rendered
-# string is memoised per inputs. Each entry keeps its inputs alive, so an id in a key is never
-# reused by another object while the entry exists.
-_MEMO: OrderedDict[tuple, tuple[LayerInputs, str]] = OrderedDict()
-_MEMO_SIZE = 48
-_MEMO_LOCK = threading.Lock()
-_render_feature_group = streamlit_folium._get_feature_group_string
-
-
-def layers_key(inputs: LayerInputs) -> tuple:
-    """Identity of the cached inputs plus the small values drawn with them."""
-    big = (inputs.choropleth, inputs.epci, inputs.mairies, inputs.sites, inputs.districts,
-           inputs.circles)  # fmt: skip
-    return (
-        tuple(id(x) for x in big),
-        inputs.indicator_label,
-        inputs.zone_label,
-        inputs.source_line,
-        inputs.circles_label,
-        inputs.district_labels,
-        inputs.observation_badges,
-        inputs.large,
-    )
-
-
-def _memoised_feature_group_string(feature_group_to_add, map, idx: int = 0) -> str:
-    key = getattr(feature_group_to_add, "atlas_key", None)
-    if key is None:
-        return _render_feature_group(feature_group_to_add, map, idx)
-    with _MEMO_LOCK:
-        entry = _MEMO.get((key, idx))
-        if entry is not None:
-            _MEMO.move_to_end((key, idx))
-            return entry[1]
-    text = _render_feature_group(feature_group_to_add, map, idx)
-    with _MEMO_LOCK:
-        _MEMO[(key, idx)] = (feature_group_to_add.atlas_inputs, text)
-        while len(_MEMO) > _MEMO_SIZE:
-            _MEMO.popitem(last=False)
-    return text
-
-
-streamlit_folium._get_feature_group_string = _memoised_feature_group_string
-
 
 def feature_group(inputs: LayerInputs) -> folium.FeatureGroup:
-    """The layers as a FeatureGroup; an empty stand-in when their script is already rendered."""
-    key = layers_key(inputs)
-    with _MEMO_LOCK:
-        known = (key, 0) in _MEMO
-    group = folium.FeatureGroup(name="couches") if known else build_layers(inputs)
-    group.atlas_key = key
-    group.atlas_inputs = inputs
-    return group
+    """The layers as one FeatureGroup, rendered once per distinct view (``carto.ui.hooks``)."""
+    return hooks.layers_group(inputs, build_layers)
 
 
 @dataclass(frozen=True)
@@ -106,20 +50,19 @@ def _centre_and_zoom(
     return tuple(centre), int(zoom)
 
 
-def _remember(result: dict | None) -> bool:
-    """Store the clicked zone; a click reruns the whole page (the panels follow it)."""
+def _remember_click(result: dict | None) -> None:
+    """Store the clicked zone; a click reruns the whole page (the panels and link follow it)."""
     if not result:
-        return False
+        return
     clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
     if clicked and clicked != st.session_state.get(keys.SELECTED_KEY):
         st.session_state[keys.SELECTED_KEY] = str(clicked)
         st.rerun(scope="app")
-    return False
 
 
 def draw_map(
     panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, width: int = 820
-) -> bool:
+) -> None:
     centre, zoom = _centre_and_zoom(shapes, width, height)
     result = st_folium(
         base_map(shapes.bounds, tiles, zoom=zoom, track_view=True, centre=centre),
@@ -131,7 +74,7 @@ def draw_map(
         returned_objects=["last_active_drawing"],
         key=panel.key,
     )
-    return _remember(result)
+    _remember_click(result)
 
 
 def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
@@ -190,20 +133,18 @@ def map_fragment(
     catalogue: Catalogue,
     tiles: bool,
     meeting: bool,
-    on_change: Callable[[], None],
 ) -> None:
     """One map with its legend and panel, or two maps side by side moving together."""
     height = MEETING_HEIGHT if meeting else MAP_HEIGHT
-    changed = False
     if len(panels) == 2:
         cols = st.columns(2)
         for col, panel in zip(cols, panels, strict=True):
             with col:
-                changed |= draw_map(panel, shapes, tiles, height - 120, width=560)
+                draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
         selection_panel(terr, catalogue)
     elif meeting:
-        changed |= draw_map(panels[0], shapes, tiles, height, width=1150)
+        draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
@@ -212,9 +153,7 @@ def map_fragment(
     else:
         col_map, col_side = st.columns([3, 1])
         with col_map:
-            changed |= draw_map(panels[0], shapes, tiles, height)
+            draw_map(panels[0], shapes, tiles, height)
         with col_side:
             legend(panels[0], terr, False)
             selection_panel(terr, catalogue)
-    if changed:
-        on_change()

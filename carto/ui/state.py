@@ -9,11 +9,14 @@ run the ViewState built from the widgets is encoded back into the URL.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
 from carto.common.fmt import format_number
+from carto.compose.scope import Pending
+from carto.map.classify import DEFAULT_PALETTE
+from carto.territories.zones import DEFAULT_DEPARTMENT
 from carto.viewstate.codec import Known, ViewState, decode, encode
 
 # ViewState field → widget key (one key per widget; the sidebar reads them back).
@@ -43,10 +46,19 @@ FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": 
 RANGE_SLOTS = 2
 
 
-def range_keys(slot: int) -> tuple[str, str, str]:
-    """Widget keys of the n-th "indicator between min and max" filter."""
+@dataclass(frozen=True)
+class RangeKeys:
+    """Widget keys of one "indicator between min and max" filter."""
+
+    indicator: str
+    low: str
+    high: str
+
+
+def range_keys(slot: int) -> RangeKeys:
+    """Widget keys of the n-th range filter (the first has no suffix: links stay short)."""
     suffix = "" if slot == 0 else str(slot + 1)
-    return (f"w_fr_ind{suffix}", f"w_fr_min{suffix}", f"w_fr_max{suffix}")
+    return RangeKeys(f"w_fr_ind{suffix}", f"w_fr_min{suffix}", f"w_fr_max{suffix}")
 
 
 SELECTED_KEY = "sel"
@@ -55,6 +67,18 @@ ZOOM_KEY = "map_zoom"
 CENTRE_DEP_KEY = "_centre_dep"  # the department the link's centre and zoom belong to
 SEEDED_KEY = "_url_seeded"
 NOTICES_KEY = "_url_notices"
+
+
+def set_widget_defaults() -> None:
+    """Widgets start from the defaults of a bare link (ViewState()); the palette is shown."""
+    defaults = ViewState()
+    for field, key in KEYS.items():
+        value = getattr(defaults, field)
+        if field == "palette" and value is None:
+            value = DEFAULT_PALETTE
+        if value is None and field in ("circles", "vintage2"):
+            value = ""  # the "(aucun)" option of their selectors
+        st.session_state.setdefault(key, value)
 
 
 def bounds_text(bounds: tuple[float, ...]) -> str:
@@ -81,10 +105,10 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[FILTER_KEYS["districts"]] = list(state.filters.districts)
     ss[FILTER_KEYS["population_classes"]] = list(state.filters.population_classes)
     for slot, rng in enumerate(state.filters.ranges[:RANGE_SLOTS]):
-        ind_key, lo_key, hi_key = range_keys(slot)
-        ss[ind_key] = rng.indicator
-        ss[lo_key] = "" if rng.min is None else bounds_text((rng.min,))
-        ss[hi_key] = "" if rng.max is None else bounds_text((rng.max,))
+        slot_keys = range_keys(slot)
+        ss[slot_keys.indicator] = rng.indicator
+        ss[slot_keys.low] = "" if rng.min is None else bounds_text((rng.min,))
+        ss[slot_keys.high] = "" if rng.max is None else bounds_text((rng.max,))
     ss[SELECTED_KEY] = state.selected
     ss[CENTRE_KEY] = state.centre
     ss[ZOOM_KEY] = state.zoom
@@ -92,6 +116,20 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     ss[NOTICES_KEY] = notices
     ss[SEEDED_KEY] = state
     return state
+
+
+def pending() -> Pending:
+    """What the widgets hold as this rerun starts, before the sidebar draws them again."""
+    ss = st.session_state
+    categories = ss.get(CATEGORIES_KEY)
+    return Pending(
+        department=ss.get(KEYS["department"], DEFAULT_DEPARTMENT),
+        by_arrondissement=bool(ss.get(KEYS["by_arrondissement"])),
+        level=ss.get(KEYS["level"]),
+        district_set=ss.get(KEYS["district_set"]),
+        sites_layer=bool(ss.get(LAYER_KEYS["sites"])),
+        site_categories=tuple(categories) if categories else None,
+    )
 
 
 def write_url(state: ViewState) -> None:

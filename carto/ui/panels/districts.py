@@ -1,10 +1,16 @@
-"""Streamlit pieces for district sets: choice of the set shown, import, editor, table, panel."""
+"""Panel « Sites et territoires d'action sociale », its districts column: import of a set,
+the editor, and the panel of one district.
+
+The set shown on the map is chosen in the sidebar, and the districts' table is the zones'
+table at the district level.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from carto.compose.keys import sites_token
 from carto.districts.importers import (
     DistrictImport,
     DistrictImportError,
@@ -13,14 +19,12 @@ from carto.districts.importers import (
     read_district_names,
 )
 from carto.districts.model import (
-    CIAS_SET_NAME,
     DistrictError,
     DistrictSet,
     assign,
     assign_epci,
     delete_district,
     department_communes,
-    epci_district_set,
     rename_district,
     validate,
 )
@@ -28,26 +32,13 @@ from carto.districts.storage import list_district_sets, load_district_set, save_
 from carto.districts.table import district_table, format_district_table, sites_in_district
 from carto.indicators.catalogue import Indicator
 from carto.sites.categories import category_label
+from carto.territories import zones
+from carto.territories.levels import level as level_words
+from carto.ui import cache
+from carto.ui.panels.context import PanelContext
+from carto.ui.state import SELECTED_KEY
 
-NONE = "(aucun découpage)"
 NEW = "(nouveau jeu)"
-
-
-def district_set_selector(
-    communes: pd.DataFrame, epci_names: pd.Series, dep: str, key: str = "district_set"
-) -> DistrictSet | None:
-    """Select the set shown on the map: none, the CIAS territories (EPCI) or a stored set."""
-    options = [NONE, CIAS_SET_NAME, *list_district_sets(dep)]
-    choice = st.selectbox("Découpage en districts", options, key=key)
-    if choice == NONE:
-        return None
-    if choice == CIAS_SET_NAME:
-        return epci_district_set(communes, epci_names, dep)
-    try:
-        return load_district_set(dep, choice)
-    except DistrictError as exc:
-        st.error(str(exc))
-        return None
 
 
 def show_issues(ds: DistrictSet, communes: pd.DataFrame, issues: list | None = None) -> None:
@@ -111,64 +102,14 @@ def district_editor(
 
     The draft lives in ``st.session_state[f"{key}_draft"]``; the edited set is returned.
     """
-    own = department_communes(communes, dep).sort_values("LIBGEO")
-    base = st.selectbox("Jeu à modifier", [NEW, *list_district_sets(dep)], key=f"{key}_base")
-    state_key = f"{key}_draft"
-    draft: DistrictSet | None = st.session_state.get(state_key)
-    if draft is None or st.session_state.get(f"{key}_loaded") != (dep, base):
-        draft = DistrictSet(dep, "") if base == NEW else load_district_set(dep, base)
-        st.session_state[f"{key}_loaded"] = (dep, base)
-    set_name = st.text_input("Nom du jeu", value=draft.name, key=f"{key}_name_{base}")
-    draft = DistrictSet(dep, set_name.strip(), draft.mapping, draft.origin)
-
-    labels = dict(zip(own["CODGEO"], own["LIBGEO"] + " (" + own["CODGEO"] + ")", strict=True))
-    mode = st.radio(
-        "Choisir les communes", ["Par liste", "Par EPCI", "Sur la carte"], key=f"{key}_mode"
-    )
-    district = st.text_input(
-        "District de destination (existant ou nouveau)",
-        key=f"{key}_target",
-        help="Districts existants : " + (", ".join(draft.districts) or "aucun"),
-    )
+    draft = _draft(dep, key)
     try:
-        if mode == "Par liste":
-            codes = st.multiselect(
-                "Communes", list(labels), format_func=labels.get, key=f"{key}_codes"
-            )
-            if st.button("Affecter au district", key=f"{key}_assign"):
-                draft = assign(draft, codes, district)
-                st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")
-        elif mode == "Sur la carte":
-            if selected not in labels:
-                st.caption(
-                    "Cliquez sur une commune de la carte (échelle communale) pour l'affecter."
-                )
-            elif st.button(f"Affecter {labels[selected]} au district", key=f"{key}_assign_map"):
-                draft = assign(draft, [selected], district)
-                st.success(f"{labels[selected]} affectée à « {district.strip()} ».")
-        else:
-            epcis = sorted(own["EPCI"].dropna().unique())
-            epci = st.selectbox(
-                "EPCI",
-                epcis,
-                format_func=lambda e: f"{epci_names.get(e, e)} ({e})",
-                key=f"{key}_epci",
-            )
-            if st.button("Affecter l'EPCI au district", key=f"{key}_assign_epci"):
-                draft = assign_epci(draft, communes, epci, district)
-                st.success(f"Communes de l'EPCI affectées à « {district.strip()} ».")
+        draft = _assign(draft, communes, epci_names, selected, key)
         if draft.districts:
-            old = st.selectbox("District", draft.districts, key=f"{key}_old")
-            new = st.text_input("Nouveau nom", key=f"{key}_new")
-            cols = st.columns(2)
-            if cols[0].button("Renommer", key=f"{key}_rename"):
-                draft = rename_district(draft, old, new)
-            if cols[1].button("Supprimer le district", key=f"{key}_delete"):
-                draft = delete_district(draft, old)
-                st.info(f"District « {old} » supprimé : ses communes sont à réaffecter.")
+            draft = _rename_or_delete(draft, key)
     except DistrictError as exc:
         st.error(str(exc))
-    st.session_state[state_key] = draft
+    st.session_state[f"{key}_draft"] = draft
     st.caption(f"{len(draft.mapping)} commune(s) affectée(s), {len(draft.districts)} district(s).")
     show_issues(draft, communes)
     if st.button("Enregistrer le jeu", key=f"{key}_save"):
@@ -179,13 +120,69 @@ def district_editor(
     return draft
 
 
-def district_table_panel(
-    ds: DistrictSet, measures: pd.DataFrame, indicators: list[Indicator]
-) -> pd.DataFrame:
-    """Table of districts (communes, indicators); returns the raw values."""
-    table = district_table(ds, measures, indicators)
-    st.dataframe(format_district_table(table, indicators))
-    return table
+def _draft(dep: str, key: str) -> DistrictSet:
+    """The set being edited: a new one or a stored one, reloaded when another is chosen."""
+    base = st.selectbox("Jeu à modifier", [NEW, *list_district_sets(dep)], key=f"{key}_base")
+    draft: DistrictSet | None = st.session_state.get(f"{key}_draft")
+    if draft is None or st.session_state.get(f"{key}_loaded") != (dep, base):
+        draft = DistrictSet(dep, "") if base == NEW else load_district_set(dep, base)
+        st.session_state[f"{key}_loaded"] = (dep, base)
+    set_name = st.text_input("Nom du jeu", value=draft.name, key=f"{key}_name_{base}")
+    return DistrictSet(dep, set_name.strip(), draft.mapping, draft.origin)
+
+
+def _assign(
+    draft: DistrictSet,
+    communes: pd.DataFrame,
+    epci_names: pd.Series,
+    selected: str | None,
+    key: str,
+) -> DistrictSet:
+    """Assign communes to a district: chosen in a list, a whole EPCI, or clicked on the map."""
+    own = department_communes(communes, draft.department).sort_values("LIBGEO")
+    labels = dict(zip(own["CODGEO"], own["LIBGEO"] + " (" + own["CODGEO"] + ")", strict=True))
+    mode = st.radio(
+        "Choisir les communes", ["Par liste", "Par EPCI", "Sur la carte"], key=f"{key}_mode"
+    )
+    district = st.text_input(
+        "District de destination (existant ou nouveau)",
+        key=f"{key}_target",
+        help="Districts existants : " + (", ".join(draft.districts) or "aucun"),
+    )
+    if mode == "Par liste":
+        codes = st.multiselect("Communes", list(labels), format_func=labels.get, key=f"{key}_codes")
+        if st.button("Affecter au district", key=f"{key}_assign"):
+            draft = assign(draft, codes, district)
+            st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")
+    elif mode == "Sur la carte":
+        if selected not in labels:
+            st.caption("Cliquez sur une commune de la carte (échelle communale) pour l'affecter.")
+        elif st.button(f"Affecter {labels[selected]} au district", key=f"{key}_assign_map"):
+            draft = assign(draft, [selected], district)
+            st.success(f"{labels[selected]} affectée à « {district.strip()} ».")
+    else:
+        epci = st.selectbox(
+            "EPCI",
+            sorted(own["EPCI"].dropna().unique()),
+            format_func=lambda e: f"{epci_names.get(e, e)} ({e})",
+            key=f"{key}_epci",
+        )
+        if st.button("Affecter l'EPCI au district", key=f"{key}_assign_epci"):
+            draft = assign_epci(draft, communes, epci, district)
+            st.success(f"Communes de l'EPCI affectées à « {district.strip()} ».")
+    return draft
+
+
+def _rename_or_delete(draft: DistrictSet, key: str) -> DistrictSet:
+    old = st.selectbox("District", draft.districts, key=f"{key}_old")
+    new = st.text_input("Nouveau nom", key=f"{key}_new")
+    cols = st.columns(2)
+    if cols[0].button("Renommer", key=f"{key}_rename"):
+        draft = rename_district(draft, old, new)
+    if cols[1].button("Supprimer le district", key=f"{key}_delete"):
+        draft = delete_district(draft, old)
+        st.info(f"District « {old} » supprimé : ses communes sont à réaffecter.")
+    return draft
 
 
 def district_panel(
@@ -221,3 +218,30 @@ def district_panel(
         ),
         hide_index=True,
     )
+
+
+def districts_column(ctx: PanelContext) -> None:
+    """The districts' column of the panel « Sites et territoires d'action sociale »."""
+    st.markdown("#### Territoires d'action sociale")
+    bundle, state = ctx.bundle, ctx.state
+    dep = state.department
+    with st.expander("Importer un découpage (CSV ou GeoJSON)"):
+        district_import_panel(bundle.communes, dep)
+    with st.expander("Éditer un découpage"):
+        district_editor(
+            bundle.communes,
+            zones.epci_names(bundle),
+            dep,
+            selected=st.session_state.get(SELECTED_KEY),
+        )
+    if not state.district_set:
+        return
+    ds = cache.get_district_set(dep, state.district_set, ctx.key.districts)
+    communes = cache.get_commune_territory(ctx.key.department_communes)
+    indicators = [i for i in ctx.catalogue.available(communes.measures) if i.is_aggregable()]
+    choice = st.selectbox(
+        level_words("district").noun.capitalize(), ds.districts, key="district_detail"
+    )
+    if choice:
+        sites = cache.get_sites(dep, sites_token())
+        district_panel(ds, choice, bundle.communes, sites, communes.measures, indicators)

@@ -1,14 +1,16 @@
-"""Streamlit panel: upload an INSEE file or a partner table, map its columns, read the report.
+"""Panel « Données importées »: upload an INSEE file or a partner table, map its columns, read
+the report; the stored imports; the IRIS contours.
 
-Why everything goes through carto.indicators.sources.imports / carto.indicators.sources.store:
-the panel only collects the user's choices and shows the French report; validation and storage
-are the same as the command line, so a failed import here also changes nothing.
+Why everything goes through carto.indicators.sources (``imports``, ``store``): the panel only
+collects the user's choices and shows the French report; validation and storage are the same as
+the command line, so a failed import here also changes nothing.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from carto.common.fmt import format_number
 from carto.common.tabular import ImportFailure
 from carto.indicators.catalogue import Kind, Polarity
 from carto.indicators.sources.imports import (
@@ -19,7 +21,16 @@ from carto.indicators.sources.imports import (
     preview,
     suggest_code_column,
 )
-from carto.indicators.sources.store import StoreError, delete_dataset, list_datasets, save_dataset
+from carto.indicators.sources.store import (
+    StoreError,
+    delete_dataset,
+    list_datasets,
+    load_imported_measures,
+    save_dataset,
+)
+from carto.territories.bundle import Bundle
+from carto.territories.iris import delete_contours, load_contours, save_contours
+from carto.territories.iris_contours import join_iris, read_contours
 
 SOURCE_INSEE = "Fichier INSEE (Filosofi, comparateur de territoires, Filosofi IRIS)"
 SOURCE_PARTNER = "Tableau d'un partenaire (CAF, CCAS…)"
@@ -175,3 +186,39 @@ def render_import_panel(bundle) -> None:  # type: ignore[no-untyped-def]
         st.markdown("#### Rapport du dernier import")
         st.text(report)
     _stored_list()
+
+
+def imports_panel(bundle: Bundle) -> None:
+    render_import_panel(bundle)
+    iris_contours_panel()
+
+
+def iris_contours_panel() -> None:
+    """Upload IRIS contours; the join with the imported IRIS indicators is reported first."""
+    st.markdown("### Contours IRIS")
+    stored = load_contours()
+    st.caption(
+        f"{format_number(len(stored))} contours IRIS enregistrés."
+        if stored is not None
+        else "Aucun contour IRIS : importez-les pour cartographier une ville par IRIS."
+    )
+    upload = st.file_uploader(
+        "Contours IRIS (GeoJSON, GeoPackage, shapefile zippé ou export OpenDataSoft)",
+        type=["json", "geojson", "gpkg", "zip"],
+        key="iris_upload",
+    )
+    if upload is not None:
+        try:
+            contours = read_contours(upload.getvalue(), name=upload.name)
+        except ImportFailure as exc:
+            st.error(str(exc))
+        else:
+            values, secret, _ = load_imported_measures(contours.index, level="iris")
+            _joined, report = join_iris(contours, values, secret)
+            st.text(report.summary_fr())
+            if st.button("Enregistrer ces contours", key="iris_save"):
+                total = save_contours(contours)
+                st.success(f"Contours enregistrés ({format_number(total)} IRIS en tout).")
+    if stored is not None and st.button("Supprimer les contours IRIS", key="iris_delete"):
+        delete_contours()
+        st.rerun()

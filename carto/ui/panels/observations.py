@@ -1,4 +1,5 @@
-"""Streamlit pieces of the shared diagnosis: observations, saved views, portrait downloads.
+"""Partners' observations: the form, the filtered list with edit and delete, the CSV export,
+and the pieces the other diagnosis panels share (the store, the edit code, escaped text).
 
 Why forms keep their content on error: a partner who typed a long observation and mistyped
 the edit code must not lose it; the store refuses with a French message and the form stays.
@@ -9,25 +10,19 @@ in a note must be shown as text, never loaded).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import date
 
 import streamlit as st
 
 from carto.common.fmt import format_date
-from carto.diagnosis.portrait.files import to_csv, to_html, to_xlsx
-from carto.diagnosis.portrait.model import PortraitData, PortraitError
-from carto.diagnosis.portrait.pdf import to_pdf
 from carto.diagnosis.store import (
     LEVELS,
     MAX_AUTHOR,
     MAX_ORGANISATION,
     MAX_TEXT,
-    MAX_VIEW_NAME,
     THEMES,
     Observation,
     ObservationDraft,
-    SavedView,
     Store,
     StoreError,
     database_url,
@@ -35,12 +30,6 @@ from carto.diagnosis.store import (
 )
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-PORTRAIT_FORMATS = (
-    ("pdf", "PDF", "application/pdf"),
-    ("html", "HTML (hors ligne)", "text/html"),
-    ("xlsx", "Tableau XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ("csv", "Tableau CSV", "text/csv"),
-)
 
 
 def md_escape(text: str) -> str:
@@ -58,13 +47,13 @@ def get_store(url: str | None = None) -> Store:
     return _open_store(url or database_url())
 
 
-def _done(key: str, message: str) -> None:
+def done(key: str, message: str) -> None:
     """Show ``message`` after a rerun, so every list and count on the page is up to date."""
     st.session_state[f"{key}_flash"] = message
     st.rerun()
 
 
-def _show_flash(key: str) -> None:
+def show_flash(key: str) -> None:
     message = st.session_state.pop(f"{key}_flash", None)
     if message:
         st.success(message)
@@ -116,7 +105,7 @@ def observation_form(
     key: str = "obs_form",
 ) -> None:
     """Add an observation on the territory shown, then rerun so lists and counts include it."""
-    _show_flash(key)
+    show_flash(key)
     st.markdown(f"**Nouvelle observation — {md_escape(territory_label)}**")
     empty = ObservationDraft(
         territory_level, territory_code, department, "", "", THEMES[0], "", date.today()
@@ -143,7 +132,7 @@ def observation_form(
         st.error(str(exc))
         return
     st.session_state.pop(f"{key}_text", None)  # the note is stored: empty the field
-    _done(key, f"Observation enregistrée (n° {stored.id}).")
+    done(key, f"Observation enregistrée (n° {stored.id}).")
 
 
 def _edit_observation(store: Store, obs: Observation, key: str) -> None:
@@ -167,12 +156,12 @@ def _edit_observation(store: Store, obs: Observation, key: str) -> None:
                 observed_on,
             )
             store.update_observation(obs.id, draft, secret=secret)
-            _done(key, f"Observation n° {obs.id} modifiée.")
+            done(key, f"Observation n° {obs.id} modifiée.")
         elif delete and not confirm:
             st.warning("Cochez « Je confirme la suppression » pour supprimer l'observation.")
         elif delete:
             store.delete_observation(obs.id, secret=secret)
-            _done(key, f"Observation n° {obs.id} supprimée.")
+            done(key, f"Observation n° {obs.id} supprimée.")
     except StoreError as exc:
         st.error(str(exc))
 
@@ -189,7 +178,7 @@ def observations_list(
 
     Returns the filtered list (the map can count them per territory).
     """
-    _show_flash(key)
+    show_flash(key)
     col_theme, col_org = st.columns(2)
     themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes")
     organisations = col_org.multiselect(
@@ -224,81 +213,3 @@ def observations_list(
                 with st.expander("Modifier ou supprimer"):
                     _edit_observation(store, obs, key)
     return observations
-
-
-def saved_views_panel(store: Store, current_query_string: str, key: str = "views") -> str | None:
-    """Name the current view, list, open, rename, delete shared views.
-
-    Returns the query string of the view to open (the caller applies it), else ``None``.
-    """
-    _show_flash(key)
-    secret = edit_secret_field(store, key)
-    name = st.text_input("Nom de la vue", max_chars=MAX_VIEW_NAME, key=f"{key}_name")
-    replace = st.checkbox("Remplacer une vue du même nom", key=f"{key}_replace")
-    if st.button("Enregistrer la vue actuelle", key=f"{key}_save"):
-        try:
-            view = store.save_view(name, current_query_string, secret=secret, replace=replace)
-            _done(key, f"Vue « {view.name} » enregistrée.")
-        except StoreError as exc:
-            st.error(str(exc))
-    views = store.list_views()
-    if not views:
-        st.caption("Aucune vue enregistrée pour l'instant.")
-        return None
-    chosen: SavedView = st.selectbox(
-        "Vues enregistrées", views, format_func=lambda v: v.name, key=f"{key}_choice"
-    )
-    to_open = None
-    if st.button("Ouvrir cette vue", key=f"{key}_open"):
-        to_open = chosen.query_string
-    new_name = st.text_input("Nouveau nom", max_chars=MAX_VIEW_NAME, key=f"{key}_new_name")
-    col_rename, col_delete = st.columns(2)
-    try:
-        if col_rename.button("Renommer", key=f"{key}_rename"):
-            renamed = store.rename_view(chosen.id, new_name, secret=secret)
-            _done(key, f"Vue renommée en « {renamed.name} ».")
-        if col_delete.button("Supprimer cette vue", key=f"{key}_delete"):
-            store.delete_view(chosen.id, secret=secret)
-            _done(key, f"Vue « {chosen.name} » supprimée.")
-    except StoreError as exc:
-        st.error(str(exc))
-    return to_open
-
-
-_EXPORTERS: dict[str, Callable[[PortraitData], bytes | str]] = {
-    "pdf": to_pdf,
-    "html": to_html,
-    "xlsx": to_xlsx,
-    "csv": to_csv,
-}
-
-
-def portrait_downloads(
-    build: Callable[[], PortraitData], file_stem: str, key: str = "portrait"
-) -> None:
-    """Generate the portrait files when asked (never on every rerun), then offer downloads.
-
-    ``build`` is called only on click; ``file_stem`` (e.g. "portrait_54395") identifies the
-    territory so that files prepared for another territory are not offered.
-    """
-    state_key = f"{key}_files"
-    if st.button("Préparer le portrait (PDF, HTML, XLSX, CSV)", key=f"{key}_build"):
-        try:
-            with st.spinner("Préparation du portrait…"):
-                data = build()
-                files = {ext: make(data) for ext, make in _EXPORTERS.items()}
-            st.session_state[state_key] = (file_stem, files)
-        except PortraitError as exc:
-            st.error(str(exc))
-    prepared = st.session_state.get(state_key)
-    if not prepared or prepared[0] != file_stem:
-        return
-    columns = st.columns(len(PORTRAIT_FORMATS))
-    for column, (ext, label, mime) in zip(columns, PORTRAIT_FORMATS, strict=True):
-        column.download_button(
-            label,
-            data=prepared[1][ext],
-            file_name=f"{file_stem}.{ext}",
-            mime=mime,
-            key=f"{key}_dl_{ext}",
-        )

@@ -1,0 +1,91 @@
+"""What the sidebar can offer for the territory of this rerun, and what a link may name.
+
+Why here and not in the widgets: which levels, references, EPCI, indicators and site categories
+make sense for a department is a rule of the atlas (France has no EPCI level, the district
+level needs a stored set, the IRIS level stored contours); the sidebar only draws the choices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from carto.compose.scope import Scope
+from carto.compose.sources import Sources
+from carto.indicators.catalogue import Catalogue, Indicator, Kind
+from carto.map.classify import PALETTES
+from carto.sites.categories import CATEGORIES
+from carto.territories.bundle import Bundle
+from carto.territories.zones import FRANCE
+from carto.viewstate.codec import REFERENCES, Known
+
+SITE_CATEGORIES: tuple[str, ...] = tuple(c.code for c in CATEGORIES)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the sidebar offers: indicators the zones have, district sets, their districts."""
+
+    indicators: tuple[Indicator, ...]
+    district_sets: tuple[str, ...]
+    district_names: tuple[str, ...] | None
+    iris_available: bool
+
+    @property
+    def indicator_ids(self) -> list[str]:
+        return [i.id for i in self.indicators]
+
+    @property
+    def count_ids(self) -> list[str]:
+        """Counts only: proportional circles of a rate would mean nothing."""
+        return [i.id for i in self.indicators if i.kind is Kind.COUNT]
+
+    def levels(self, department: str) -> list[str]:
+        """Levels of a department: EPCI always, districts with a stored set, IRIS with contours."""
+        if department == FRANCE:
+            return ["departement"]
+        levels = ["commune", "epci"] + (["district"] if self.district_sets else [])
+        return levels + (["iris"] if self.iris_available else [])
+
+
+def offer(scope: Scope, src: Sources) -> Offer:
+    zones = src.territory(scope.iris) if scope.iris_level else src.commune_territory(scope.communes)
+    names = None
+    if scope.district_set:
+        names = src.district_set(scope.department, scope.district_set, scope.districts).districts
+    return Offer(
+        indicators=tuple(src.catalogue(scope.imports).available(zones.measures)),
+        district_sets=scope.district_sets,
+        district_names=tuple(names) if names is not None else None,
+        iris_available=scope.iris_available,
+    )
+
+
+def references(department: str) -> list[str]:
+    """France compares only with itself; a department with itself, its region or France."""
+    return ["none", "france"] if department == FRANCE else list(REFERENCES)
+
+
+def epci_choices(bundle: Bundle, department: str) -> dict[str, str] | None:
+    """EPCI with communes in the department, code → name, by name; France has none (None)."""
+    if department == FRANCE:
+        return None
+    com = bundle.communes
+    present = com.loc[(com["DEP"] == department) & com["EPCI"].notna(), "EPCI"].unique()
+    names = bundle.epci.set_index("EPCI")["LIBEPCI"]
+    return {code: names.get(code, code) for code in sorted(present, key=lambda c: names.get(c, c))}
+
+
+def chosen_categories(chosen: Sequence[str]) -> tuple[str, ...] | None:
+    """The site categories shown; all of them is written ``None`` (shorter links)."""
+    return None if set(chosen) == set(SITE_CATEGORIES) else tuple(chosen)
+
+
+def known_values(bundle: Bundle, catalogue: Catalogue) -> Known:
+    """What a link may name: departments, indicators, palettes, site categories."""
+    return Known(
+        departments=frozenset([FRANCE, *bundle.department_codes]),
+        indicators=frozenset(catalogue.ids()),
+        palettes=frozenset(PALETTES),
+        site_categories=frozenset(SITE_CATEGORIES),
+    )

@@ -1,0 +1,46 @@
+"""The reads of the bundle and of the stored user data that assembling a view needs.
+
+Why one class: these are the only places where the builders of this package touch files;
+``carto.ui.cache`` derives its cached sources from it, the tests their plain ones.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from carto.compose.sources import Imported
+from carto.districts.model import DistrictSet
+from carto.districts.storage import list_district_sets, load_district_set
+from carto.indicators.catalogue import Indicator
+from carto.indicators.sources.store import load_imported_measures
+from carto.indicators.vintages import load_indicator_measures
+from carto.sites.storage import load_site_lists
+from carto.territories.bundle import Bundle, read_bundle
+from carto.territories.iris import load_contours
+
+
+class StoreReads:
+    """Uncached reads; every call reads the files again."""
+
+    def bundle(self) -> Bundle:
+        return read_bundle()
+
+    def stored_measures(self, codes: pd.Index, level: str) -> Imported:
+        values, secret, indicators = load_imported_measures(codes, level=level)
+        return Imported(values, secret, tuple(indicators))
+
+    def iris_contours(self) -> gpd.GeoDataFrame | None:
+        return load_contours()
+
+    def site_lists(self) -> list[pd.DataFrame]:
+        return list(load_site_lists().values())
+
+    def indicator_measures(self, indicator: Indicator) -> pd.DataFrame:
+        return load_indicator_measures(indicator)
+
+    def stored_district_sets(self, department: str) -> tuple[str, ...]:
+        return tuple(list_district_sets(department))
+
+    def stored_district_set(self, department: str, name: str) -> DistrictSet:
+        return load_district_set(department, name)

