@@ -75,14 +75,17 @@ def district_app():
 
     from carto.districts.model import DistrictSet
     from carto.indicators.catalogue import default_catalogue
-    from carto.sites.table import presumed_ccas
+    from carto.sites.importers import read_sites_csv
     from carto.ui.panels.districts import district_panel
 
     communes = tiny_communes()
     ds = DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"})
     measures = communes.set_index("CODGEO")[["P_POP", "AREA_KM2"]]
     indicators = [default_catalogue().get("population"), default_catalogue().get("densite")]
-    district_panel(ds, "A", communes, presumed_ccas(communes), measures, indicators)
+    sites = read_sites_csv(
+        "nom;categorie;code commune\nCCAS A;CCAS;54001\nCAF B;CAF;54002\nC;PMI;54003\n", communes
+    ).sites
+    district_panel(ds, "A", communes, sites, measures, indicators)
 
 
 def test_district_panel_shows_indicators_member_communes_and_sites():

@@ -141,7 +141,8 @@ def test_html_is_standalone_and_escapes_user_text(data):
     assert "<script" not in page.lower()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert XSS not in page
-    assert page.count(XSS_ESCAPED) == 7  # title×2, zone tooltip, site, observation×2, note
+    # title×2, zone tooltip, site, observation×3 (its heading names the territory), note
+    assert page.count(XSS_ESCAPED) == 8
     assert "<svg" in page and "<path" in page
     assert "119\u00a0000\u00a0hab." in page and "Meurthe-et-Moselle" in page
 

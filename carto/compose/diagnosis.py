@@ -85,7 +85,8 @@ def portrait_data(
     sites: Token,
     src: Sources,
 ) -> PortraitData:
-    """The portrait of one zone of the view, with the observations shown for it."""
+    """The portrait of one zone of the view, with the observations shown for it and the real
+    sites (none known when no list was imported, which the portrait says)."""
     level, code = zone.level, zone.code
     communes = src.commune_territory(key.department_communes)
     districts = None
@@ -102,6 +103,6 @@ def portrait_data(
         measures=communes.measures,
         france_measures=src.france_commune_measures(key.imports),
         indicators=src.catalogue(key.imports).available(communes.measures),
-        sites=src.sites(state.department, sites),
+        sites=src.sites(state.department, sites) if src.site_lists() else None,
         observations=observations,
     )

@@ -72,6 +72,7 @@ class LayerInputs:
     epci: dict | None = None
     mairies: dict | None = None
     sites: dict | None = None
+    presumed: dict | None = None  # CCAS presumed at town halls (``carto.sites.table``)
     districts: dict | None = None
     district_labels: tuple[tuple[float, float, str], ...] = ()
     observation_badges: tuple[tuple[float, float, str], ...] = ()
@@ -105,18 +106,19 @@ def build_layers(inputs: LayerInputs) -> folium.FeatureGroup:
         group.add_child(
             points_layer(inputs.mairies, "Mairies", MAIRIE_POPUP_FIELDS, MAIRIE_POPUP_ALIASES)
         )
-    if inputs.sites is not None:
-        group.add_child(
-            folium.GeoJson(
-                inputs.sites,
-                name="Sites",
-                marker=folium.CircleMarker(),
-                style_function=site_style,
-                popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
-                tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-                control=False,
+    for name, sites in (("CCAS présumés", inputs.presumed), ("Sites", inputs.sites)):
+        if sites is not None:
+            group.add_child(
+                folium.GeoJson(
+                    sites,
+                    name=name,
+                    marker=folium.CircleMarker(),
+                    style_function=site_style,
+                    popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
+                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+                    control=False,
+                )
             )
-        )
     for lat, lon, badge in inputs.observation_badges:
         folium.Marker([lat, lon], icon=folium.DivIcon(html=badge, class_name="atlas-badge")).add_to(
             group

@@ -39,7 +39,7 @@ KEYS = {
 }
 LAYER_KEYS = {"communes": "w_lay_communes", "epci": "w_lay_epci", "mairies": "w_lay_mairies",
               "sites": "w_lay_sites", "districts": "w_lay_districts",
-              "observations": "w_lay_observations"}  # fmt: skip
+              "observations": "w_lay_observations", "presumes": "w_lay_presumes"}  # fmt: skip
 BOUNDS_KEY = "w_bounds"
 CATEGORIES_KEY = "w_cat"
 FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": "w_fpop"}

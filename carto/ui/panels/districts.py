@@ -213,7 +213,6 @@ def district_panel(
                 "Nom": located["name"],
                 "Catégorie": located["category"].map(category_label),
                 "Adresse": located["address"].str.replace("\n", ", "),
-                "Présumé": located["presumed"].map({True: "oui", False: "non"}),
             }
         ),
         hide_index=True,

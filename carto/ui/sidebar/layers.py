@@ -16,8 +16,14 @@ LAYER_LABELS = {
     "epci": "Contours des EPCI",
     "mairies": "Mairies",
     "sites": "Sites (CCAS, CIAS, partenaires)",
+    "presumes": "CCAS présumés (mairie)",
     "districts": "Territoires d'action sociale",
     "observations": "Observations des partenaires",
+}
+LAYER_HELP = {
+    "presumes": "Communes de 1 500 habitants ou plus (CCAS obligatoire) sans CCAS ni CIAS dans "
+    "les listes importées : un petit cercle gris à la mairie. Ce ne sont pas des sites réels : "
+    "ni la couverture ni les portraits ne les comptent.",
 }
 ON_BY_DEFAULT = frozenset({"epci"})
 
@@ -34,7 +40,9 @@ def layers_section(department: str) -> LayersChoice:
     layers = ["communes"]
     for layer, label in LAYER_LABELS.items():
         st.session_state.setdefault(LAYER_KEYS[layer], layer in ON_BY_DEFAULT)
-        if st.checkbox(label, key=LAYER_KEYS[layer], disabled=department == FRANCE):
+        if st.checkbox(
+            label, key=LAYER_KEYS[layer], disabled=department == FRANCE, help=LAYER_HELP.get(layer)
+        ):
             layers.append(layer)
     categories = None
     if "sites" in layers:
