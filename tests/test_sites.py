@@ -11,12 +11,12 @@ from sites_fixtures import tiny_communes
 from carto.common.paths import user_data_dir
 from carto.sites.categories import CATEGORIES, category_code
 from carto.sites.importers import read_sites_csv, read_sites_file, read_sites_geojson
+from carto.sites.location import far_from_department
 from carto.sites.national import annuaire_hours, osm_hours_text, read_annuaire_geojson
 from carto.sites.placement import CommuneIndex
 from carto.sites.reading import SiteImportError
 from carto.sites.render import sites_geojson
 from carto.sites.storage import delete_site_list, load_site_lists, save_site_list
-from carto.sites.location import far_from_department
 from carto.sites.table import PRESUMED_NAME, presumed_ccas
 
 XSS = "<img src=x onerror=alert(1)>"

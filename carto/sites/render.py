@@ -20,8 +20,8 @@ def status_text(approximate: bool, presumed: bool) -> str:
     notes = []
     if presumed:
         notes.append(
-            "CCAS obligatoire (commune de 1\u00a0500 habitants ou plus) qu'aucune liste importée ne "
-            "situe : présumé à la mairie"
+            "CCAS obligatoire (commune de 1\u00a0500 habitants ou plus) qu'aucune liste "
+            "importée ne situe : présumé à la mairie"
         )
     if approximate:
         notes.append("position approximative")

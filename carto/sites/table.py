@@ -98,8 +98,12 @@ def presumed_ccas(communes: pd.DataFrame, real: pd.DataFrame | None = None) -> p
             "id": "presume-" + com["CODGEO"].astype(str),
             "name": PRESUMED_NAME,
             "category": "ccas",
-            "address": "Commune : " + com["LIBGEO"].astype(str) + " (" + population
-            + " habitants)\nMairie : " + com["MAIRIE_ADRESSE"].fillna("").str.replace("\n", ", "),
+            "address": "Commune : "
+            + com["LIBGEO"].astype(str)
+            + " ("
+            + population
+            + " habitants)\nMairie : "
+            + com["MAIRIE_ADRESSE"].fillna("").str.replace("\n", ", "),
             "CODGEO": com["CODGEO"].astype(str),
             "lon": lon,
             "lat": lat,
