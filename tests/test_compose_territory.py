@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from plain_sources import PlainSources
+from sites_fixtures import save_town_hall_sites
 
 from carto.compose import territory
 from carto.compose.keys import CommuneKey, Coverage, TerritoryKey, Token
@@ -11,8 +12,6 @@ from carto.districts.model import DistrictSet
 from carto.districts.storage import save_district_set
 from carto.indicators.catalogue import Indicator, Kind, default_catalogue
 from carto.sites.coverage import DISTANCE_COLUMN
-from carto.sites.storage import save_site_list
-from carto.sites.table import normalize_sites
 
 NO_DATA = Token()
 
@@ -38,20 +37,12 @@ def test_communes_of_a_department_and_france_by_department(src) -> None:
     assert paris.level == "arrondissement" and len(paris.zones) == 20
 
 
-def _store_town_hall_sites(bundle, codes: list[str]) -> None:
-    """A real list of CCAS at the town halls of ``codes``."""
-    halls = bundle.communes.set_index("CODGEO").loc[codes]
-    save_site_list("CCAS", normalize_sites(halls.reset_index().assign(
-        id=halls.index, name="CCAS", category="ccas", lon=halls["MAIRIE_LON"].to_numpy(),
-        lat=halls["MAIRIE_LAT"].to_numpy())))  # fmt: skip
-
-
 def test_coverage_counts_real_sites_only(src, bundle) -> None:
     sites = Coverage(None, NO_DATA)
     # No list imported: no site is known, so no distance (presumed CCAS are not sites).
     alone = src.commune_territory(CommuneKey("54", False, NO_DATA, sites))
     assert DISTANCE_COLUMN not in alone.measures
-    _store_town_hall_sites(bundle, ["54395", "54099"])  # Nancy, Briey
+    save_town_hall_sites(bundle.communes, ["54395", "54099"])  # Nancy, Briey
     listed = Coverage(None, Token((("CCAS", 1),)))
     with_sites = PlainSources(bundle).commune_territory(CommuneKey("54", False, NO_DATA, listed))
     distance = with_sites.measures[DISTANCE_COLUMN]
@@ -135,7 +126,7 @@ def test_reference_areas(src, bundle, reference, label, departments) -> None:
 
 def test_sites_around_cross_the_border(src, bundle) -> None:
     assert "57" in src.neighbours("54") and "54" not in src.neighbours("54")
-    _store_town_hall_sites(bundle, ["54395", "57463", "88160"])  # Nancy, Metz, Épinal
+    save_town_hall_sites(bundle.communes, ["54395", "57463", "88160"])  # Nancy, Metz, Épinal
     around = src.sites_around("54", NO_DATA)
     assert len(around) > len(src.sites("54", NO_DATA))
     assert set(around["CODGEO"].str[:2]) >= {"54", "57", "88"}

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from plain_sources import PlainSources
+from sites_fixtures import save_town_hall_sites
 
 from carto.compose import layers, maps, table
 from carto.compose.filtering import KeptCommunes, kept_communes
@@ -89,6 +90,7 @@ def test_offer_has_the_distance_only_with_the_site_layer(src) -> None:
         DISTANCE_COLUMN in i.columns for i in plain.indicators
     )
     assert plain.district_names == ("Brabois", "Nancy")
+    save_town_hall_sites(src.bundle().communes, ["54395"])
     covered = offer(read_scope(Pending("54", sites_layer=True), NO_DATA, src), src)
     assert any(DISTANCE_COLUMN in i.columns for i in covered.indicators)
     assert covered.district_names is None

@@ -25,6 +25,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
+from carto.map.interaction import FILL_FRAME_CSS, FitToFrame, SelectionOutline, WheelGuard
 
 BACKGROUND = "#f4f1ea"  # neutral paper tone when no basemap tiles are shown
 OUTLINE = "#4d4d4d"
@@ -145,7 +146,7 @@ class ViewTracker(MacroElement):
               var loc = window.parent.location;
               var params = new URLSearchParams(loc.search);
               params.set('c', c.lat.toFixed(5) + ',' + c.lng.toFixed(5));
-              params.set('z', String(z));
+              params.set('z', String(Math.round(z)));
               window.parent.history.replaceState(
                 window.parent.history.state, '',
                 loc.pathname + '?' + params.toString().replace(/%2C/g, ','));
@@ -168,8 +169,14 @@ def base_map(
     zoom: int | None = None,
     track_view: bool = False,
     centre: tuple[float, float] | None = None,
+    fit: bool = False,
 ) -> folium.Map:
-    """The constant map: neutral background, no CDN, canvas renderer, centred on the territory."""
+    """The constant map: neutral background, no CDN, canvas renderer, centred on the territory.
+
+    ``track_view``: the live map of the page (its view goes into the link, the wheel scrolls
+    the page, the selected zone is outlined); ``fit``: fit the territory to the frame in the
+    browser (no centre and zoom were given by a link).
+    """
     fmap = folium.Map(
         location=list(centre or center_of(bounds)),
         zoom_start=fit_zoom(bounds) if zoom is None else zoom,
@@ -178,10 +185,18 @@ def base_map(
         control_scale=False,
         zoom_control=True,
         attribution_control=tiles,
+        scroll_wheel_zoom=not track_view,
+        # quarter steps: the territory fills its frame instead of the next smaller power of 2
+        zoom_snap=0.25,
     )
     fmap.add_child(_MetricScale())
     if track_view:
         fmap.add_child(ViewTracker())
+        fmap.add_child(WheelGuard())
+        fmap.add_child(SelectionOutline())
+        fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
+    if fit:
+        fmap.add_child(FitToFrame(bounds))
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
     if tiles:

@@ -40,8 +40,8 @@ class MapCaption(MacroElement):
             var c = L.control({position: 'bottomleft'});
             c.onAdd = function() {
               var d = L.DomUtil.create('div', 'atlas-map-caption');
-              d.style.cssText = 'background:rgba(255,255,255,.88);padding:4px 8px;'
-                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:70%;color:#222';
+              d.style.cssText = 'background:rgba(255,255,255,.88);padding:3px 7px;'
+                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:55%;color:#222';
               d.innerHTML = {{ this.html|tojson }};
               return d;
             };
@@ -58,7 +58,7 @@ class MapCaption(MacroElement):
         super().__init__()
         self._name = "MapCaption"
         self.html = f"<b>{escape(title)}</b><br>{escape(source)}"
-        self.size = "15px" if large else "11px"
+        self.size = "13px" if large else "10px"
 
 
 @dataclass(frozen=True)
