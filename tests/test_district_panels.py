@@ -112,7 +112,7 @@ def test_stored_site_lists_can_be_deleted():
     from carto.sites.storage import load_site_lists, save_site_list
 
     at = AppTest.from_function(stored_lists_app).run()
-    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
+    assert any("Aucune liste réelle de sites" in c.value for c in at.caption)
     sites = read_sites_csv("nom;categorie;code commune\nA;PMI;54001\n", tiny_communes()).sites
     save_site_list("Partenaires 2024", sites)
     at.run()
@@ -120,7 +120,7 @@ def test_stored_site_lists_can_be_deleted():
     at.button(key="site_lists_del_0").click().run()
     assert not at.exception
     assert load_site_lists() == {}
-    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
+    assert any("Aucune liste réelle de sites" in c.value for c in at.caption)
 
 
 def editor_with_selection_app():
@@ -150,3 +150,24 @@ def test_editor_map_mode_without_selection_explains():
     at = AppTest.from_function(editor_with_selection_app).run()
     at.radio(key="district_editor_mode").set_value("Sur la carte").run()
     assert any("Cliquez sur une commune" in c.value for c in at.caption)
+
+
+def import_app():
+    from sites_fixtures import tiny_communes
+
+    from carto.ui.panels.districts import district_import_panel
+
+    district_import_panel(tiny_communes(), "54")
+
+
+def test_district_import_says_what_is_missing():
+    from carto.ui.panels.districts import missing_for_import
+
+    at = AppTest.from_function(import_app).run()
+    assert not at.exception
+    assert any("choisissez son fichier" in i.value and "donnez un nom" in i.value for i in at.info)
+    at.text_input(key="district_import_name").set_value("Circonscriptions").run()
+    assert [i.value for i in at.info] == [missing_for_import(False, True)]
+    assert "Choisissez le fichier" in at.info[0].value
+    assert "Donnez un nom" in missing_for_import(True, False)
+    assert missing_for_import(True, True) is None

@@ -148,3 +148,11 @@ def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> 
         apply_filters(Filters(districts=("Nord",)), zones, values)
     with pytest.raises(FilterError, match="P_POP"):
         apply_filters(Filters(), zones.drop(columns="P_POP"), values)
+
+
+def test_a_commune_left_out_by_another_filter_is_not_counted_as_secret(zones, values) -> None:
+    values["pauvrete"] = pd.Series([math.nan] * 6, index=CODES)
+    secret = pd.Series(True, index=CODES)
+    filters = Filters(ranges=(RangeFilter("pauvrete", 15.0),), epci=("E1",))
+    _, summary = apply_filters(filters, zones, values, secret={"pauvrete": secret})
+    assert summary.secret == {"pauvrete": 2} and summary.missing == {"pauvrete": 2}

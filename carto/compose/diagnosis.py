@@ -56,6 +56,17 @@ def observed_counts(terr: Territory, counts: Callable[[str], Mapping[str, int]])
     return {code: n for code, n in level_counts.items() if code in terr.zones.index}
 
 
+def territory_names(terr: Territory, level: str, communes: pd.DataFrame) -> dict[str, str]:
+    """Code → name of the zones observations of ``level`` are filed under, for panels that
+    list observations: « Nancy », never « Commune 54395 ». ``communes``: the bundle's."""
+    if level == "commune":
+        own = communes[communes["DEP"] == terr.code]
+        return dict(zip(own["CODGEO"].astype(str), own["LIBGEO"].astype(str), strict=True))
+    if observation_level(terr.level) == level:
+        return {str(c): str(n) for c, n in terr.zones["LIBGEO"].items()}
+    return {}
+
+
 def has_distances(key: TerritoryKey, src: Sources) -> bool:
     """Whether the communes carry the distance to the nearest site (the site layer is on)."""
     return DISTANCE_COLUMN in src.commune_territory(key.department_communes).measures

@@ -16,7 +16,7 @@ from carto.map.geojson import center_of, fit_zoom
 from carto.territories.zones import Territory
 
 CODED_LEVELS = frozenset({"commune", "arrondissement", "iris", "departement"})
-MAX_FOCUS_ZOOM = 13  # a small commune is shown with its neighbours, not as a blank tile
+MAX_FOCUS_ZOOM = 12  # a small commune is shown with its neighbours, not as a blank tile
 
 
 @dataclass(frozen=True)
@@ -43,5 +43,5 @@ def zone_focus(zones: pd.DataFrame, code: str, width: int = 760, height: int = 5
     """The view that shows the zone ``code`` whole in a map of about ``width`` × ``height``."""
     west, south, east, north = zones.geometry.loc[[code]].total_bounds
     bounds = (float(south), float(west), float(north), float(east))
-    zoom = min(fit_zoom(bounds, width, height), MAX_FOCUS_ZOOM)
+    zoom = min(fit_zoom(bounds, width, height) - 1, MAX_FOCUS_ZOOM)  # with its neighbours
     return Focus(center_of(bounds), zoom)

@@ -221,10 +221,14 @@ def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object]
     }
 
 
-def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
-    """A zone's values beside the whole territory's, formatted in French (click panel)."""
+def zone_comparison(
+    territory: Territory, catalogue: Catalogue, code: str, first: str | None = None
+) -> pd.DataFrame:
+    """A zone's values beside the whole territory's, formatted in French (click panel); the
+    indicator ``first`` (the one mapped) heads the table."""
     rows = []
-    for ind in catalogue.available(territory.measures):
+    shown = catalogue.available(territory.measures)
+    for ind in sorted(shown, key=lambda i: i.id != first):
         values = compute(ind, territory.measures)
         rows.append(
             {

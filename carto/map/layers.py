@@ -57,7 +57,11 @@ class MapCaption(MacroElement):
     def __init__(self, title: str, source: str, large: bool = False) -> None:
         super().__init__()
         self._name = "MapCaption"
-        self.html = f"<b>{escape(title)}</b><br>{escape(source)}"
+        # on a phone the legend under the map gives the source: the caption keeps the title
+        self.html = (
+            f"<style>@media (max-width:480px){{.atlas-caption-source{{display:none}}}}</style>"
+            f"<b>{escape(title)}</b><span class='atlas-caption-source'><br>{escape(source)}</span>"
+        )
         self.size = "13px" if large else "10px"
 
 

@@ -15,6 +15,7 @@ import json
 
 import streamlit as st
 
+CHOOSE = "Choisir…"  # the placeholder of every multiselect (Streamlit's: « Choose options »)
 # Exact texts (trimmed) and attribute values → French.
 WORDS: dict[str, str] = {
     "Skip to main content": "Aller au contenu principal",

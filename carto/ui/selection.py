@@ -88,11 +88,7 @@ def selection_panel(terr: Territory, catalogue: Catalogue, view: ChoroplethView)
         return
     st.subheader(md_escape(str(terr.zones.at[code, "LIBGEO"])), anchor=False)
     st.caption(f"{words.title} — code {md_escape(str(code))}")
-    st.markdown(
-        f"**{md_escape(view.indicator.label)}** : {md_escape(_value_text(view, code))}  \n"
-        f"{md_escape(view.reference_label)} : "
-        f"{md_escape(format_indicator(view.indicator, view.reference_value))}"
-    )
+    st.markdown(f"**{md_escape(view.indicator.label)}** : {md_escape(_value_text(view, code))}")
     cols = st.columns(2)
     if cols[0].button("Effacer la sélection", key="clear_sel"):
         select(None, terr)
@@ -100,7 +96,7 @@ def selection_panel(terr: Territory, catalogue: Catalogue, view: ChoroplethView)
         st.session_state["w_panel"] = "diagnosis"
         st.rerun(scope="app")
     with st.expander("Toutes ses valeurs"):
-        table: pd.DataFrame = zone_comparison(terr, catalogue, code)
+        table: pd.DataFrame = zone_comparison(terr, catalogue, code, view.indicator.id)
         st.dataframe(table, hide_index=True, width="stretch")
 
 

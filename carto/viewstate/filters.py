@@ -86,6 +86,16 @@ def _plural(n: int, word: str) -> str:
     return f"{format_number(n)} {word}{'s' if n >= 2 else ''}"
 
 
+@dataclass(frozen=True)
+class _Criterion:
+    """One filter's verdict on each commune, and the communes it could not judge."""
+
+    label: str
+    keep: pd.Series  # bool
+    unknown: pd.Series | None = None  # bool: no value to judge
+    secret: pd.Series | None = None  # bool: no value because it is secret
+
+
 def apply_filters(
     filters: Filters,
     zones: pd.DataFrame,
@@ -99,60 +109,31 @@ def apply_filters(
     ``zones`` is indexed by commune code with columns EPCI and P_POP; ``values`` maps an indicator
     id to its commune values; ``districts`` maps a commune code to its district name;
     ``secret`` maps an indicator id to the communes whose value is secret (True); with
-    ``indicators`` (by id) the summary names them by label and states the criteria. Raises
+    ``indicators`` (by id) the summary names them by label and states the criteria. A commune
+    is counted as left out for lack of a value only if every other filter keeps it. Raises
     FilterError when a filter needs data that was not given: a silently ignored filter would
     show the wrong communes as "kept".
     """
-    indicators = indicators or {}
-    secret = secret or {}
     for column in (EPCI_COLUMN, POPULATION_COLUMN):
         if column not in zones.columns:
             raise FilterError(f"La colonne « {column} » manque dans les communes à filtrer.")
     population = pd.to_numeric(zones[POPULATION_COLUMN], errors="coerce")
+    found = _criteria_masks(filters, zones, values, districts, secret or {}, indicators or {})
     mask = pd.Series(True, index=zones.index, dtype=bool)
+    for criterion in found:
+        mask &= criterion.keep
     missing: dict[str, int] = {}
     secrets: dict[str, int] = {}
-
-    for rng in filters.ranges:
-        if rng.indicator not in values:
-            raise FilterError(
-                f"Le filtre sur « {rng.indicator} » ne peut pas s'appliquer : "
-                "cet indicateur n'est pas calculé pour ces communes."
-            )
-        series = pd.to_numeric(values[rng.indicator].reindex(zones.index), errors="coerce")
-        known = series.notna()
-        keep = known
-        if rng.min is not None:
-            keep = keep & (series >= rng.min)
-        if rng.max is not None:
-            keep = keep & (series <= rng.max)
-        label = indicators[rng.indicator].label if rng.indicator in indicators else rng.indicator
-        missing[label] = int((~known & mask).sum())
-        if rng.indicator in secret:
-            hidden = secret[rng.indicator].reindex(zones.index).fillna(False).astype(bool)
-            secrets[label] = int((hidden & ~known & mask).sum())
-        mask &= keep.fillna(False).astype(bool)
-
-    if filters.epci:
-        mask &= zones[EPCI_COLUMN].isin(list(filters.epci)).to_numpy()
-
-    if filters.districts:
-        if districts is None:
-            raise FilterError(
-                f"Le filtre par {DISTRICT.noun} ne peut pas s'appliquer : aucun découpage en "
-                f"{DISTRICT.plural} n'est chargé."
-            )
-        member = districts.reindex(zones.index)
-        missing[DISTRICT.noun] = int((member.isna() & mask).sum())
-        mask &= member.isin(list(filters.districts)).fillna(False).astype(bool)
-
-    if filters.population_classes:
-        in_class = pd.Series(False, index=zones.index, dtype=bool)
-        for class_id in filters.population_classes:
-            in_class |= population_class(class_id).contains(population).fillna(False)
-        missing["population"] = int((population.isna() & mask).sum())
-        mask &= in_class
-
+    for criterion in found:
+        if criterion.unknown is None:
+            continue
+        others = pd.Series(True, index=zones.index, dtype=bool)
+        for other in found:
+            if other is not criterion:
+                others &= other.keep
+        missing[criterion.label] = int((criterion.unknown & others).sum())
+        if criterion.secret is not None:
+            secrets[criterion.label] = int((criterion.secret & criterion.unknown & others).sum())
     kept_pop = population.where(mask).sum(min_count=0)
     summary = FilterSummary(
         communes_kept=int(mask.sum()),
@@ -162,9 +143,55 @@ def apply_filters(
         active=filters.is_active,
         missing={k: v for k, v in missing.items() if v},
         secret={k: v for k, v in secrets.items() if v},
-        criteria=criteria(filters, indicators),
+        criteria=criteria(filters, indicators or {}),
     )
     return mask, summary
+
+
+def _criteria_masks(
+    filters: Filters,
+    zones: pd.DataFrame,
+    values: Mapping[str, pd.Series],
+    districts: pd.Series | None,
+    secret: Mapping[str, pd.Series],
+    indicators: Mapping[str, Indicator],
+) -> list[_Criterion]:
+    found = []
+    for rng in filters.ranges:
+        if rng.indicator not in values:
+            raise FilterError(
+                f"Le filtre sur « {rng.indicator} » ne peut pas s'appliquer : "
+                "cet indicateur n'est pas calculé pour ces communes."
+            )
+        series = pd.to_numeric(values[rng.indicator].reindex(zones.index), errors="coerce")
+        keep = series.notna()
+        if rng.min is not None:
+            keep &= series >= rng.min
+        if rng.max is not None:
+            keep &= series <= rng.max
+        hidden = secret.get(rng.indicator)
+        if hidden is not None:
+            hidden = hidden.reindex(zones.index).fillna(False).astype(bool)
+        label = indicators[rng.indicator].label if rng.indicator in indicators else rng.indicator
+        found.append(_Criterion(label, keep.fillna(False).astype(bool), series.isna(), hidden))
+    if filters.epci:
+        found.append(_Criterion("EPCI", zones[EPCI_COLUMN].isin(list(filters.epci)).astype(bool)))
+    if filters.districts:
+        if districts is None:
+            raise FilterError(
+                f"Le filtre par {DISTRICT.noun} ne peut pas s'appliquer : aucun découpage en "
+                f"{DISTRICT.plural} n'est chargé."
+            )
+        member = districts.reindex(zones.index)
+        keep = member.isin(list(filters.districts)).fillna(False).astype(bool)
+        found.append(_Criterion(DISTRICT.noun, keep, member.isna()))
+    if filters.population_classes:
+        population = pd.to_numeric(zones[POPULATION_COLUMN], errors="coerce")
+        in_class = pd.Series(False, index=zones.index, dtype=bool)
+        for class_id in filters.population_classes:
+            in_class |= population_class(class_id).contains(population).fillna(False)
+        found.append(_Criterion("population", in_class.astype(bool), population.isna()))
+    return found
 
 
 def criteria(
@@ -187,13 +214,12 @@ def criteria(
 
 
 def _range_text(rng: RangeFilter, indicator: Indicator | None) -> str:
-    label, unit, decimals = rng.indicator, "", 0
+    label, unit = rng.indicator, ""
     if indicator is not None:
-        label, unit, decimals = _lower_first(indicator.label), indicator.unit, indicator.decimals
+        label, unit = _lower_first(indicator.label), indicator.unit
 
     def bound(value: float) -> str:
-        shown = max(decimals, _decimals_of(value))
-        return format_value(value, unit, shown)
+        return format_value(value, unit, _decimals_of(value))  # as typed: « 15 % »
 
     if rng.min is not None and rng.max is not None:
         return f"{label} entre {bound(rng.min)} et {bound(rng.max)}"

@@ -7,6 +7,8 @@ table at the district level.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -35,6 +37,7 @@ from carto.sites.categories import category_label
 from carto.territories import zones
 from carto.territories.levels import level as level_words
 from carto.ui import cache
+from carto.ui.french import CHOOSE
 from carto.ui.panels.context import PanelContext
 from carto.ui.state import SELECTED_KEY
 
@@ -60,8 +63,15 @@ def district_import_panel(
         type=["csv", "txt"],
         key=f"{key}_names",
     )
+    if uploaded is not None and st.session_state.get(f"{key}_prefilled") != uploaded.name:
+        # a new file names the set after itself, as a site list does; the name stays editable
+        st.session_state[f"{key}_prefilled"] = uploaded.name
+        if not st.session_state.get(f"{key}_name"):
+            st.session_state[f"{key}_name"] = Path(uploaded.name).stem
     name = st.text_input("Nom du jeu de districts", key=f"{key}_name")
-    if uploaded is None or not name.strip():
+    missing = missing_for_import(uploaded is not None, bool(name.strip()))
+    if missing:
+        st.info(missing)
         return None
     try:
         if uploaded.name.lower().endswith((".json", ".geojson")):
@@ -78,6 +88,20 @@ def district_import_panel(
     if st.button("Enregistrer ce découpage", key=f"{key}_save"):
         _save(ds)
     return result
+
+
+def missing_for_import(has_file: bool, has_name: bool) -> str | None:
+    """What the import still needs, in French (None: it can start)."""
+    if has_file and has_name:
+        return None
+    if has_file:
+        return "Donnez un nom au jeu de districts : la lecture du fichier commence ensuite."
+    if has_name:
+        return "Choisissez le fichier du découpage (CSV ou GeoJSON) pour lancer la lecture."
+    return (
+        "Pour importer un découpage : choisissez son fichier (CSV code commune → district, ou "
+        "GeoJSON de polygones) et donnez un nom au jeu."
+    )
 
 
 def _save(ds: DistrictSet) -> None:
@@ -150,7 +174,13 @@ def _assign(
         help="Districts existants : " + (", ".join(draft.districts) or "aucun"),
     )
     if mode == "Par liste":
-        codes = st.multiselect("Communes", list(labels), format_func=labels.get, key=f"{key}_codes")
+        codes = st.multiselect(
+            "Communes",
+            list(labels),
+            format_func=labels.get,
+            key=f"{key}_codes",
+            placeholder=CHOOSE,
+        )
         if st.button("Affecter au district", key=f"{key}_assign"):
             draft = assign(draft, codes, district)
             st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")

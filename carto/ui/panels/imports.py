@@ -31,6 +31,7 @@ from carto.indicators.sources.store import (
 from carto.territories.bundle import Bundle
 from carto.territories.iris import delete_contours, load_contours, save_contours
 from carto.territories.iris_contours import join_iris, read_contours
+from carto.ui.french import CHOOSE
 
 SOURCE_INSEE = "Fichier INSEE (Filosofi, comparateur de territoires, Filosofi IRIS)"
 SOURCE_PARTNER = "Tableau d'un partenaire (CAF, CCAS…)"
@@ -124,6 +125,7 @@ def _partner_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
         "Colonnes de valeurs à importer (pour un taux, choisissez le numérateur)",
         [c for c in columns if c != code_column],
         key="import_value_columns",
+        placeholder=CHOOSE,
     )
     mappings = [_column_form(c, columns, i) for i, c in enumerate(chosen)]
     title = st.text_input("Titre du jeu de données", value=upload.name, key="import_title")

@@ -10,6 +10,7 @@ in a note must be shown as text, never loaded).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 import streamlit as st
@@ -28,6 +29,7 @@ from carto.diagnosis.store import (
     database_url,
     observations_csv,
 )
+from carto.ui.french import CHOOSE
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
@@ -173,16 +175,19 @@ def observations_list(
     territory_code: str | None = None,
     key: str = "obs_list",
     editable: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> list[Observation]:
-    """Observations with theme and organisation filters, edit/delete and CSV export.
+    """Observations with theme and organisation filters, edit/delete and CSV export; each
+    names its territory (``names``: code → name), its code only when no name is known.
 
     Returns the filtered list (the map can count them per territory).
     """
+    names = names or {}
     show_flash(key)
     col_theme, col_org = st.columns(2)
-    themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes")
+    themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes", placeholder=CHOOSE)
     organisations = col_org.multiselect(
-        "Organisations", store.organisations(department), key=f"{key}_orgs"
+        "Organisations", store.organisations(department), key=f"{key}_orgs", placeholder=CHOOSE
     )
     observations = store.list_observations(
         theme=themes or None,
@@ -205,8 +210,8 @@ def observations_list(
             st.markdown(
                 f"**{md_escape(obs.theme)}** — {md_escape(obs.organisation)} "
                 f"({md_escape(obs.author)}) — {format_date(obs.observed_on)} — "
-                f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} "
-                f"{md_escape(obs.territory_code)}"
+                f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} : "
+                f"{md_escape(names.get(obs.territory_code, obs.territory_code))}"
             )
             st.markdown(md_escape(obs.text))
             if editable:

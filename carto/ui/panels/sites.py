@@ -18,6 +18,11 @@ from carto.ui import cache
 from carto.ui.panels.context import PanelContext
 from carto.ui.panels.districts import districts_column
 
+NO_REAL_LIST = (
+    "Aucune liste réelle de sites n'est importée : la couverture et les portraits ne comptent "
+    "que des sites réels, jamais les CCAS présumés à la mairie. Importez une liste ci-dessus."
+)
+
 
 def site_legend(codes: list[str] | None = None) -> None:
     """Legend of the categories shown (static labels, escaped)."""
@@ -68,7 +73,7 @@ def stored_site_lists(key: str = "site_lists") -> None:
         st.error(str(exc))
         return
     if not lists:
-        st.caption("Aucune liste de sites importée : les CCAS sont présumés à la mairie.")
+        st.caption(NO_REAL_LIST)
         return
     for number, (name, sites) in enumerate(lists.items()):
         cols = st.columns([4, 1])
@@ -82,7 +87,10 @@ def stored_site_lists(key: str = "site_lists") -> None:
 def coverage_panel(ctx: PanelContext) -> None:
     st.markdown("#### Couverture : distance au site le plus proche")
     if not has_distances(ctx.key, cache.SOURCES):
-        st.caption("Affichez la couche des sites pour calculer les distances.")
+        lists = cache.SOURCES.site_lists()
+        st.caption(
+            "Affichez la couche des sites pour calculer les distances." if lists else NO_REAL_LIST
+        )
         return
     threshold = st.slider("Population à plus de N km d'un site", 1, 40, 10, key="cov_km")
     table = coverage_table(ctx.key, ctx.state, threshold, cache.SOURCES)

@@ -9,6 +9,7 @@ import streamlit as st
 from carto.compose.offer import SITE_CATEGORIES, chosen_categories
 from carto.sites.categories import category_label
 from carto.territories.zones import FRANCE
+from carto.ui.french import CHOOSE
 from carto.ui.sidebar.widgets import keep_valid_list
 from carto.ui.state import CATEGORIES_KEY, KEYS, LAYER_KEYS
 
@@ -50,7 +51,11 @@ def layers_section(department: str) -> LayersChoice:
         st.session_state.setdefault(CATEGORIES_KEY, every)
         keep_valid_list(CATEGORIES_KEY, every)
         chosen = st.multiselect(
-            "Catégories de sites", every, key=CATEGORIES_KEY, format_func=category_label
+            "Catégories de sites",
+            every,
+            key=CATEGORIES_KEY,
+            format_func=category_label,
+            placeholder=CHOOSE,
         )
         categories = chosen_categories(chosen)
     tiles = st.checkbox("Fond de carte OpenStreetMap (nécessite internet)", key=KEYS["tiles"])
