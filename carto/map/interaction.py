@@ -59,19 +59,18 @@ class FitToFrame(MacroElement):
     _template = Template(
         """{% macro script(this, kwargs) %}
         (function(map) {
-          var bounds = L.latLngBounds({{ this.bounds|tojson }}), fitted = null;
+          var bounds = L.latLngBounds({{ this.bounds|tojson }}), fitting = false, moved = false;
           function fit() {
+            fitting = true;
             // room at the bottom for the caption (title, source) and the scale
             map.fitBounds(bounds, {animate: false, paddingTopLeft: [8, 8],
                                    paddingBottomRight: [8, 56]});
-            fitted = [map.getCenter(), map.getZoom()];
+            fitting = false;
           }
-          function untouched() {
-            return fitted && map.getZoom() === fitted[1]
-              && map.getCenter().distanceTo(fitted[0]) < 1;
-          }
+          // any other move (a drag, the zoom buttons, a search) keeps the view it chose
+          map.on('movestart zoomstart', function() { if (!fitting) moved = true; });
           map.whenReady(fit);
-          map.on('resize', function() { if (untouched()) fit(); });
+          map.on('resize', function() { if (!moved) fit(); });
         })({{ this._parent.get_name() }});
         {% endmacro %}"""
     )

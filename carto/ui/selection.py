@@ -31,7 +31,7 @@ def select(code: str | None, terr: Territory) -> None:
     ss = st.session_state
     ss[keys.SELECTED_KEY] = code
     ss[keys.FOCUS_KEY] = zone_focus(terr.zones, code) if code is not None else None
-    ss[_SYNCED_KEY] = None  # the search box shows the new selection on the next run
+    ss.pop(_SYNCED_KEY, None)  # the search box shows the new selection on the next run
     st.rerun(scope="app")
 
 
