@@ -245,6 +245,10 @@ def test_no_english_word_of_streamlit_on_the_page(app_url):
         page.get_by_text("Entrée pour valider").wait_for()
         assert _english_left(page) == []
         page.get_by_role("radio", name="Tableau").click()
+        page.get_by_role("heading", name="Tableau des communes").wait_for()
+        page.get_by_role("radio", name="Tableau").click()  # the tab already chosen
+        page.wait_for_timeout(800)
+        assert page.get_by_role("heading", name="Tableau des communes").is_visible()
         grid = page.locator('[data-testid="stDataFrame"]').first
         grid.hover()
         page.locator('[data-testid="stElementToolbar"] button').first.hover()

@@ -127,7 +127,7 @@ def map_fragment(
         with side[0]:
             search_box(terr)
         with side[1]:
-            selection_panel(terr, catalogue, panels[0].view)
+            selection_panel(terr, catalogue, panels[0].view, meeting)
         return
     col_map, col_side = st.columns([3, 1])
     with col_map:
@@ -136,4 +136,4 @@ def map_fragment(
         search_box(terr)
         legend(panels[0], terr, meeting)
         export_button(panels[0].view, terr)
-        selection_panel(terr, catalogue, panels[0].view)
+        selection_panel(terr, catalogue, panels[0].view, meeting)

@@ -76,8 +76,11 @@ def search_box(terr: Territory) -> None:
         select(picked, terr)
 
 
-def selection_panel(terr: Territory, catalogue: Catalogue, view: ChoroplethView) -> None:
-    """The selected zone: its name, its value of the mapped indicator, what to do with it."""
+def selection_panel(
+    terr: Territory, catalogue: Catalogue, view: ChoroplethView, meeting: bool = False
+) -> None:
+    """The selected zone: its name, its value of the mapped indicator, what to do with it
+    (« Observer » opens the diagnosis panel, which the meeting mode does not show)."""
     code = st.session_state.get(keys.SELECTED_KEY)
     words = levels.level(terr.level)
     if code not in terr.zones.index:
@@ -92,7 +95,8 @@ def selection_panel(terr: Territory, catalogue: Catalogue, view: ChoroplethView)
     cols = st.columns(2)
     if cols[0].button("Effacer la sélection", key="clear_sel"):
         select(None, terr)
-    if not terr.is_france and cols[1].button("Observer", key="observe_sel", type="primary"):
+    observable = not terr.is_france and not meeting
+    if observable and cols[1].button("Observer", key="observe_sel", type="primary"):
         st.session_state["w_panel"] = "diagnosis"
         st.rerun(scope="app")
     with st.expander("Toutes ses valeurs"):
