@@ -14,7 +14,6 @@ from carto.map.assets import ensure_leaflet
 from carto.territories.bundle import BundleError
 from carto.ui import after_map, cache, panels, views
 from carto.ui import state as keys
-from carto.ui.french import french_page
 from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
@@ -29,7 +28,6 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if keys.meeting_asked() else "auto",
 )
 ensure_leaflet()
-french_page()
 
 try:
     bundle = cache.get_bundle()

@@ -166,7 +166,7 @@ def test_search_select_observe_and_portray_with_the_keyboard_alone(app_url):
         _tab_to(page, 'e.innerText === "Enregistrer l\'observation"')
         page.keyboard.press("Enter")
         page.get_by_text(re.compile(r"Observation enregistrée \(n° \d+\)")).wait_for()
-        assert page.get_by_text("Commune : Nancy").count() >= 1  # named, never « 54395 »
+        page.get_by_text("Commune : Nancy").first.wait_for()  # named, never « 54395 »
         _tab_to(page, "e.innerText && e.innerText.startsWith('Préparer le portrait')")
         page.keyboard.press("Enter")
         page.get_by_role("button", name="PDF").wait_for(timeout=60_000)

@@ -25,7 +25,13 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
-from carto.map.interaction import FILL_FRAME_CSS, FitToFrame, SelectionOutline, WheelGuard
+from carto.map.interaction import (
+    FILL_FRAME_CSS,
+    FitToFrame,
+    PageScript,
+    SelectionOutline,
+    WheelGuard,
+)
 
 BACKGROUND = "#f4f1ea"  # neutral paper tone when no basemap tiles are shown
 OUTLINE = "#4d4d4d"
@@ -170,12 +176,14 @@ def base_map(
     track_view: bool = False,
     centre: tuple[float, float] | None = None,
     fit: bool = False,
+    page_script: str | None = None,
 ) -> folium.Map:
     """The constant map: neutral background, no CDN, canvas renderer, centred on the territory.
 
     ``track_view``: the live map of the page (its view goes into the link, the wheel scrolls
     the page, the selected zone is outlined); ``fit``: fit the territory to the frame in the
-    browser (no centre and zoom were given by a link).
+    browser (no centre and zoom were given by a link); ``page_script``: a script the app adds
+    to its page once the map is idle (``interaction.PageScript``).
     """
     fmap = folium.Map(
         location=list(centre or center_of(bounds)),
@@ -197,6 +205,8 @@ def base_map(
         fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
     if fit:
         fmap.add_child(FitToFrame(bounds))
+    if page_script:
+        fmap.add_child(PageScript(page_script, "atlas-page-script"))
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
     if tiles:

@@ -129,3 +129,34 @@ class SelectionOutline(MacroElement):
         super().__init__()
         self._name = "SelectionOutline"
         self.style = SELECTED_STYLE
+
+
+class PageScript(MacroElement):
+    """A script of the app's page, run from the map's frame once the map is idle: it costs
+    the page no frame of its own, and nothing before the map is drawn. The script is given as
+    text by the app (``carto.ui``), inserted once into the parent page, and runs there."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        (function() {
+          function install() {
+            try {
+              var d = window.parent.document;
+              if (d.getElementById({{ this.element_id|tojson }})) return;
+              var s = d.createElement('script');
+              s.id = {{ this.element_id|tojson }};
+              s.textContent = {{ this.code|tojson }};
+              d.head.appendChild(s);
+            } catch (e) { /* no access to the page: nothing to add to it */ }
+          }
+          if (window.requestIdleCallback) window.requestIdleCallback(install, {timeout: 2000});
+          else setTimeout(install, 500);
+        })();
+        {% endmacro %}"""
+    )
+
+    def __init__(self, code: str, element_id: str) -> None:
+        super().__init__()
+        self._name = "PageScript"
+        self.code = code
+        self.element_id = element_id

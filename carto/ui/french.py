@@ -5,15 +5,16 @@ parameter (placeholders, labels), the app passes French; the rest is written by 
 frontend (« Upload », « 200MB per file », « Skip to main content », the data grid's tooltips,
 « Press Enter to apply », the status widget…). A small script, installed once in the page,
 rewrites those texts and the attributes read aloud (aria-label, placeholder, title) as soon as
-Streamlit draws them (a MutationObserver runs before the browser paints). ``ENGLISH_DEFAULTS``
-is the list the browser test checks against the page's visible text.
+Streamlit draws them (a MutationObserver runs before the browser paints). It is installed in
+the page by the map's frame once the map is drawn (``carto.map.interaction.PageScript``): a
+frame of its own would delay the map. ``ENGLISH_DEFAULTS`` is the list the browser test checks
+against the page's visible text.
 """
 
 from __future__ import annotations
 
 import json
-
-import streamlit as st
+from functools import cache
 
 CHOOSE = "Choisir…"  # the placeholder of every multiselect (Streamlit's: « Choose options »)
 # Exact texts (trimmed) and attribute values → French.
@@ -152,6 +153,7 @@ def _js(value: object) -> str:
     return json.dumps(value, ensure_ascii=True).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+@cache
 def translator_script() -> str:
     """The translator, ready to run in the page (pure: the tests read it)."""
     return (
@@ -161,23 +163,3 @@ def translator_script() -> str:
         .replace("__MONTHS__", _js(_MONTHS.split()))
         .replace("__ENGLISH_MONTHS__", _js(_ENGLISH_MONTHS.split()))
     )
-
-
-def _installer() -> str:
-    """A frame's document that installs the translator in the page itself, once: it keeps
-    working when Streamlit redraws or removes the frame."""
-    return (
-        '<!doctype html><html lang="fr"><body><script>(function () {'
-        "try { var d = window.parent.document;"
-        " if (d.getElementById('atlas-french')) return;"
-        " var s = d.createElement('script'); s.id = 'atlas-french';"
-        f" s.textContent = {_js(translator_script())}; d.head.appendChild(s);"
-        "} catch (e) { /* no access to the page: Streamlit's words stay in English */ }"
-        "})();</script></body></html>"
-    )
-
-
-def french_page() -> None:
-    """Install the translator (from the sidebar: a frame there adds no gap to the page)."""
-    with st.sidebar:
-        st.iframe(_installer(), height=1)

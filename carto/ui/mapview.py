@@ -24,6 +24,7 @@ from carto.territories.zones import Territory
 from carto.ui import hooks
 from carto.ui import state as keys
 from carto.ui.export import export_button
+from carto.ui.french import translator_script
 from carto.ui.selection import remember_click, search_box, selection_panel
 
 MAP_HEIGHT = 560  # the frame's height before the page's CSS sizes it on the window
@@ -53,7 +54,15 @@ def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> N
     zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds))
     focus = ss.get(keys.FOCUS_KEY)
     result = st_folium(
-        base_map(shapes.bounds, tiles, zoom=zoom, track_view=True, centre=centre, fit=not linked),
+        base_map(
+            shapes.bounds,
+            tiles,
+            zoom=zoom,
+            track_view=True,
+            centre=centre,
+            fit=not linked,
+            page_script=translator_script(),
+        ),
         feature_group_to_add=feature_group(panel.layers),
         height=height,
         use_container_width=True,
