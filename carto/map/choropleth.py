@@ -14,17 +14,67 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from carto.common.fmt import SECRET_LABEL, format_number, format_value
+from carto.common.fmt import format_number, format_value
+from carto.common.markers import Marker
+from carto.common.markers import label as marker_label
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
+from carto.indicators.cells import IndicatorCells, indicator_cells
 from carto.indicators.compare import compare_to_reference, small_denominator
-from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
+from carto.map.classify import (
+    DEFAULT_METHOD,
+    MISSING_COLOR,
+    Classification,
+    classify,
+    counts_for,
+)
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
-from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.map.geojson import ZoneShapes, choropleth_collection
 from carto.territories import levels
 from carto.territories.zones import Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
+# Zones without a value, coloured by why: secrecy in a grey that reads as « hidden », not as
+# « broken »; values that do not exist in lighter tones; what the source does not cover white.
+MARKER_COLORS: dict[int, str] = {
+    Marker.SECRET: "#a3a3a3",
+    Marker.NOT_AVAILABLE: "#dedede",
+    Marker.NOT_SIGNIFICANT: "#d6cbbd",
+    Marker.NOT_APPLICABLE: "#ebebeb",
+    Marker.EMPTY: "#dedede",
+    Marker.MERGED: "#cfd8e3",
+    Marker.NOT_COVERED: "#ffffff",
+    Marker.NOT_PUBLISHED_HERE: "#e6e6e6",
+}
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """Zones of a map without a value for one reason: a legend entry of its own."""
+
+    marker: int  # ``carto.common.markers`` code (0: no reason known)
+    label: str  # « Secret statistique »
+    count: int
+    color: str
+
+
+def missing_groups(
+    cells: IndicatorCells, within: pd.Index | None = None
+) -> tuple[MissingGroup, ...]:
+    """The legend's entries for zones without a value, one per marker, most frequent first.
+
+    ``within``: the zones the legend counts (those the filters keep); all by default.
+    """
+    groups = [
+        MissingGroup(
+            code,
+            (marker_label(code) or "non disponible").capitalize(),
+            n,
+            MARKER_COLORS.get(code, MISSING_COLOR),
+        )
+        for code, n in cells.missing_by_marker(within).items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.marker)))
 
 
 def small_threshold() -> float:
@@ -51,6 +101,9 @@ class ChoroplethView:
     reading: str | None = None  # which colour means what (comparison mode)
     details: str | None = None  # plain-text report (codes changed between vintages…)
     small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
+    missing: tuple[MissingGroup, ...] = ()  # zones without a value, by reason
+    incomplete: tuple[str, ...] = ()  # zones whose sum leaves out communes without a value
+    coverage_note: str | None = None  # which zones the indicator's source does not cover
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -79,13 +132,13 @@ def build_choropleth(
         classification = counts_for(fixed, to_class)
     else:
         classification = classify(to_class, method, k, palette, manual_bounds)
+    cells = indicator_cells(indicator, territory, values)
     colors = classification.colors_for(values)
+    markers = cells.markers.reindex(values.index, fill_value=0)
+    for code, color in MARKER_COLORS.items():
+        colors[values.isna() & markers.eq(code)] = color
     names = territory.zones["LIBGEO"].astype(str).to_dict()
-    texts = value_texts(values, lambda v: format_indicator(indicator, v))
-    secret_col = indicator.column or indicator.numerator
-    for code, value in values.items():
-        if pd.isna(value) and secret_col and territory.is_secret(secret_col, str(code)):
-            texts[str(code)] = SECRET_LABEL
+    texts = cells.texts()
     notice = None
     aggregated = territory.members is not None
     small: tuple[str, ...] = ()
@@ -110,7 +163,25 @@ def build_choropleth(
         reference_label=reference_label,
         notice=notice,
         small_zones=small,
+        missing=missing_groups(cells, to_class.index),
+        incomplete=tuple(cells.incomplete_zones(to_class.index)),
+        coverage_note=coverage_note(cells, territory),
     )
+
+
+def coverage_note(cells: IndicatorCells, territory: Territory) -> str | None:
+    """« Source : … ne couvre pas Guadeloupe (971), Guyane (973), Mayotte (976). »"""
+    uncovered = cells.values.isna() & cells.markers.eq(Marker.NOT_COVERED)
+    if not uncovered.any():
+        return None
+    source = cells.indicator.source
+    if territory.is_france:
+        names = [f"{territory.zones.at[c, 'LIBGEO']} ({c})" for c in uncovered.index[uncovered]]
+        return f"{source} ne couvre pas : {', '.join(names)}."
+    if uncovered.all():
+        return f"{source} ne couvre pas {territory.label} : aucune valeur à représenter."
+    zones = levels.level(territory.level).count(int(uncovered.sum()))
+    return f"{source} ne couvre pas {zones} de {territory.label}."
 
 
 def build_comparison(

@@ -87,6 +87,9 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
             level=terr.level,
             labels=view.legend_labels,
             title=view.legend_title,
+            missing=view.missing,
+            incomplete=len(view.incomplete),
+            notes=(view.coverage_note,) if view.coverage_note else (),
         ),
         unsafe_allow_html=True,
     )
