@@ -27,6 +27,7 @@ from carto.compose.sources import Imported
 from carto.compose.stores import StoreReads
 from carto.districts.model import DistrictSet
 from carto.indicators.catalogue import Catalogue
+from carto.indicators.national import NationalData
 from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
@@ -37,6 +38,11 @@ from carto.ui.table import StyledTable, french_styler
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
 def get_bundle() -> Bundle:
     return StoreReads().bundle()
+
+
+@st.cache_resource(show_spinner="Chargement des indicateurs nationaux…")
+def get_national() -> NationalData:
+    return StoreReads().national()
 
 
 @st.cache_resource(show_spinner=False)
@@ -168,6 +174,9 @@ class _CachedSources(StoreReads):
 
     def bundle(self) -> Bundle:
         return get_bundle()
+
+    def national(self) -> NationalData:
+        return get_national()
 
     def imported(self, imports: Token) -> Imported:
         return get_imported(imports)
