@@ -17,6 +17,8 @@ from enum import IntEnum
 import numpy as np
 import pandas as pd
 
+from carto.common.fmt import format_number
+
 MARKER_DTYPE = "uint8"
 
 
@@ -90,7 +92,9 @@ def label(code: int) -> str:
 def members_phrase(count: int, code: int) -> str:
     """« 1 commune sous secret », « 20 communes non disponibles » (code 0: « sans valeur »)."""
     singular, plural = MEMBER_PHRASES.get(int(code), ("sans valeur", "sans valeur"))
-    return f"{count} commune {singular}" if count == 1 else f"{count} communes {plural}"
+    if count == 1:
+        return f"1 commune {singular}"
+    return f"{format_number(count)} communes {plural}"
 
 
 def as_markers(frame: pd.DataFrame | None) -> pd.DataFrame | None:

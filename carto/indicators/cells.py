@@ -17,6 +17,7 @@ import pandas as pd
 
 from carto.common.fmt import MISSING_LABEL, format_value
 from carto.common.markers import Marker, label, members_phrase
+from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind, compute
 from carto.territories.zones import Territory
 
@@ -151,3 +152,75 @@ def published_counts(indicators: list[Indicator], territory: Territory) -> dict[
         else:
             out[ind.id] = int(present[columns].all(axis=1).sum())
     return out
+
+
+def cell_notes(indicators: list[Indicator], territory: Territory) -> pd.DataFrame:
+    """Per zone and indicator id: the text a table shows instead of the bare number, or "".
+
+    A cell without a value gets its marker's label (« secret statistique », « non
+    significatif »…); a sum over a zone with communes without a value gets « au moins … »;
+    every other cell is "" (the table formats its number as usual).
+    """
+    notes = {}
+    for ind in indicators:
+        cells = indicator_cells(ind, territory)
+        missing = cells.values.isna()
+        column = pd.Series("", index=cells.values.index, dtype=object)
+        column[missing] = cells.markers[missing].map(lambda c: label(c) or MISSING_LABEL)
+        for code in cells.values.index[~missing & cells.incomplete.gt(0)]:
+            column[code] = cells.text(code)
+        notes[ind.id] = column
+    return pd.DataFrame(notes, index=territory.measures.index)
+
+
+def marked_communes(indicator: Indicator, territory: Territory) -> tuple[int, int]:
+    """How many communes of the whole territory have no value for ``indicator``, and their
+    shared marker (0 when they differ): what a total over the territory leaves out."""
+    columns = [c for c in _marker_columns(indicator) if c]
+    if territory.members is not None:
+        if territory.incomplete is None:
+            return 0, 0
+        present = [c for c in columns if c in territory.incomplete.columns]
+        if not present:
+            return 0, 0
+        count = int(territory.incomplete[present].max(axis=1).sum())
+    else:
+        if territory.secret is None:
+            return 0, 0
+        present = [c for c in columns if c in territory.secret.columns]
+        if not present:
+            return 0, 0
+        count = int(territory.secret[present].gt(0).any(axis=1).sum())
+    codes = _first_marker(territory.secret, tuple(columns), territory.measures.index)
+    shared = set(codes[codes.gt(0)])
+    return count, (shared.pop() if len(shared) == 1 else 0)
+
+
+def total_text(indicator: Indicator, territory: Territory) -> str:
+    """The indicator over the whole territory, in French, « au moins » when its sum leaves
+    communes out (a median over a department is not recomputed: « non publié à cette
+    échelle »)."""
+    value = single_zone_total(indicator, territory.measures)
+    if not indicator.is_aggregable():
+        return label(Marker.NOT_PUBLISHED_HERE)
+    count, code = marked_communes(indicator, territory)
+    return cell_text(indicator, value, 0, count, code)
+
+
+def group_text(indicator: Indicator, measures: pd.DataFrame, markers: pd.DataFrame | None) -> str:
+    """The indicator over a group of communes taken as one zone (a portrait's territory,
+    its department, France), in French: one commune shows its own cell, marker included;
+    several show their total, « au moins » when communes of the group have no value."""
+    columns = tuple(c for c in _marker_columns(indicator) if c)
+    if len(measures) == 1:
+        value = compute(indicator, measures).iloc[0]
+        code = int(_first_marker(markers, columns, measures.index).iloc[0])
+        return cell_text(indicator, value, code)
+    if not indicator.is_aggregable():
+        return label(Marker.NOT_PUBLISHED_HERE)
+    value = single_zone_total(indicator, measures)
+    codes = _first_marker(markers, columns, measures.index)
+    shared = set(codes[codes.gt(0)])
+    return cell_text(
+        indicator, value, 0, int(codes.gt(0).sum()), shared.pop() if len(shared) == 1 else 0
+    )

@@ -5,8 +5,8 @@ import (``carto.indicators.national_build`` writes them from INSEE's official fi
 import then adds vintages and indicators beside them, and never silently replaces them: for a
 column the bundle already has (same INSEE product, same vintage), the national value stays and
 the import only fills communes without one (a commune created since), which the import report
-counts (``overlap_report``). Two datasets of the same product (a national import, then a
-department's) no longer blank each other either: each stays a dataset of its own.
+counts (``overlap_report``). So a department's Filosofi file imported after the bundle's
+national one leaves every other department its national values.
 """
 
 from __future__ import annotations

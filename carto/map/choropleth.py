@@ -19,7 +19,7 @@ from carto.common.markers import Marker
 from carto.common.markers import label as marker_label
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
-from carto.indicators.cells import IndicatorCells, indicator_cells
+from carto.indicators.cells import IndicatorCells, indicator_cells, total_text
 from carto.indicators.compare import compare_to_reference, small_denominator
 from carto.map.classify import (
     DEFAULT_METHOD,
@@ -104,6 +104,7 @@ class ChoroplethView:
     missing: tuple[MissingGroup, ...] = ()  # zones without a value, by reason
     incomplete: tuple[str, ...] = ()  # zones whose sum leaves out communes without a value
     coverage_note: str | None = None  # which zones the indicator's source does not cover
+    reference_text: str | None = None  # the reference value in French, « au moins » if partial
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -163,6 +164,7 @@ def build_choropleth(
         reference_label=reference_label,
         notice=notice,
         small_zones=small,
+        reference_text=total_text(indicator, territory),
         missing=missing_groups(cells, to_class.index),
         incomplete=tuple(cells.incomplete_zones(to_class.index)),
         coverage_note=coverage_note(cells, territory),
@@ -279,9 +281,8 @@ ID_COLUMNS = ("Code", *(lvl.title for lvl in levels.LEVELS.values()), "Communes"
 
 def table_column(indicator: Indicator) -> str:
     """Header of an indicator's column; vintages of one indicator get their own column."""
-    if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):
-        return f"{indicator.label} {indicator.vintage} ({indicator.unit})"
-    return f"{indicator.label} ({indicator.unit})"
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    return f"{indicator.display_label}{unit}"
 
 
 def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object], str]]:
@@ -293,15 +294,19 @@ def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object]
 
 
 def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
-    """A zone's values beside the whole territory's, formatted in French (click panel)."""
+    """A zone's values beside the whole territory's, formatted in French (click panel).
+
+    A missing value says why (« secret statistique », « non significatif »…), a partial sum
+    says « au moins », on the zone as on the territory.
+    """
     rows = []
     for ind in catalogue.available(territory.measures):
-        values = compute(ind, territory.measures)
+        cells = indicator_cells(ind, territory)
         rows.append(
             {
                 "Indicateur": ind.label,
-                "Valeur": format_indicator(ind, values.get(code, np.nan)),
-                territory.label: format_indicator(ind, single_zone_total(ind, territory.measures)),
+                "Valeur": cells.text(code),
+                territory.label: total_text(ind, territory),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

@@ -156,9 +156,10 @@ def get_table_styler(
     key: TerritoryKey, kept: tuple[str, ...] | None, indicator_ids: tuple[str, ...]
 ) -> StyledTable:
     """The on-screen table (identifier columns + the view's indicators) as a French Styler."""
-    frame = get_zone_table(key, kept).frame
-    shown = table.shown_table(frame, get_catalogue(key.imports), indicator_ids)
-    return StyledTable(french_styler(shown.frame, list(shown.indicators)), tuple(shown.frame))
+    zones = get_zone_table(key, kept)
+    shown = table.shown_table(zones.frame, get_catalogue(key.imports), indicator_ids)
+    styler = french_styler(shown.frame, list(shown.indicators), zones.notes)
+    return StyledTable(styler, tuple(shown.frame))
 
 
 def read_scope(pending: Pending, imports: Token) -> Scope:

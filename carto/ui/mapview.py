@@ -13,7 +13,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
-from carto.indicators.catalogue import Catalogue
+from carto.indicators.alternatives import published_instead
+from carto.indicators.catalogue import Catalogue, Indicator
 from carto.map.choropleth import ChoroplethView, format_indicator, small_threshold, zone_comparison
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
 from carto.map.layers import LayerInputs, build_layers
@@ -110,16 +111,18 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
     if view.details:
         with st.expander("Communes dont le code a changé entre les millésimes"):
             st.text(view.details)
-    st.markdown(
-        f"**{view.reference_label}** : {format_indicator(view.indicator, view.reference_value)}"
-    )
+    reference = view.reference_text or format_indicator(view.indicator, view.reference_value)
+    st.markdown(f"**{view.reference_label}** : {reference}")
 
 
-def selection_panel(terr: Territory, catalogue: Catalogue) -> None:
+def selection_panel(terr: Territory, catalogue: Catalogue, indicator: Indicator) -> None:
     code = st.session_state.get(keys.SELECTED_KEY)
     if code in terr.zones.index:
         st.subheader(str(terr.zones.at[code, "LIBGEO"]))
         st.caption(f"Code {code}")
+        instead = published_instead(indicator, terr, catalogue, code)
+        if instead:
+            st.info(instead)
         st.dataframe(zone_comparison(terr, catalogue, code), hide_index=True)
         if st.button("Effacer la sélection", key="clear_sel"):
             st.session_state[keys.SELECTED_KEY] = None
@@ -145,18 +148,18 @@ def map_fragment(
             with col:
                 draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
-        selection_panel(terr, catalogue)
+        selection_panel(terr, catalogue, panels[0].view.indicator)
     elif meeting:
         draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
         with cols[1]:
-            selection_panel(terr, catalogue)
+            selection_panel(terr, catalogue, panels[0].view.indicator)
     else:
         col_map, col_side = st.columns([3, 1])
         with col_map:
             draw_map(panels[0], shapes, tiles, height)
         with col_side:
             legend(panels[0], terr, False)
-            selection_panel(terr, catalogue)
+            selection_panel(terr, catalogue, panels[0].view.indicator)

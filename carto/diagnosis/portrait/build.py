@@ -17,6 +17,7 @@ from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
+from carto.indicators.cells import group_text
 from carto.sites.categories import category_label
 from carto.territories import levels
 
@@ -54,11 +55,14 @@ def build_portrait(
     indicators: Iterable[Indicator],
     sites: pd.DataFrame | None = None,
     observations: Sequence[Observation] = (),
+    markers: pd.DataFrame | None = None,
 ) -> PortraitData:
     """The portrait of ``members`` (commune codes) within a department.
 
     ``zones``/``measures``: the department's communes (``Territory.zones`` / ``.measures``,
-    indexed by CODGEO); ``france_measures``: the same measures for every commune of France.
+    indexed by CODGEO); ``france_measures``: the same measures for every commune of France;
+    ``markers``: why a commune's value is missing (any communes including those), so that
+    the portrait says « secret statistique » or « au moins … » as the map does.
     Members outside the department are named in the notes, never silently dropped.
     """
     inside = [c for c in members if c in measures.index]
@@ -73,7 +77,12 @@ def build_portrait(
     if not inside:
         notes.append("Aucune commune du territoire n'a été trouvée dans le département.")
     rows = indicator_rows(
-        indicators, measures.loc[inside], measures, france_measures, levels.level(level).scale
+        indicators,
+        measures.loc[inside],
+        measures,
+        france_measures,
+        levels.level(level).scale,
+        markers,
     )
     shapes = ()
     if inside:
@@ -110,6 +119,7 @@ def indicator_rows(
     department: pd.DataFrame,
     france: pd.DataFrame,
     level_label: str = "du territoire",
+    markers: pd.DataFrame | None = None,
 ) -> tuple[IndicatorRow, ...]:
     """Indicator values of the territory, its department and France, from commune measures.
 
@@ -138,6 +148,9 @@ def indicator_rows(
             )
         else:
             values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
+        texts: tuple[str, str, str] | tuple[()] = ()
+        if ind.kind is not Kind.SHARE and markers is not None:
+            texts = tuple(group_text(ind, m, markers) for m in (territory, department, france))  # type: ignore[assignment]
         rows.append(
             IndicatorRow(
                 label=ind.label,
@@ -149,6 +162,7 @@ def indicator_rows(
                 source=ind.source + (" (données simulées)" if ind.simulated else ""),
                 vintage=ind.vintage,
                 note=note,
+                texts=texts,
             )
         )
     return tuple(rows)

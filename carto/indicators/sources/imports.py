@@ -28,6 +28,7 @@ from carto.common.tabular import (
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.national import NationalData, overlap_report
 from carto.indicators.sources.insee import COMMUNE_CODES, InseeKind, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
 from carto.territories.history import UnmatchedCode, match_codes, renamed_codes
@@ -169,8 +170,13 @@ def import_insee(
     communes: pd.DataFrame | None = None,
     meta: str | Path | bytes | None = None,
     progress: Progress | None = None,
+    national: NationalData | None = None,
 ) -> ImportedDataset:
-    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes."""
+    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes.
+
+    ``national``: the bundle's national indicators; the report then says what this file's
+    columns they already hold do (the national values stay: ``carto.indicators.national``).
+    """
     table = read_insee(source, name, kind, meta, progress)
     renamed = {}
     if table.level == "commune" and communes is not None:
@@ -205,6 +211,7 @@ def import_insee(
         indicators=[f"{i.label} {i.vintage}" for i in indicators],
         level=table.level,
         renamed=renamed,
+        national=overlap_report(national, table.values) if national is not None else [],
     )
     title = f"{KIND_LABELS[table.kind.value].capitalize()} {vintage}"
     return ImportedDataset(
