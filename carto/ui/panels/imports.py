@@ -29,9 +29,9 @@ from carto.indicators.sources.store import (
     save_dataset,
 )
 from carto.territories.bundle import Bundle
-from carto.ui import cache
 from carto.territories.iris import delete_contours, load_contours, save_contours
 from carto.territories.iris_contours import join_iris, read_contours
+from carto.ui import cache
 
 # How an import sits beside the national indicators built into the atlas (the rule is
 # carto.indicators.national's); said before the user uploads anything.
