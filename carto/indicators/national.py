@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from carto.common.fmt import format_number
-from carto.common.markers import MARKER_DTYPE, as_markers
+from carto.common.markers import MARKER_DTYPE, Marker, as_markers
 from carto.common.paths import DATA_DIR
 from carto.indicators.catalogue import (
     POPULATION,
@@ -33,6 +33,10 @@ NATIONAL_FILE = "indicateurs_communes.parquet"
 META_KEY = "indicateurs"  # the section of bundle.json written by the national build
 MARKER_PREFIX = "__marqueur__"
 BUILD_COMMAND = "python -m carto.bundle_build --only indicateurs"
+
+
+# National cells an import may fill: no marker, or a limit of the national files themselves.
+FILLABLE = (0, int(Marker.NOT_COVERED), int(Marker.MERGED))
 
 
 class NationalDataError(RuntimeError):
@@ -171,15 +175,16 @@ class Layered:
 def beside_national(national: NationalData, values: pd.DataFrame, markers: pd.DataFrame) -> Layered:
     """National columns, then imported ones, for the same codes (``values.index``).
 
-    An imported column the bundle also has fills only the cells the bundle leaves without a
-    number nor a marker (a commune the national file does not cover); never a national one.
+    An imported column the bundle also has fills only the cells the bundle has no value for
+    by its own limits (``FILLABLE``: a commune its files do not cover, or merged since their
+    geography); never a national number, nor a secret or « non disponible » INSEE wrote.
     """
     index = values.index
     base = national.values.reindex(index)
     base_markers = national.markers.reindex(index, fill_value=0).astype(MARKER_DTYPE)
     shared = [c for c in values.columns if c in base.columns]
     if shared:
-        gap = base[shared].isna() & base_markers[shared].eq(0)
+        gap = base[shared].isna() & base_markers[shared].isin(FILLABLE)
         base[shared] = base[shared].where(~gap, values[shared])
         imported_markers = markers.reindex(index, fill_value=0)[shared]
         base_markers[shared] = base_markers[shared].where(~gap, imported_markers)
@@ -200,7 +205,7 @@ def overlap_report(national: NationalData, values: pd.DataFrame) -> list[str]:
     mine = values.loc[codes, shared]
     both = base.notna() & mine.notna()
     differ = both & (base - mine).abs().gt(1e-9 * base.abs().clip(lower=1))
-    filled = base.isna() & national.markers.loc[codes, shared].eq(0) & mine.notna()
+    filled = base.isna() & national.markers.loc[codes, shared].isin(FILLABLE) & mine.notna()
     rows_differ = int(differ.any(axis=1).sum())
     rows_same = int((both.any(axis=1) & ~differ.any(axis=1)).sum())
     lines = [
