@@ -161,14 +161,16 @@ def cell_notes(indicators: list[Indicator], territory: Territory) -> pd.DataFram
     significatif »…); a sum over a zone with communes without a value gets « au moins … »;
     every other cell is "" (the table formats its number as usual).
     """
+    index = territory.measures.index
+    labels = np.array([label(code) or MISSING_LABEL for code in range(256)], dtype=object)
     notes = {}
     for ind in indicators:
         cells = indicator_cells(ind, territory)
-        missing = cells.values.isna()
-        column = pd.Series("", index=cells.values.index, dtype=object)
-        column[missing] = cells.markers[missing].map(lambda c: label(c) or MISSING_LABEL)
-        for code in cells.values.index[~missing & cells.incomplete.gt(0)]:
-            column[code] = cells.text(code)
+        missing = np.isnan(cells.values.to_numpy(dtype=float, na_value=np.nan))
+        column = np.full(len(index), "", dtype=object)
+        column[missing] = labels[cells.markers.to_numpy(dtype=int)[missing]]
+        for i in np.flatnonzero(~missing & (cells.incomplete.to_numpy() > 0)):
+            column[i] = cells.text(index[i])
         notes[ind.id] = column
     return pd.DataFrame(notes, index=territory.measures.index)
 
