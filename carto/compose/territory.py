@@ -26,8 +26,10 @@ from carto.territories.zones import (
     Territory,
     epci_names,
     epci_outlines,
+    grouped_zones,
     territory,
     with_measures,
+    zone_communes,
 )
 
 COMMUNE_LEVELS = frozenset({"commune", "arrondissement", "departement", "iris"})
@@ -110,7 +112,8 @@ def zone_territory(key: TerritoryKey, src: Sources) -> Territory:
         ds = src.district_set(code, key.district_set, key.districts)
         geoms = src.district_geometries(code, key.district_set, key.districts)
         shapes = geoms.assign(LIBGEO=geoms["DISTRICT"])
-        return aggregated_territory(base, ds.zones(), shapes, "district", values)
+        members = grouped_zones(base.zones, ds.zones())
+        return aggregated_territory(base, members, shapes, "district", values)
     return base
 
 
@@ -120,8 +123,8 @@ def epci_territory(base: Territory, src: Sources, values: set[str]) -> Territory
     ds = epci_district_set(bundle.communes, epci_names(bundle), base.code)
     shapes = epci_outlines(bundle, base.code).set_index("EPCI")
     shapes = shapes.assign(LIBGEO=shapes["LIBEPCI"])
-    members = base.zones["EPCI"].dropna()
-    members = members[members.index.isin(ds.mapping)]
+    in_set = zone_communes(base.zones).isin(ds.mapping)
+    members = base.zones.loc[in_set, "EPCI"].dropna().astype("str")
     return aggregated_territory(base, members, shapes, "epci", values)
 
 

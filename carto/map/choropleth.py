@@ -22,7 +22,7 @@ from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
 from carto.territories import levels
-from carto.territories.zones import Territory
+from carto.territories.zones import COMMUNE_COUNT, Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
 
@@ -191,7 +191,7 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
-        sizes = territory.members.value_counts()
+        sizes = zones[COMMUNE_COUNT] if COMMUNE_COUNT in zones else territory.members.value_counts()
         table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
     elif "EPCI" in zones:
         table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
