@@ -29,6 +29,7 @@ from carto.common.tabular import (
     detect_encoding,
     detect_separator,
 )
+from carto.common.truncation import check_complete_end
 
 # "so" (sans objet) is written by INSEE for an uncertainty class that does not apply.
 SECRET_MARKERS = frozenset({"", "s", "nd", "n.d.", "n.d", "ns", "nc", "so", "secret"})
@@ -170,6 +171,7 @@ def _read(
     code_column: str | None,
 ) -> ParsedTable:
     sep, header = _header(raw, encoding)
+    check_complete_end(raw, encoding, sep, len(header), SECRET_MARKERS)
     code_column = _find_code_column(raw, header, code_candidates, code_column)
     numeric = [h for h in header if h != code_column and select(h)]
     codes: list[pd.Series] = []
