@@ -92,7 +92,10 @@ class ImportReport:
                     lines.append(f"  – … et {len(items) - 20} autre(s) du même type.")
         if self.padded_codes:
             lines.append(
-                f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
+                f"{self.padded_codes} code(s) IRIS à 8 chiffres complété(s) d'un 0 initial "
+                "(zéro perdu par le tableur, ex. 10040101 → 010040101)."
+                if self.level == "iris"
+                else f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
                 "(zéro perdu par le tableur, ex. 1001 → 01001)."
             )
         total_secret = sum(self.secret_cells.values())
