@@ -16,6 +16,7 @@ from carto.compose.sources import Imported, Sources
 from carto.districts.model import epci_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
 from carto.indicators.catalogue import Catalogue, Kind, default_catalogue
+from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.sites.table import site_layer
@@ -161,6 +162,20 @@ def sites_around(department: str, sites: Token, src: Sources) -> pd.DataFrame:
     """Sites of a department and of its neighbours."""
     around = (department, *src.neighbours(department))
     return pd.concat([src.sites(d, sites) for d in around], ignore_index=True)
+
+
+def view_reference(department: str, imports: Token, src: Sources) -> ReferenceTerritory:
+    """The territory a view's reference values name: its whole department, or France.
+
+    Always every commune of it, whatever the zones drawn (districts cover part of the
+    department, an import may cover part of France): ``carto.indicators.reference`` decides
+    from there whether the value can be shown.
+    """
+    if department == FRANCE:
+        measures = src.france_commune_measures(imports)
+        return ReferenceTerritory("France", measures.index, measures)
+    communes = src.commune_territory(CommuneKey(department, False, imports))
+    return ReferenceTerritory(communes.label, communes.measures.index, communes.measures)
 
 
 def reference_area(code: str, reference: str, src: Sources) -> ReferenceArea:
