@@ -196,5 +196,5 @@ def vintage_evolution(
     absorbed: dict[str, list[str]] = {}
     for code in evo.only_old:
         if code in merged:
-            absorbed.setdefault(merged[code][0], []).append(f"{code} {merged[code][1]}")
+            absorbed.setdefault(merged[code][0], []).append(f"{code} {merged[code][1]}".strip())
     return VintageEvolution(evo, old, new, absorbed)
