@@ -23,6 +23,7 @@ import pandas as pd
 FUSIONS_FILE = Path(__file__).resolve().parent / "fusions_cog2025.csv"
 FUSION_TYPE = "FUS"  # in the history's TYPE column, beside COMD and COMA
 SOURCE = "@etalab/decoupage-administratif 5.3.0 (npm), data/communes.json : COG 2025"
+SOURCE_SHA256 = "9e715d2b08ab864980efe9945c9780d0b03cb8800a7075ab74012fb9647be360"  # communes.json
 
 
 def extract_fusions(communes_json: Path, current: set[str], known: set[str]) -> pd.DataFrame:
