@@ -18,7 +18,13 @@ import pandas as pd
 
 from carto.common.markers import MARKER_DTYPE, Marker, as_markers
 from carto.indicators.catalogue import Indicator, compute
-from carto.territories.zones import Territory, with_measures, zone_sums
+from carto.territories.zones import (
+    COMMUNE_COUNT,
+    Territory,
+    with_measures,
+    zone_communes,
+    zone_sums,
+)
 
 
 def single_zone_total(indicator: Indicator, measures: pd.DataFrame) -> float:
@@ -112,6 +118,9 @@ def aggregated_territory(
     zones = shapes.loc[shapes.index.isin(measures.index)].copy().sort_index()
     zones["CODGEO"] = zones.index
     marks = aggregate_markers(base.secret, members, value_columns)
+    # Paris, Lyon, Marseille drawn by arrondissement still count as one commune each.
+    communes = zone_communes(base.zones).reindex(members.index)
+    zones[COMMUNE_COUNT] = communes.groupby(members).nunique().reindex(zones.index).fillna(0)
     return Territory(
         code=base.code,
         label=base.label,

@@ -17,10 +17,11 @@ import pandas as pd
 from carto.common.fmt import format_number, format_value
 from carto.common.markers import Marker
 from carto.common.markers import label as marker_label
-from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
-from carto.indicators.cells import IndicatorCells, indicator_cells, total_text
+from carto.indicators.cells import IndicatorCells, indicator_cells
 from carto.indicators.compare import compare_to_reference, small_denominator
+from carto.indicators.reference import ReferenceTerritory
+from carto.indicators.vintages import listed_indicators
 from carto.map.classify import (
     DEFAULT_METHOD,
     MISSING_COLOR,
@@ -31,7 +32,7 @@ from carto.map.classify import (
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection
 from carto.territories import levels
-from carto.territories.zones import Territory
+from carto.territories.zones import COMMUNE_COUNT, Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
 # Zones without a value, coloured by why: secrecy in a grey that reads as « hidden », not as
@@ -93,7 +94,7 @@ class ChoroplethView:
     values: pd.Series  # per zone code
     classification: Classification
     collection: dict  # GeoJSON FeatureCollection for folium
-    reference_value: float  # the whole territory (department, or France)
+    reference_value: float  # the whole territory (department, or France); NaN: not shown
     reference_label: str
     notice: str | None = None  # why values are absent at this level, in French
     legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
@@ -104,7 +105,12 @@ class ChoroplethView:
     missing: tuple[MissingGroup, ...] = ()  # zones without a value, by reason
     incomplete: tuple[str, ...] = ()  # zones whose sum leaves out communes without a value
     coverage_note: str | None = None  # which zones the indicator's source does not cover
-    reference_text: str | None = None  # the reference value in French, « au moins » if partial
+    reference_text: str = ""  # the reference as shown, with what it covers (French)
+
+    def __post_init__(self) -> None:
+        if not self.reference_text:  # a plain figure: a comparison's mean, an evolution's
+            text = format_indicator(self.indicator, self.reference_value)
+            object.__setattr__(self, "reference_text", text)
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -121,11 +127,14 @@ def build_choropleth(
     manual_bounds: tuple[float, ...] | None = None,
     kept: pd.Series | None = None,
     fixed: Classification | None = None,
+    reference: ReferenceTerritory | None = None,
 ) -> ChoroplethView:
     """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed.
 
     ``fixed`` imposes class bounds computed elsewhere (two vintages sharing one legend); the
-    counts are then recomputed for these values.
+    counts are then recomputed for these values. ``reference``: the whole territory the
+    legend's reference names (every commune of the department, or of France); by default the
+    zones drawn, which is right only when they are that whole territory's communes.
     """
     values = compute(indicator, territory.measures).reindex(list(shapes.codes))
     to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
@@ -154,17 +163,20 @@ def build_choropleth(
         notice = indicator.not_aggregable_reason(territory.level_label)
     kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
     collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
-    reference_label = "France" if territory.is_france else territory.label
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
+    ref = reference.value(indicator)
     return ChoroplethView(
         indicator=indicator,
         values=values,
         classification=classification,
         collection=collection,
-        reference_value=single_zone_total(indicator, territory.measures),
-        reference_label=reference_label,
+        reference_value=ref.value,
+        reference_label=ref.label,
         notice=notice,
         small_zones=small,
-        reference_text=total_text(indicator, territory),
+        reference_text=ref.text(indicator),
         missing=missing_groups(cells, to_class.index),
         incomplete=tuple(cells.incomplete_zones(to_class.index)),
         coverage_note=coverage_note(cells, territory),
@@ -264,7 +276,7 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
-        sizes = territory.members.value_counts()
+        sizes = zones[COMMUNE_COUNT] if COMMUNE_COUNT in zones else territory.members.value_counts()
         table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
     elif "EPCI" in zones:
         table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
@@ -293,20 +305,29 @@ def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object]
     }
 
 
-def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
+def zone_comparison(
+    territory: Territory,
+    catalogue: Catalogue,
+    code: str,
+    reference: ReferenceTerritory | None = None,
+) -> pd.DataFrame:
     """A zone's values beside the whole territory's, formatted in French (click panel).
 
-    A missing value says why (« secret statistique », « non significatif »…), a partial sum
-    says « au moins », on the zone as on the territory.
+    Each indicator is listed once, and with its vintage when another vintage of it is listed
+    too; ``reference`` is the whole territory (see :func:`build_choropleth`). A missing value
+    says why (« secret statistique », « non significatif »…), a sum over communes not all
+    published says « au moins ».
     """
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
     rows = []
-    for ind in catalogue.available(territory.measures):
-        cells = indicator_cells(ind, territory)
+    for ind, label in listed_indicators(catalogue.available(territory.measures)):
         rows.append(
             {
-                "Indicateur": ind.label,
-                "Valeur": cells.text(code),
-                territory.label: total_text(ind, territory),
+                "Indicateur": label,
+                "Valeur": indicator_cells(ind, territory).text(code),
+                reference.label: reference.value(ind).text(ind),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

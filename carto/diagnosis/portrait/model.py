@@ -66,8 +66,8 @@ class IndicatorRow:
 
     def remark(self) -> str:
         """The note, and which columns are sums over communes not all published."""
-        partial = [t for t in self.texts if t.startswith("au moins")]
-        return " ".join([self.note, *(f"Somme partielle : {t}." for t in partial)]).strip()
+        partial = self.texts[0] if self.texts and self.texts[0].startswith("au moins") else ""
+        return " ".join([self.note, f"Somme partielle : {partial}." if partial else ""]).strip()
 
     def rounded(self, value: float | None) -> float | None:
         return None if is_missing(value) else round(float(value), self.decimals)  # type: ignore[arg-type]

@@ -48,6 +48,7 @@ FAMILY_LABELS = {
     "sirene": "établissements",
     "superficie": "superficie",
 }
+MERGED_SHOWN = 300  # a national file of an older geography has about a hundred merged codes
 PARTNER_CODES = (*COMMUNE_CODES, "CODE", "CODE_GEO", "CODGEO_2025", "COMMUNE_CODE")
 
 
@@ -92,10 +93,12 @@ class ImportReport:
             by_reason: dict[str, list[UnmatchedCode]] = {}
             for item in self.unmatched:
                 by_reason.setdefault(item.reason, []).append(item)
-            for items in by_reason.values():
-                lines.extend(f"  – {item.detail}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"  – … et {len(items) - 20} autre(s) du même type.")
+            for reason, items in by_reason.items():
+                # each merged commune with the one that absorbed it: what the user must check
+                shown = MERGED_SHOWN if reason == "fusion" else 20
+                lines.extend(f"  – {item.detail}" for item in items[:shown])
+                if len(items) > shown:
+                    lines.append(f"  – … et {len(items) - shown} autre(s) du même type.")
         if self.renamed:
             pairs = ", ".join(f"{old} → {new}" for old, new in sorted(self.renamed.items()))
             lines.append(
@@ -105,7 +108,10 @@ class ImportReport:
         lines.extend(self.national)
         if self.padded_codes:
             lines.append(
-                f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
+                f"{self.padded_codes} code(s) IRIS à 8 chiffres complété(s) d'un 0 initial "
+                "(zéro perdu par le tableur, ex. 10040101 → 010040101)."
+                if self.level == "iris"
+                else f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
                 "(zéro perdu par le tableur, ex. 1001 → 01001)."
             )
         total_secret = sum(self.secret_cells.values())
