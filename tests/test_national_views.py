@@ -10,10 +10,12 @@ import html
 import pytest
 from plain_sources import PlainSources
 
+from carto.common.fmt import format_value
 from carto.compose import maps, territory
 from carto.compose.keys import TerritoryKey, Token, imports_token
 from carto.compose.offer import offer
 from carto.compose.scope import Pending, read_scope
+from carto.indicators.alternatives import published_instead
 from carto.indicators.catalogue import Kind
 from carto.indicators.national import read_national
 from carto.indicators.sources.imports import import_insee
@@ -117,3 +119,19 @@ def test_an_import_sits_beside_the_national_values(bundle, sources_dir, tmp_path
         measures = src.commune_territory(_key(dep, imports).communes).measures
         before = national.values.reindex(measures.index)["MED21"]
         assert measures["MED21"].equals(before), dep
+
+
+def test_panel_points_to_what_is_published_when_the_rate_is_secret(src, sources_dir):
+    with (sources_dir / "cc_filosofi_2021_COM.csv").open(encoding="ascii") as fh:
+        afa = next(r for r in csv.DictReader(fh, delimiter=";") if r["CODGEO"] == "2A001")
+    assert afa["TP6021"] == "s" and afa["MED21"] != "s"
+    terr = src.territory(_key("2A"))
+    catalogue = territory.view_catalogue(NO_DATA, src)
+    text = published_instead(catalogue.get("taux_pauvrete_2021"), terr, catalogue, "2A001")
+    assert text.startswith("« Taux de pauvreté 2021 » : secret statistique pour Afa")
+    median = format_value(float(afa["MED21"]), "€", 0)
+    assert f"Niveau de vie médian 2021 : {median}" in text
+    assert "Part des prestations sociales dans le revenu 2021" in text
+    assert "ne se recalcule pas à l'échelle intercommunale" in text
+    count = published_instead(catalogue.get("menages_fiscaux_2021"), terr, catalogue, "2A001")
+    assert count is None  # published: nothing to point to

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from enum import IntEnum
 
-import numpy as np
 import pandas as pd
 
 from carto.common.fmt import format_number
@@ -102,12 +101,3 @@ def as_markers(frame: pd.DataFrame | None) -> pd.DataFrame | None:
     if frame is None:
         return None
     return frame.fillna(0).astype(MARKER_DTYPE)
-
-
-def dominant(codes: np.ndarray) -> int:
-    """The most frequent non-zero code (the lowest on a tie), 0 if none."""
-    nonzero = codes[codes > 0]
-    if not len(nonzero):
-        return 0
-    values, counts = np.unique(nonzero, return_counts=True)
-    return int(values[np.argmax(counts)])

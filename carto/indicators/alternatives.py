@@ -9,7 +9,7 @@ where a median or a published rate is not recomputed.
 
 from __future__ import annotations
 
-from carto.common.markers import Marker
+from carto.common.markers import REASONS, Marker
 from carto.common.markers import label as marker_label
 from carto.indicators.catalogue import Catalogue, Indicator
 from carto.indicators.cells import indicator_cells
@@ -29,7 +29,8 @@ def published_instead(
     marker = cells.marker_of(code)
     why = marker_label(marker) or "non disponible"
     name = str(territory.zones.at[code, "LIBGEO"]) if code in territory.zones.index else code
-    parts = [f"« {indicator.display_label} » : {why} pour {name}."]
+    reason = f" : {REASONS[marker]}" if marker in REASONS else ""
+    parts = [f"« {indicator.display_label} » : {why} pour {name}{reason}."]
     instead = []
     for other in catalogue.available(territory.measures):
         if other.id == indicator.id or other.theme != indicator.theme:

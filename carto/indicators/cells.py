@@ -175,40 +175,6 @@ def cell_notes(indicators: list[Indicator], territory: Territory) -> pd.DataFram
     return pd.DataFrame(notes, index=territory.measures.index)
 
 
-def marked_communes(indicator: Indicator, territory: Territory) -> tuple[int, int]:
-    """How many communes of the whole territory have no value for ``indicator``, and their
-    shared marker (0 when they differ): what a total over the territory leaves out."""
-    columns = [c for c in _marker_columns(indicator) if c]
-    if territory.members is not None:
-        if territory.incomplete is None:
-            return 0, 0
-        present = [c for c in columns if c in territory.incomplete.columns]
-        if not present:
-            return 0, 0
-        count = int(territory.incomplete[present].max(axis=1).sum())
-    else:
-        if territory.secret is None:
-            return 0, 0
-        present = [c for c in columns if c in territory.secret.columns]
-        if not present:
-            return 0, 0
-        count = int(territory.secret[present].gt(0).any(axis=1).sum())
-    codes = _first_marker(territory.secret, tuple(columns), territory.measures.index)
-    shared = set(codes[codes.gt(0)])
-    return count, (shared.pop() if len(shared) == 1 else 0)
-
-
-def total_text(indicator: Indicator, territory: Territory) -> str:
-    """The indicator over the whole territory, in French, « au moins » when its sum leaves
-    communes out (a median over a department is not recomputed: « non publié à cette
-    échelle »)."""
-    value = single_zone_total(indicator, territory.measures)
-    if not indicator.is_aggregable():
-        return label(Marker.NOT_PUBLISHED_HERE)
-    count, code = marked_communes(indicator, territory)
-    return cell_text(indicator, value, 0, count, code)
-
-
 def group_text(indicator: Indicator, measures: pd.DataFrame, markers: pd.DataFrame | None) -> str:
     """The indicator over a group of communes taken as one zone (a portrait's territory,
     its department, France), in French: one commune shows its own cell, marker included;
