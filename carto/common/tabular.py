@@ -84,8 +84,14 @@ class RawSource:
             return handle.read(n)
 
 
-def open_source(source: str | Path | bytes, name: str | None = None) -> RawSource:
-    """A path or uploaded bytes; in a zip, pick the data file (not the ``meta_`` one)."""
+def open_source(
+    source: str | Path | bytes, name: str | None = None, member: str | None = None
+) -> RawSource:
+    """A path or uploaded bytes; in a zip, pick the data file (not the ``meta_`` one).
+
+    ``member`` names the file to read in a zip holding several (INSEE ships a product's
+    communes, EPCI and departments in one zip); its case does not matter.
+    """
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -95,15 +101,15 @@ def open_source(source: str | Path | bytes, name: str | None = None) -> RawSourc
             is_zip = handle.read(4) == b"PK\x03\x04"
         if not is_zip:
             return RawSource(name, lambda: path.open("rb"), path.stat().st_size)
-        return _zip_source(name, lambda: path.open("rb"))
+        return _zip_source(name, lambda: path.open("rb"), member)
     data = bytes(source)
     name = name or "fichier importé"
     if not data.startswith(b"PK\x03\x04"):
         return RawSource(name, lambda: io.BytesIO(data), len(data))
-    return _zip_source(name, lambda: io.BytesIO(data))
+    return _zip_source(name, lambda: io.BytesIO(data), member)
 
 
-def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
+def _zip_source(name: str, opener: Callable[[], BinaryIO], member: str | None = None) -> RawSource:
     try:
         with zipfile.ZipFile(opener()) as archive:
             members = {
@@ -114,6 +120,13 @@ def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
             if not members:
                 raise ImportFailure(f"L'archive « {name} » ne contient aucun fichier CSV.")
             data_names = [m for m in members if not Path(m).name.lower().startswith("meta")]
+            if member is not None:
+                data_names = [m for m in members if Path(m).name.lower() == member.lower()]
+                if not data_names:
+                    raise ImportFailure(
+                        f"L'archive « {name} » ne contient pas « {member} » "
+                        f"(fichiers : {', '.join(sorted(members))})."
+                    )
             if len(data_names) != 1:
                 raise ImportFailure(
                     f"L'archive « {name} » contient {len(data_names)} fichiers de données "

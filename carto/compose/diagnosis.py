@@ -116,4 +116,5 @@ def portrait_data(
         indicators=src.catalogue(key.imports).available(communes.measures),
         sites=src.sites(state.department, sites) if src.site_lists() else None,
         observations=observations,
+        markers=src.imported(key.imports).secret,
     )

@@ -15,7 +15,9 @@ from carto.compose.parts import ReferenceArea
 from carto.compose.sources import Imported, Sources
 from carto.districts.model import epci_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
-from carto.indicators.catalogue import Catalogue, Kind, default_catalogue
+from carto.indicators.catalogue import Catalogue, Kind, by_theme, default_catalogue
+from carto.indicators.national import beside_national
+from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.sites.table import presumed_ccas, real_sites
@@ -26,8 +28,10 @@ from carto.territories.zones import (
     Territory,
     epci_names,
     epci_outlines,
+    grouped_zones,
     territory,
     with_measures,
+    zone_communes,
 )
 
 COMMUNE_LEVELS = frozenset({"commune", "arrondissement", "departement", "iris"})
@@ -44,17 +48,25 @@ def value_columns(catalogue: Catalogue) -> set[str]:
 
 
 def imported_measures(imports: Token, src: Sources) -> Imported:
-    """Every stored commune-level import, for every commune of the bundle."""
-    return src.stored_measures(src.bundle().communes["CODGEO"], "commune")
+    """For every commune of the bundle: the national indicators of ``data/``, with every
+    stored commune-level import beside them (``carto.indicators.national.beside_national``:
+    an import never replaces a national value)."""
+    national = src.national()
+    stored = src.stored_measures(src.bundle().communes["CODGEO"], "commune")
+    layered = beside_national(national, stored.values, stored.secret)
+    ids = {i.id for i in national.indicators}
+    indicators = national.indicators + tuple(i for i in stored.indicators if i.id not in ids)
+    return Imported(layered.values, layered.markers, indicators)
 
 
 def view_catalogue(imports: Token, src: Sources) -> Catalogue:
-    """The built-in indicators, the imported ones (communes and IRIS), the distance to sites."""
+    """The built-in and national indicators, the imported ones (communes and IRIS), the
+    distance to sites; ordered by theme for the indicator picker."""
     catalogue = default_catalogue()
     catalogue.extend(src.imported(imports).indicators)
     catalogue.extend(src.stored_measures(pd.Index([], dtype="str"), "iris").indicators)
     catalogue.add(distance_indicator(COVERAGE_LABEL))
-    return catalogue
+    return by_theme(catalogue)
 
 
 def iris_departments(imports: Token, src: Sources) -> frozenset[str]:
@@ -74,7 +86,7 @@ def commune_territory(key: CommuneKey, src: Sources) -> Territory:
     if len(imported.values.columns):
         if code == FRANCE:
             values = value_columns(src.catalogue(key.imports))
-            base = france_with_measures(base, imported.values, values)
+            base = france_with_measures(base, imported.values, values, imported.secret)
         else:
             base = with_measures(base, imported.values, imported.secret)
     if key.coverage is None or code == FRANCE:
@@ -110,7 +122,8 @@ def zone_territory(key: TerritoryKey, src: Sources) -> Territory:
         ds = src.district_set(code, key.district_set, key.districts)
         geoms = src.district_geometries(code, key.district_set, key.districts)
         shapes = geoms.assign(LIBGEO=geoms["DISTRICT"])
-        return aggregated_territory(base, ds.zones(), shapes, "district", values)
+        members = grouped_zones(base.zones, ds.zones())
+        return aggregated_territory(base, members, shapes, "district", values)
     return base
 
 
@@ -120,8 +133,8 @@ def epci_territory(base: Territory, src: Sources, values: set[str]) -> Territory
     ds = epci_district_set(bundle.communes, epci_names(bundle), base.code)
     shapes = epci_outlines(bundle, base.code).set_index("EPCI")
     shapes = shapes.assign(LIBGEO=shapes["LIBEPCI"])
-    members = base.zones["EPCI"].dropna()
-    members = members[members.index.isin(ds.mapping)]
+    in_set = zone_communes(base.zones).isin(ds.mapping)
+    members = base.zones.loc[in_set, "EPCI"].dropna().astype("str")
     return aggregated_territory(base, members, shapes, "epci", values)
 
 
@@ -167,6 +180,20 @@ def sites_around(department: str, sites: Token, src: Sources) -> pd.DataFrame:
     """Real sites of a department and of its neighbours."""
     around = (department, *src.neighbours(department))
     return pd.concat([src.sites(d, sites) for d in around], ignore_index=True)
+
+
+def view_reference(department: str, imports: Token, src: Sources) -> ReferenceTerritory:
+    """The territory a view's reference values name: its whole department, or France.
+
+    Always every commune of it, whatever the zones drawn (districts cover part of the
+    department, an import may cover part of France): ``carto.indicators.reference`` decides
+    from there whether the value can be shown.
+    """
+    if department == FRANCE:
+        measures = src.france_commune_measures(imports)
+        return ReferenceTerritory("France", measures.index, measures)
+    communes = src.commune_territory(CommuneKey(department, False, imports))
+    return ReferenceTerritory(communes.label, communes.measures.index, communes.measures)
 
 
 def reference_area(code: str, reference: str, src: Sources) -> ReferenceArea:

@@ -14,17 +14,68 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from carto.common.fmt import SECRET_LABEL, format_number, format_value
-from carto.indicators.aggregation import single_zone_total
+from carto.common.fmt import format_number, format_value
+from carto.common.markers import Marker
+from carto.common.markers import label as marker_label
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
+from carto.indicators.cells import IndicatorCells, indicator_cells
 from carto.indicators.compare import compare_to_reference, small_denominator
-from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
+from carto.indicators.reference import ReferenceTerritory
+from carto.indicators.vintages import listed_indicators
+from carto.map.classify import (
+    DEFAULT_METHOD,
+    MISSING_COLOR,
+    Classification,
+    classify,
+    counts_for,
+)
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
-from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.map.geojson import ZoneShapes, choropleth_collection
 from carto.territories import levels
-from carto.territories.zones import Territory
+from carto.territories.zones import COMMUNE_COUNT, Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
+# Zones without a value, coloured by why: secrecy in a grey that reads as « hidden », not as
+# « broken »; values that do not exist in lighter tones; what the source does not cover white.
+MARKER_COLORS: dict[int, str] = {
+    Marker.SECRET: "#a3a3a3",
+    Marker.NOT_AVAILABLE: "#dedede",
+    Marker.NOT_SIGNIFICANT: "#d6cbbd",
+    Marker.NOT_APPLICABLE: "#ebebeb",
+    Marker.EMPTY: "#dedede",
+    Marker.MERGED: "#cfd8e3",
+    Marker.NOT_COVERED: "#ffffff",
+    Marker.NOT_PUBLISHED_HERE: "#e6e6e6",
+}
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """Zones of a map without a value for one reason: a legend entry of its own."""
+
+    marker: int  # ``carto.common.markers`` code (0: no reason known)
+    label: str  # « Secret statistique »
+    count: int
+    color: str
+
+
+def missing_groups(
+    cells: IndicatorCells, within: pd.Index | None = None
+) -> tuple[MissingGroup, ...]:
+    """The legend's entries for zones without a value, one per marker, most frequent first.
+
+    ``within``: the zones the legend counts (those the filters keep); all by default.
+    """
+    groups = [
+        MissingGroup(
+            code,
+            (marker_label(code) or "non disponible").capitalize(),
+            n,
+            MARKER_COLORS.get(code, MISSING_COLOR),
+        )
+        for code, n in cells.missing_by_marker(within).items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.marker)))
 
 
 def small_threshold() -> float:
@@ -43,7 +94,7 @@ class ChoroplethView:
     values: pd.Series  # per zone code
     classification: Classification
     collection: dict  # GeoJSON FeatureCollection for folium
-    reference_value: float  # the whole territory (department, or France)
+    reference_value: float  # the whole territory (department, or France); NaN: not shown
     reference_label: str
     notice: str | None = None  # why values are absent at this level, in French
     legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
@@ -51,6 +102,15 @@ class ChoroplethView:
     reading: str | None = None  # which colour means what (comparison mode)
     details: str | None = None  # plain-text report (codes changed between vintages…)
     small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
+    missing: tuple[MissingGroup, ...] = ()  # zones without a value, by reason
+    incomplete: tuple[str, ...] = ()  # zones whose sum leaves out communes without a value
+    coverage_note: str | None = None  # which zones the indicator's source does not cover
+    reference_text: str = ""  # the reference as shown, with what it covers (French)
+
+    def __post_init__(self) -> None:
+        if not self.reference_text:  # a plain figure: a comparison's mean, an evolution's
+            text = format_indicator(self.indicator, self.reference_value)
+            object.__setattr__(self, "reference_text", text)
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -67,11 +127,14 @@ def build_choropleth(
     manual_bounds: tuple[float, ...] | None = None,
     kept: pd.Series | None = None,
     fixed: Classification | None = None,
+    reference: ReferenceTerritory | None = None,
 ) -> ChoroplethView:
     """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed.
 
     ``fixed`` imposes class bounds computed elsewhere (two vintages sharing one legend); the
-    counts are then recomputed for these values.
+    counts are then recomputed for these values. ``reference``: the whole territory the
+    legend's reference names (every commune of the department, or of France); by default the
+    zones drawn, which is right only when they are that whole territory's communes.
     """
     values = compute(indicator, territory.measures).reindex(list(shapes.codes))
     to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
@@ -79,13 +142,13 @@ def build_choropleth(
         classification = counts_for(fixed, to_class)
     else:
         classification = classify(to_class, method, k, palette, manual_bounds)
+    cells = indicator_cells(indicator, territory, values)
     colors = classification.colors_for(values)
+    markers = cells.markers.reindex(values.index, fill_value=0)
+    for code, color in MARKER_COLORS.items():
+        colors[values.isna() & markers.eq(code)] = color
     names = territory.zones["LIBGEO"].astype(str).to_dict()
-    texts = value_texts(values, lambda v: format_indicator(indicator, v))
-    secret_col = indicator.column or indicator.numerator
-    for code, value in values.items():
-        if pd.isna(value) and secret_col and territory.is_secret(secret_col, str(code)):
-            texts[str(code)] = SECRET_LABEL
+    texts = cells.texts()
     notice = None
     aggregated = territory.members is not None
     small: tuple[str, ...] = ()
@@ -100,17 +163,39 @@ def build_choropleth(
         notice = indicator.not_aggregable_reason(territory.level_label)
     kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
     collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
-    reference_label = "France" if territory.is_france else territory.label
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
+    ref = reference.value(indicator)
     return ChoroplethView(
         indicator=indicator,
         values=values,
         classification=classification,
         collection=collection,
-        reference_value=single_zone_total(indicator, territory.measures),
-        reference_label=reference_label,
+        reference_value=ref.value,
+        reference_label=ref.label,
         notice=notice,
         small_zones=small,
+        reference_text=ref.text(indicator),
+        missing=missing_groups(cells, to_class.index),
+        incomplete=tuple(cells.incomplete_zones(to_class.index)),
+        coverage_note=coverage_note(cells, territory),
     )
+
+
+def coverage_note(cells: IndicatorCells, territory: Territory) -> str | None:
+    """« Source : … ne couvre pas Guadeloupe (971), Guyane (973), Mayotte (976). »"""
+    uncovered = cells.values.isna() & cells.markers.eq(Marker.NOT_COVERED)
+    if not uncovered.any():
+        return None
+    source = cells.indicator.source
+    if territory.is_france:
+        names = [f"{territory.zones.at[c, 'LIBGEO']} ({c})" for c in uncovered.index[uncovered]]
+        return f"{source} ne couvre pas : {', '.join(names)}."
+    if uncovered.all():
+        return f"{source} ne couvre pas {territory.label} : aucune valeur à représenter."
+    zones = levels.level(territory.level).count(int(uncovered.sum()))
+    return f"{source} ne couvre pas {zones} de {territory.label}."
 
 
 def build_comparison(
@@ -191,7 +276,7 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
-        sizes = territory.members.value_counts()
+        sizes = zones[COMMUNE_COUNT] if COMMUNE_COUNT in zones else territory.members.value_counts()
         table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
     elif "EPCI" in zones:
         table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
@@ -208,9 +293,8 @@ ID_COLUMNS = ("Code", *(lvl.title for lvl in levels.LEVELS.values()), "Communes"
 
 def table_column(indicator: Indicator) -> str:
     """Header of an indicator's column; vintages of one indicator get their own column."""
-    if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):
-        return f"{indicator.label} {indicator.vintage} ({indicator.unit})"
-    return f"{indicator.label} ({indicator.unit})"
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    return f"{indicator.display_label}{unit}"
 
 
 def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object], str]]:
@@ -222,19 +306,31 @@ def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object]
 
 
 def zone_comparison(
-    territory: Territory, catalogue: Catalogue, code: str, first: str | None = None
+    territory: Territory,
+    catalogue: Catalogue,
+    code: str,
+    reference: ReferenceTerritory | None = None,
+    first: str | None = None,
 ) -> pd.DataFrame:
-    """A zone's values beside the whole territory's, formatted in French (click panel); the
-    indicator ``first`` (the one mapped) heads the table."""
+    """A zone's values beside the whole territory's, formatted in French (click panel).
+
+    Each indicator is listed once, and with its vintage when another vintage of it is listed
+    too; ``reference`` is the whole territory (see :func:`build_choropleth`); the indicator
+    ``first`` (the one mapped) heads the table. A missing value says why (« secret
+    statistique », « non significatif »…), a sum over communes not all published says
+    « au moins ».
+    """
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
     rows = []
-    shown = catalogue.available(territory.measures)
-    for ind in sorted(shown, key=lambda i: i.id != first):
-        values = compute(ind, territory.measures)
+    listed = listed_indicators(catalogue.available(territory.measures))
+    for ind, label in sorted(listed, key=lambda item: item[0].id != first):
         rows.append(
             {
-                "Indicateur": ind.label,
-                "Valeur": format_indicator(ind, values.get(code, np.nan)),
-                territory.label: format_indicator(ind, single_zone_total(ind, territory.measures)),
+                "Indicateur": label,
+                "Valeur": indicator_cells(ind, territory).text(code),
+                reference.label: reference.value(ind).text(ind),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 
-from carto.map.choropleth import ChoroplethView, format_indicator
+from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import DIM_COLOR
 from carto.territories import levels
 from carto.territories.bundle import area_crs_for_department
@@ -42,7 +42,7 @@ def image_texts(view: ChoroplethView, territory_label: str, level: str) -> MapIm
     by = f"par {words.noun}"
     subtitle = territory_label if by in territory_label else f"{territory_label}, {by}"
     where = view.reference_label[:1].upper() + view.reference_label[1:]
-    reference = f"{where} : {format_indicator(indicator, view.reference_value)}"
+    reference = f"{where} : {view.reference_text}"
     return MapImage(
         title=f"{indicator.label} ({indicator.unit})" if indicator.unit else indicator.label,
         subtitle=f"{subtitle}. {reference}.",
@@ -59,12 +59,11 @@ def _legend_rows(view: ChoroplethView, level: str) -> list[tuple[str, str]]:
         (color, f"{label}   ({words.count(count)})")
         for color, label, count in zip(classes.colors, labels, classes.counts, strict=True)
     ]
-    if classes.missing_count:
+    if view.missing:  # one entry per reason, as on screen (secret statistique…)
+        rows += [(g.color, f"{g.label}   ({words.count(g.count)})") for g in view.missing]
+    elif classes.missing_count:
         rows.append(
-            (
-                classes.missing_color,
-                f"Non disponible ou secret   ({words.count(classes.missing_count)})",
-            )
+            (classes.missing_color, f"Non disponible   ({words.count(classes.missing_count)})")
         )
     dimmed = sum(1 for f in view.collection["features"] if not f["properties"]["kept"])
     if dimmed:

@@ -41,7 +41,7 @@ class MapCaption(MacroElement):
             c.onAdd = function() {
               var d = L.DomUtil.create('div', 'atlas-map-caption');
               d.style.cssText = 'background:rgba(255,255,255,.88);padding:3px 7px;'
-                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:55%;color:#222';
+                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:55vw;color:#222';
               d.innerHTML = {{ this.html|tojson }};
               return d;
             };

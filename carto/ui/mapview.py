@@ -16,7 +16,8 @@ from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
 from carto.indicators.catalogue import Catalogue
-from carto.map.choropleth import ChoroplethView, format_indicator, small_threshold
+from carto.indicators.reference import ReferenceTerritory
+from carto.map.choropleth import ChoroplethView, small_threshold
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
 from carto.map.layers import LayerInputs, build_layers
 from carto.map.legend import legend_html
@@ -91,12 +92,13 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
             level=terr.level,
             labels=view.legend_labels,
             title=view.legend_title,
+            missing=view.missing,
+            incomplete=len(view.incomplete),
+            notes=(view.coverage_note,) if view.coverage_note else (),
         ),
         unsafe_allow_html=True,
     )
-    st.markdown(
-        f"**{view.reference_label}** : {format_indicator(view.indicator, view.reference_value)}"
-    )
+    st.markdown(f"**{view.reference_label}** : {view.reference_text}")
     if view.reading:
         st.caption(view.reading)
     if panel.circles_legend:
@@ -124,8 +126,12 @@ def map_fragment(
     catalogue: Catalogue,
     tiles: bool,
     meeting: bool,
+    reference: ReferenceTerritory | None = None,
 ) -> None:
-    """One map with its legend beside it, or two maps side by side moving together."""
+    """One map with its legend beside it, or two maps side by side moving together.
+
+    ``reference``: the whole department (or France) the selection panel compares a zone with.
+    """
     if len(panels) == 2:
         cols = st.columns(2)
         for col, panel in zip(cols, panels, strict=True):
@@ -136,7 +142,7 @@ def map_fragment(
         with side[0]:
             search_box(terr)
         with side[1]:
-            selection_panel(terr, catalogue, panels[0].view, meeting)
+            selection_panel(terr, catalogue, panels[0].view, meeting, reference)
         return
     col_map, col_side = st.columns([3, 1])
     with col_map:
@@ -145,4 +151,4 @@ def map_fragment(
         search_box(terr)
         legend(panels[0], terr, meeting)
         export_button(panels[0].view, terr)
-        selection_panel(terr, catalogue, panels[0].view, meeting)
+        selection_panel(terr, catalogue, panels[0].view, meeting, reference)

@@ -14,7 +14,9 @@ import pandas as pd
 import streamlit as st
 
 from carto.compose.search import search_options, zone_focus
+from carto.indicators.alternatives import published_instead
 from carto.indicators.catalogue import Catalogue
+from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, format_indicator, zone_comparison
 from carto.territories import levels
 from carto.territories.zones import Territory
@@ -77,10 +79,15 @@ def search_box(terr: Territory) -> None:
 
 
 def selection_panel(
-    terr: Territory, catalogue: Catalogue, view: ChoroplethView, meeting: bool = False
+    terr: Territory,
+    catalogue: Catalogue,
+    view: ChoroplethView,
+    meeting: bool = False,
+    reference: ReferenceTerritory | None = None,
 ) -> None:
     """The selected zone: its name, its value of the mapped indicator, what to do with it
-    (« Observer » opens the diagnosis panel, which the meeting mode does not show)."""
+    (« Observer » opens the diagnosis panel, which the meeting mode does not show), and all
+    its values beside ``reference`` (the whole department, or France)."""
     code = st.session_state.get(keys.SELECTED_KEY)
     words = levels.level(terr.level)
     if code not in terr.zones.index:
@@ -92,15 +99,17 @@ def selection_panel(
     st.subheader(md_escape(str(terr.zones.at[code, "LIBGEO"])), anchor=False)
     st.caption(f"{words.title} — code {md_escape(str(code))}")
     st.markdown(f"**{md_escape(view.indicator.label)}** : {md_escape(_value_text(view, code))}")
-    cols = st.columns(2)
-    if cols[0].button("Effacer la sélection", key="clear_sel"):
+    instead = published_instead(view.indicator, terr, catalogue, code)
+    if instead:
+        st.info(instead)
+    if st.button("Effacer la sélection", key="clear_sel"):
         select(None, terr)
     observable = not terr.is_france and not meeting
-    if observable and cols[1].button("Observer", key="observe_sel", type="primary"):
+    if observable and st.button("Observer", key="observe_sel", type="primary"):
         st.session_state["w_panel"] = "diagnosis"
         st.rerun(scope="app")
     with st.expander("Toutes ses valeurs"):
-        table: pd.DataFrame = zone_comparison(terr, catalogue, code, view.indicator.id)
+        table: pd.DataFrame = zone_comparison(terr, catalogue, code, reference, view.indicator.id)
         st.dataframe(table, hide_index=True, width="stretch")
 
 

@@ -17,6 +17,8 @@ from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
+from carto.indicators.cells import group_text
+from carto.indicators.reference import ReferenceValue, reference_value
 from carto.sites.categories import category_label
 from carto.territories import levels
 
@@ -58,12 +60,15 @@ def build_portrait(
     indicators: Iterable[Indicator],
     sites: pd.DataFrame | None = None,
     observations: Sequence[Observation] = (),
+    markers: pd.DataFrame | None = None,
 ) -> PortraitData:
     """The portrait of ``members`` (commune codes) within a department.
 
     ``zones``/``measures``: the department's communes (``Territory.zones`` / ``.measures``,
     indexed by CODGEO); ``france_measures``: the same measures for every commune of France;
-    ``sites``: the real sites (``None`` when no list was imported, which the notes say).
+    ``sites``: the real sites (``None`` when no list was imported, which the notes say);
+    ``markers``: why a commune's value is missing (any communes including those), so that
+    the portrait says « secret statistique » or « au moins … » as the map does.
     Members outside the department are named in the notes, never silently dropped.
     """
     inside = [c for c in members if c in measures.index]
@@ -78,7 +83,12 @@ def build_portrait(
     if not inside:
         notes.append("Aucune commune du territoire n'a été trouvée dans le département.")
     rows = indicator_rows(
-        indicators, measures.loc[inside], measures, france_measures, levels.level(level).scale
+        indicators,
+        measures.loc[inside],
+        measures,
+        france_measures,
+        levels.level(level).scale,
+        markers,
     )
     shapes = ()
     if inside:
@@ -117,32 +127,49 @@ def indicator_rows(
     department: pd.DataFrame,
     france: pd.DataFrame,
     level_label: str = "du territoire",
+    markers: pd.DataFrame | None = None,
 ) -> tuple[IndicatorRow, ...]:
     """Indicator values of the territory, its department and France, from commune measures.
 
     Rates are Σ numerators / Σ denominators over each level; a share is taken of the next
     level (territory in the department, department in France); a value that cannot be
     re-aggregated (median…) is shown only for a single commune, with the reason otherwise.
+    The department and France columns follow ``carto.indicators.reference``: over every
+    commune of each (``department`` and ``france`` hold them all), or empty, and the note
+    says what an incomplete column covers.
     """
     rows = []
     for ind in indicators:
         note = ""
+        dep_ref = reference_value(ind, department, department.index, "Département")
+        fr_ref = reference_value(ind, france, france.index, "France")
         if ind.kind is Kind.SHARE:
             num = ind.numerator or ""
-            dep_total, fr_total = _sum(department, num), _sum(france, num)
+            dep_total = _sum(department, num) if dep_ref.shown else math.nan
+            fr_total = _sum(france, num) if fr_ref.shown else math.nan
             values = (
                 _sum(territory, num) / dep_total * ind.scale if dep_total else math.nan,
                 dep_total / fr_total * ind.scale if fr_total else math.nan,
                 math.nan,
             )
-            note = "Part du territoire dans le département, et du département en France."
+            note = _with_references(
+                "Part du territoire dans le département, et du département en France.",
+                ind,
+                (dep_ref, fr_ref),
+            )
         elif ind.kind is Kind.VALUE:
             single = len(territory) == 1 and ind.column in territory
             value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
             values = (value, math.nan, math.nan)
             note = published_value_note(ind, None if single else level_label)
         else:
-            values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
+            values = (single_zone_total(ind, territory), dep_ref.value, fr_ref.value)
+            note = _with_references("", ind, (dep_ref, fr_ref))
+        texts: tuple[str, str, str] | tuple[()] = ()
+        if ind.kind is not Kind.SHARE and markers is not None:
+            # the territory's own cell, marker or « au moins » included; the references as
+            # carto.indicators.reference shows them
+            texts = (group_text(ind, territory, markers), dep_ref.text(ind), fr_ref.text(ind))
         rows.append(
             IndicatorRow(
                 label=ind.label,
@@ -154,6 +181,7 @@ def indicator_rows(
                 source=ind.source + (" (données simulées)" if ind.simulated else ""),
                 vintage=ind.vintage,
                 note=note,
+                texts=texts,
             )
         )
     return tuple(rows)
@@ -173,6 +201,13 @@ def published_value_note(indicator: Indicator, level_label: str | None) -> str:
         + ", ni ".join(where)
         + "."
     )
+
+
+def _with_references(note: str, indicator: Indicator, refs: Iterable[ReferenceValue]) -> str:
+    """The row's note, then what each incomplete reference column covers, or why it is empty."""
+    parts = [note] if note else []
+    parts += [f"{r.label} : {r.text(indicator)}." for r in refs if not r.complete]
+    return " ".join(parts)
 
 
 def shapes_from_frame(

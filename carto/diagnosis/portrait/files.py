@@ -49,10 +49,7 @@ def _indicators_html(data: PortraitData) -> str:
     body = []
     remarks = footnotes(data.indicators)
     for r, mark in zip(data.indicators, remarks.marks, strict=True):
-        values = "".join(
-            f'<td class="num">{escape(r.text(v))}</td>'
-            for v in (r.value, r.department_value, r.france_value)
-        )
+        values = "".join(f'<td class="num">{escape(r.shown(i))}</td>' for i in range(3))
         label = f"{r.label} {mark}".strip()
         source = f"{r.source}, millésime {r.vintage}"
         body.append(

@@ -133,9 +133,9 @@ def to_pdf(data: PortraitData) -> bytes:
         rows = [
             (
                 f"{r.label} {mark}".strip() + f"\n{r.source}, millésime {r.vintage}",
-                r.text(r.value),
-                r.text(r.department_value),
-                r.text(r.france_value),
+                r.shown(0),
+                r.shown(1),
+                r.shown(2),
             )
             for r, mark in zip(data.indicators, remarks.marks, strict=True)
         ]

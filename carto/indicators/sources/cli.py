@@ -11,6 +11,7 @@ import sys
 
 from carto.common.tabular import ImportFailure
 from carto.indicators.catalogue import Kind
+from carto.indicators.national import NationalDataError, read_national
 from carto.indicators.sources.imports import (
     ColumnMapping,
     PartnerMapping,
@@ -102,7 +103,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             dataset = import_partner(args.file, mapping, communes=communes)
         else:
-            dataset = import_insee(args.file, kind=args.kind, communes=communes, meta=args.meta)
+            try:
+                national = read_national()
+            except NationalDataError as exc:
+                print(f"Attention : {exc}", file=sys.stderr)
+                national = None
+            dataset = import_insee(
+                args.file, kind=args.kind, communes=communes, meta=args.meta, national=national
+            )
         print(dataset.report.summary_fr())
         if args.dry_run:
             print("Essai seulement : rien n'a été enregistré.")

@@ -13,9 +13,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carto.common.fmt import format_number
+from carto.common.markers import label as marker_label
 from carto.common.numeric_table import Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
@@ -26,9 +28,10 @@ from carto.common.tabular import (
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.national import NationalData, overlap_report
 from carto.indicators.sources.insee import COMMUNE_CODES, InseeKind, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
-from carto.territories.history import UnmatchedCode, match_codes
+from carto.territories.history import UnmatchedCode, match_codes, renamed_codes
 
 KIND_LABELS = {
     "filosofi": "base Filosofi communale",
@@ -45,6 +48,7 @@ FAMILY_LABELS = {
     "sirene": "établissements",
     "superficie": "superficie",
 }
+MERGED_SHOWN = 300  # a national file of an older geography has about a hundred merged codes
 PARTNER_CODES = (*COMMUNE_CODES, "CODE", "CODE_GEO", "CODGEO_2025", "COMMUNE_CODE")
 
 
@@ -57,13 +61,16 @@ class ImportReport:
     rows_read: int
     matched: int
     unmatched: list[UnmatchedCode] = field(default_factory=list)
-    secret_cells: dict[str, int] = field(default_factory=dict)
+    secret_cells: dict[str, int] = field(default_factory=dict)  # cells without a number
+    markers: dict[int, int] = field(default_factory=dict)  # cells per marker code
     recognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     vintages: dict[str, str] = field(default_factory=dict)
     padded_codes: int = 0
     indicators: list[str] = field(default_factory=list)
     level: str = "commune"
+    renamed: dict[str, str] = field(default_factory=dict)  # whole commune's former → current
+    national: list[str] = field(default_factory=list)  # what the bundle's national data kept
 
     def summary_fr(self) -> str:
         unit = "IRIS reconnus" if self.level == "iris" else "Communes reconnues"
@@ -86,22 +93,39 @@ class ImportReport:
             by_reason: dict[str, list[UnmatchedCode]] = {}
             for item in self.unmatched:
                 by_reason.setdefault(item.reason, []).append(item)
-            for items in by_reason.values():
-                lines.extend(f"  – {item.detail}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"  – … et {len(items) - 20} autre(s) du même type.")
+            for reason, items in by_reason.items():
+                # each merged commune with the one that absorbed it: what the user must check
+                shown = MERGED_SHOWN if reason == "fusion" else 20
+                lines.extend(f"  – {item.detail}" for item in items[:shown])
+                if len(items) > shown:
+                    lines.append(f"  – … et {len(items) - shown} autre(s) du même type.")
+        if self.renamed:
+            pairs = ", ".join(f"{old} → {new}" for old, new in sorted(self.renamed.items()))
+            lines.append(
+                f"Anciens codes de communes entières ({len(self.renamed)}), lus sous leur code "
+                f"actuel (chef-lieu déplacé depuis le millésime du fichier) : {pairs}."
+            )
+        lines.extend(self.national)
         if self.padded_codes:
             lines.append(
-                f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
+                f"{self.padded_codes} code(s) IRIS à 8 chiffres complété(s) d'un 0 initial "
+                "(zéro perdu par le tableur, ex. 10040101 → 010040101)."
+                if self.level == "iris"
+                else f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
                 "(zéro perdu par le tableur, ex. 1001 → 01001)."
             )
         total_secret = sum(self.secret_cells.values())
         if total_secret:
             worst = sorted(self.secret_cells.items(), key=lambda kv: -kv[1])[:5]
+            kinds = "; ".join(
+                f"{marker_label(code)} : {format_number(n)}"
+                for code, n in sorted(self.markers.items())
+            )
             lines.append(
-                f"Cellules soumises au secret statistique ou non disponibles : "
-                f"{format_number(total_secret)} (lues comme « secret », jamais comme zéro ; "
-                f"surtout {', '.join(f'{k} : {v}' for k, v in worst)})."
+                f"Cellules sans valeur : {format_number(total_secret)}"
+                + (f" ({kinds})" if kinds else "")
+                + ", lues avec leur marque, jamais comme zéro ; surtout "
+                + f"{', '.join(f'{k} : {v}' for k, v in worst)}."
             )
         recognised = ", ".join(self.recognised) or "aucune"
         lines.append(f"Colonnes reconnues ({len(self.recognised)}) : {recognised}.")
@@ -152,9 +176,20 @@ def import_insee(
     communes: pd.DataFrame | None = None,
     meta: str | Path | bytes | None = None,
     progress: Progress | None = None,
+    national: NationalData | None = None,
 ) -> ImportedDataset:
-    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes."""
+    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes.
+
+    ``national``: the bundle's national indicators; the report then says what this file's
+    columns they already hold do (the national values stay: ``carto.indicators.national``).
+    """
     table = read_insee(source, name, kind, meta, progress)
+    renamed = {}
+    if table.level == "commune" and communes is not None:
+        renamed = renamed_codes(table.values.index)
+    if renamed:
+        table.values = table.values.rename(index=renamed)
+        table.secret = table.secret.rename(index=renamed)
     for col in table.columns.values():
         if col.stem.startswith(("NB", "POP", "MEN", "LOG", "ACT", "CHOM", "EMPLT", "TOT")):
             _no_negative(table.file_name, table.values[col.name])
@@ -174,12 +209,15 @@ def import_insee(
         matched=matched,
         unmatched=unmatched,
         secret_cells=table.secret_counts(),
+        markers=table.marker_counts(),
         recognised=list(table.columns),
         ignored=table.ignored,
         vintages=table.vintages,
         padded_codes=table.padded_codes,
         indicators=[f"{i.label} {i.vintage}" for i in indicators],
         level=table.level,
+        renamed=renamed,
+        national=overlap_report(national, table.values) if national is not None else [],
     )
     title = f"{KIND_LABELS[table.kind.value].capitalize()} {vintage}"
     return ImportedDataset(
@@ -192,6 +230,11 @@ def import_insee(
         indicators,
         report,
     )
+
+
+def _marker_counts(markers: pd.DataFrame) -> dict[int, int]:
+    codes, counts = np.unique(markers.to_numpy(), return_counts=True)
+    return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if c}
 
 
 def _no_negative(file_name: str, values: pd.Series) -> None:
@@ -289,7 +332,8 @@ def import_partner(
         rows_read=len(values),
         matched=matched,
         unmatched=unmatched,
-        secret_cells={k[len(prefix) :]: v for k, v in secret.sum().items() if v},
+        secret_cells={k[len(prefix) :]: int(v) for k, v in secret.gt(0).sum().items() if v},
+        markers=_marker_counts(secret),
         recognised=sorted(used),
         ignored=ignored,
         vintages={m.label: m.vintage for m in mapping.columns if m.vintage},

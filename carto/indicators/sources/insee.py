@@ -17,8 +17,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from carto.common.markers import Marker
 from carto.common.numeric_table import ParsedTable, Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
@@ -36,6 +38,7 @@ class InseeKind(StrEnum):
 
 COMMUNE_CODES = ("CODGEO", "COM", "DEPCOM", "CODE_COMMUNE", "INSEE_COM", "CODE_INSEE")
 IRIS_CODES = ("IRIS", "CODE_IRIS", "DCOMIRIS")
+IRIS_CODE_WIDTH = 9  # commune code (5) + IRIS number (4): "010040101"
 
 _FILOSOFI_STEMS = (
     "NBPERSMENFISC|NBMENFISC|MED|PIMPOT|PIMP|TP60AGE[1-6]|TP60TOL[12]|TP60|PACT|PTSA|PCHO|"
@@ -92,7 +95,8 @@ def recognise(column: str) -> InseeColumn | None:
 
 @dataclass
 class InseeTable:
-    """Values as published: floats with NaN + ``secret`` mask where INSEE wrote s/nd/empty."""
+    """Values as published: floats with NaN, and ``secret``: the marker code of each cell
+    (``carto.common.markers``: s, nd, ns, so each keep theirs; 0 where a number)."""
 
     kind: InseeKind
     file_name: str
@@ -121,8 +125,14 @@ class InseeTable:
         )
 
     def secret_counts(self) -> dict[str, int]:
-        counts = self.secret.sum()
+        """Cells without a number, per column (any marker)."""
+        counts = self.secret.gt(0).sum()
         return {str(k): int(v) for k, v in counts.items() if v}
+
+    def marker_counts(self) -> dict[int, int]:
+        """Cells per marker code, over the whole table."""
+        codes, counts = np.unique(self.secret.to_numpy(), return_counts=True)
+        return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if c}
 
 
 def guess_kind(name: str, header: Iterable[str]) -> InseeKind:
@@ -149,9 +159,13 @@ def read_insee(
     kind: InseeKind | str | None = None,
     meta: str | Path | bytes | None = None,
     progress: Progress | None = None,
+    member: str | None = None,
 ) -> InseeTable:
-    """Read an INSEE file (csv or zip); labels from the zip's ``meta_`` file or ``meta``."""
-    raw = open_source(source, name)
+    """Read an INSEE file (csv or zip); labels from the zip's ``meta_`` file or ``meta``.
+
+    ``member``: the file to read in a zip that holds several (e.g. ``cc_filosofi_2021_COM.csv``).
+    """
+    raw = open_source(source, name, member)
     table = _parse(raw, kind, progress)
     meta_bytes = _meta_bytes(raw, meta)
     if meta_bytes is not None:
@@ -167,7 +181,8 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         return recognise(column) is not None
 
     candidates = (*COMMUNE_CODES, *IRIS_CODES)
-    parsed: ParsedTable = read_numeric_table(raw, candidates, select, progress)
+    widths = {code: IRIS_CODE_WIDTH for code in IRIS_CODES}
+    parsed: ParsedTable = read_numeric_table(raw, candidates, select, progress, None, widths)
     resolved = InseeKind(kind) if kind else guess_kind(raw.name, parsed.columns_all)
     expected = IRIS_CODES if resolved is InseeKind.IRIS else COMMUNE_CODES
     if parsed.code_column.upper() not in expected:
@@ -177,7 +192,7 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         )
     columns = {c: recognise(c) for c in parsed.values.columns}
     ignored = [c for c in parsed.columns_all if c != parsed.code_column and c not in columns]
-    values, secret = parsed.values, parsed.secret
+    values, secret = parsed.values, _insee_empty_cells(parsed.secret, columns)
     if resolved is InseeKind.IRIS:
         values.index.name = secret.index.name = "IRIS"
     return InseeTable(
@@ -190,6 +205,23 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         padded_codes=parsed.padded_codes,
         level="iris" if resolved is InseeKind.IRIS else "commune",
     )
+
+
+def _insee_empty_cells(
+    markers: pd.DataFrame, columns: dict[str, InseeColumn | None]
+) -> pd.DataFrame:
+    """What an empty cell means in an INSEE file: secrecy for Filosofi columns (the
+    comparateur leaves them empty where the base communale writes ``s``), "non disponible"
+    elsewhere (the 2022 comparateur leaves Mayotte's census cells empty)."""
+    out = markers.copy()
+    for name in out.columns:
+        col = columns.get(name)
+        empty = out[name].eq(Marker.EMPTY)
+        if empty.any():
+            family = col.family if col is not None else ""
+            code = Marker.SECRET if family.startswith("filosofi") else Marker.NOT_AVAILABLE
+            out.loc[empty, name] = int(code)
+    return out
 
 
 def _meta_bytes(raw: RawSource, meta: str | Path | bytes | None) -> bytes | None:

@@ -16,8 +16,9 @@ from pathlib import Path
 import pandas as pd
 
 from carto.common.files import atomic_write
+from carto.common.markers import MARKER_DTYPE, as_markers
 from carto.common.paths import user_data_folder
-from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.catalogue import Indicator, indicator_from_json, indicator_to_json
 from carto.indicators.sources.imports import ImportedDataset
 
 SECRET_PREFIX = "__secret__"
@@ -45,20 +46,6 @@ def imports_dir() -> Path:
     return user_data_folder("imports")
 
 
-def _indicator_to_json(ind: Indicator) -> dict:
-    data = asdict(ind)
-    data["kind"], data["polarity"] = ind.kind.value, ind.polarity.value
-    data["published_levels"] = list(ind.published_levels)
-    return data
-
-
-def _indicator_from_json(data: dict) -> Indicator:
-    data = dict(data)
-    data["kind"], data["polarity"] = Kind(data["kind"]), Polarity(data["polarity"])
-    data["published_levels"] = tuple(data["published_levels"])
-    return Indicator(**data)
-
-
 def save_dataset(dataset: ImportedDataset) -> StoredDataset:
     """Store (or replace) a dataset atomically; the previous version stays until the switch."""
     folder = imports_dir()
@@ -67,7 +54,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
     data_file = f"{dataset.id}-{uuid.uuid4().hex[:10]}.parquet"
     frame = dataset.values.copy()
     for col in dataset.secret.columns:
-        frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=bool)
+        frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=MARKER_DTYPE)
     frame.index = frame.index.astype("str")
     try:
         atomic_write(folder / data_file, lambda p: frame.to_parquet(p))
@@ -84,7 +71,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
             data_file=data_file,
         )
         payload = asdict(stored)
-        payload["indicators"] = [_indicator_to_json(i) for i in stored.indicators]
+        payload["indicators"] = [indicator_to_json(i) for i in stored.indicators]
         text = json.dumps(payload, ensure_ascii=False, indent=1)
         atomic_write(manifest, text)
     except OSError as exc:
@@ -100,7 +87,7 @@ def save_dataset(dataset: ImportedDataset) -> StoredDataset:
 def _read_manifest(path: Path) -> StoredDataset:
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
-        payload["indicators"] = tuple(_indicator_from_json(i) for i in payload["indicators"])
+        payload["indicators"] = tuple(indicator_from_json(i) for i in payload["indicators"])
         return StoredDataset(**payload)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"Description d'import illisible : {path.name} ({exc}).") from exc
@@ -123,7 +110,8 @@ def delete_dataset(dataset_id: str) -> None:
 
 
 def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Values and secrecy mask of one stored dataset."""
+    """Values and marker codes of one stored dataset (older imports stored a boolean
+    secrecy mask: read as « secret statistique », as they were shown then)."""
     try:
         frame = pd.read_parquet(imports_dir() / stored.data_file)
     except Exception as exc:  # pyarrow raises several unrelated types for a corrupt file
@@ -133,7 +121,7 @@ def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
         ) from exc
     frame.index = frame.index.astype("str")
     secret_cols = [c for c in frame.columns if c.startswith(SECRET_PREFIX)]
-    secret = frame[secret_cols].rename(columns=lambda c: c[len(SECRET_PREFIX) :]).astype(bool)
+    secret = as_markers(frame[secret_cols].rename(columns=lambda c: c[len(SECRET_PREFIX) :]))
     values = frame.drop(columns=secret_cols).astype(float)
     return values, secret
 
@@ -155,14 +143,14 @@ def load_imported_measures(
         if stored.level != level:
             continue
         vals, sec = read_dataset(stored)
-        vals, sec = vals.reindex(index), sec.reindex(index, fill_value=False)
+        vals, sec = vals.reindex(index), sec.reindex(index, fill_value=0)
         new = [c for c in vals.columns if c not in values.columns]
         for col in vals.columns.intersection(values.columns):
-            gap = values[col].isna() & ~secret[col]
+            gap = values[col].isna() & secret[col].eq(0)
             values.loc[gap, col] = vals.loc[gap, col]
             secret.loc[gap, col] = sec.loc[gap, col]
         values = pd.concat([values, vals[new]], axis=1)
-        secret = pd.concat([secret, sec[new].astype(bool)], axis=1)
+        secret = pd.concat([secret, sec[new].astype(MARKER_DTYPE)], axis=1)
         for ind in stored.indicators:
             indicators.setdefault(ind.id, ind)
-    return values, secret.astype(bool), list(indicators.values())
+    return values, secret.astype(MARKER_DTYPE), list(indicators.values())

@@ -24,7 +24,10 @@ def zone_table_panel(ctx: PanelContext) -> None:
         styled.styler,
         hide_index=True,
         width="stretch",
-        column_config={"Code": st.column_config.TextColumn(width=code_width(table))},
+        column_config={
+            "Code": st.column_config.TextColumn(width=code_width(table)),
+            "EPCI": st.column_config.TextColumn(width=240),  # long names: the figures first
+        },
     )
     hidden = len(table.columns) - len(styled.columns)
     st.caption(

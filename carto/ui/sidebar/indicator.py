@@ -25,13 +25,14 @@ def indicator_section(catalogue: Catalogue, offer: Offer, department: str) -> In
     ind_ids = offer.indicator_ids
     keep_valid(KEYS["indicator"], ind_ids, DEFAULT_INDICATOR)
     ind_id = st.selectbox(
-        "Indicateur",
+        "Indicateur (tapez pour chercher un indicateur ou un thème)",
         ind_ids,
         key=KEYS["indicator"],
-        format_func=lambda i: catalogue.get(i).label,
+        format_func=lambda i: offer.option_label(catalogue.get(i)),
     )
     ind = catalogue.get(ind_id)
-    st.caption(f"{ind.definition} Unité : {ind.unit}. {ind.source_line()}.")
+    unit = f" Unité : {ind.unit}." if ind.unit else ""
+    st.caption(f"**{ind.theme}** — {ind.definition}{unit} {ind.source_line()}.")
     comparison = comparison_section(catalogue, department, ind_id)
     counts = ["", *offer.count_ids]
     keep_valid(KEYS["circles"], counts, "")
