@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -36,6 +37,7 @@ OUTLINE = "#4d4d4d"
 DIM_COLOR = "#efefef"
 TILES_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILES_ATTR = "© contributeurs OpenStreetMap"
+OVERSEAS_PREFIX = "97"  # INSEE codes of the overseas departments and of their communes
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,34 @@ class ZoneShapes:
     codes: tuple[str, ...]
     geometries: tuple[dict, ...]
     bounds: tuple[float, float, float, float]  # south, west, north, east
+    # What the map is fitted to: France by department is fitted to its metropolitan part
+    # (the overseas departments, thousands of km away, would leave it a speck).
+    fit_bounds: tuple[float, float, float, float] | None = None
 
     @classmethod
     def from_frame(cls, zones: gpd.GeoDataFrame) -> ZoneShapes:
         geoms = zones.geometry.to_numpy()
         texts = shapely.to_geojson(geoms)
-        west, south, east, north = shapely.total_bounds(geoms)
+        codes = tuple(str(c) for c in zones.index)
+        overseas = np.array([c.startswith(OVERSEAS_PREFIX) for c in codes], dtype=bool)
+        fit = None
+        if overseas.any() and not overseas.all():
+            fit = _south_west_north_east(shapely.total_bounds(geoms[~overseas]))
         return cls(
-            codes=tuple(str(c) for c in zones.index),
+            codes=codes,
             geometries=tuple(json.loads(t) for t in texts),
-            bounds=(float(south), float(west), float(north), float(east)),
+            bounds=_south_west_north_east(shapely.total_bounds(geoms)),
+            fit_bounds=fit,
         )
+
+    @property
+    def view_bounds(self) -> tuple[float, float, float, float]:
+        return self.fit_bounds or self.bounds
+
+
+def _south_west_north_east(total: np.ndarray) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(x) for x in total)
+    return (south, west, north, east)
 
 
 def escape(value: object) -> str:

@@ -18,13 +18,12 @@ import geopandas as gpd
 import shapely
 
 from carto.map.choropleth import ChoroplethView
-from carto.map.geojson import DIM_COLOR
+from carto.map.geojson import DIM_COLOR, OVERSEAS_PREFIX
 from carto.territories import levels
 from carto.territories.bundle import area_crs_for_department
 
 WIDTH_IN, HEIGHT_IN, DPI = 16, 9, 100  # 1600 × 900 px: a 16:9 slide
 SIMPLIFY_M = 40  # simplification of outlines, in metres (invisible at this size)
-OVERSEAS_PREFIX = "97"
 
 
 @dataclass(frozen=True)

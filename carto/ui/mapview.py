@@ -51,12 +51,12 @@ def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> N
     """The live map; without a link's centre and zoom, the territory is fitted in the browser."""
     ss = st.session_state
     linked = ss.get(keys.CENTRE_KEY) is not None and ss.get(keys.ZOOM_KEY) is not None
-    centre = tuple(ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds))
-    zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds))
+    centre = tuple(ss.get(keys.CENTRE_KEY) or center_of(shapes.view_bounds))
+    zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.view_bounds))
     focus = ss.get(keys.FOCUS_KEY)
     result = st_folium(
         base_map(
-            shapes.bounds,
+            shapes.view_bounds,
             tiles,
             zoom=zoom,
             track_view=True,
