@@ -130,7 +130,7 @@ def test_observation_on_the_selected_commune_counts_on_the_map():
     assert any("Observation enregistrée" in s.value for s in at.success)
     shown = "\n".join(m.value for m in at.markdown)
     # Markdown-escaped: shown as text, never as HTML
-    assert "\\<img src=x" in shown
+    assert "\\<img src\\=x" in shown
     assert not re.search(r"(?<!\\)<img src=x", shown)
     from carto.ui.panels.observations import get_store
 

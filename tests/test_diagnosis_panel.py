@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from mdtext import shown as plain_texts
 from streamlit.testing.v1 import AppTest
 
+from carto.common.text import md_escape
 from carto.diagnosis.store import ObservationDraft, Store
-from carto.ui.panels.observations import md_escape
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -21,8 +22,10 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def observations_app(url: str) -> None:
+    from carto.ui.edit_code import edit_code_field
     from carto.ui.panels.observations import get_store, observation_form, observations_list
 
+    edit_code_field()
     store = get_store(url)
     observation_form(store, "commune", "54395", "54", "Nancy (54395)")
     observations_list(store, department="54")
@@ -31,9 +34,11 @@ def observations_app(url: str) -> None:
 def views_app(url: str) -> None:
     import streamlit as st
 
+    from carto.ui.edit_code import edit_code_field
     from carto.ui.panels.observations import get_store
     from carto.ui.panels.saved_views import saved_views_panel
 
+    edit_code_field()
     opened = saved_views_panel(get_store(url), "dep=54&ind=densite")
     if opened is not None:
         st.session_state["opened"] = opened
@@ -88,22 +93,30 @@ def test_bad_observation_is_refused_and_the_text_is_kept(url: str):
     at = AppTest.from_function(observations_app, args=(url,)).run()
     fill(at, "obs_form", "CAF", "   ", "Un long texte à ne pas perdre")
     at.button[0].click().run()
-    assert any("Auteur : ce champ est obligatoire" in e.value for e in at.error)
+    assert any("Auteur : ce champ est obligatoire" in e for e in plain_texts(at.error))
     assert at.text_area(key="obs_form_text").value == "Un long texte à ne pas perdre"
     assert Store(url).count_observations() == 0
 
 
-def test_edit_secret_is_asked_and_checked(url: str, monkeypatch: pytest.MonkeyPatch):
+def test_edit_secret_is_asked_once_checked_and_never_shown(url: str, monkeypatch):
     monkeypatch.setenv("ATLAS_EDIT_SECRET", "code-54")
     at = AppTest.from_function(observations_app, args=(url,)).run()
     fill(at, "obs_form", "CAF", "Paul", "Texte")
-    at.text_input(key="obs_form_secret").set_value("faux")
     at.button[0].click().run()
-    assert any("code d'édition est absent ou incorrect" in e.value for e in at.error)
+    assert any("code d'édition est absent ou incorrect" in e for e in plain_texts(at.error))
+    at.text_input(key="edit_code_input").set_value("faux").run()
+    assert any("code d'édition est absent ou incorrect" in e for e in plain_texts(at.error))
+    assert at.text_input(key="edit_code_input").value == ""  # never echoed
     assert Store(url, edit_secret="code-54").count_observations() == 0
-    at.text_input(key="obs_form_secret").set_value("code-54")
-    at.button[0].click().run()
+    assert at.text_area(key="obs_form_text").value == "Texte"  # the note is kept
+    at.text_input(key="edit_code_input").set_value("code-54").run()
+    assert any("Code d'édition saisi" in c.value for c in at.caption)
+    visible = [w.value for w in at.text_input] + [m.value for m in [*at.markdown, *at.caption]]
+    assert not any("code-54" in str(v) for v in visible)
+    at.button[[b.label for b in at.button].index("Enregistrer l'observation")].click().run()
     assert Store(url, edit_secret="code-54").count_observations() == 1
+    at.button(key="edit_code_forget").click().run()
+    assert at.text_input(key="edit_code_input").value == ""
 
 
 def test_filter_edit_and_delete(url: str):
@@ -116,13 +129,15 @@ def test_filter_edit_and_delete(url: str):
     at.multiselect(key="obs_list_themes").set_value(["santé"]).run()
     assert any("1 observation(s)" in c.value for c in at.caption)
 
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
     at.text_area(key=f"obs_list_e{first.id}_text").set_value("A corrigé")
     edit_buttons = [b for b in at.button if b.label == "Enregistrer les modifications"]
     edit_buttons[0].click().run()
     assert not at.exception
     assert store.get_observation(first.id).text == "A corrigé"
-    assert any(f"Observation n° {first.id} modifiée" in s.value for s in at.success)
+    assert any(f"Observation n° {first.id} modifiée" in s for s in plain_texts(at.success))
 
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
     [delete] = [b for b in at.button if b.label == "Supprimer l'observation"]
     delete.click().run()
     assert any("Je confirme la suppression" in w.value for w in at.warning)
@@ -139,10 +154,18 @@ def test_saved_views_flow(url: str):
     assert any("Aucune vue" in c.value for c in at.caption)
     at.text_input(key="views_name").set_value("Densité 54")
     at.button(key="views_save").click().run()
-    assert any("Vue « Densité 54 » enregistrée" in s.value for s in at.success)
-    at.text_input(key="views_name").set_value("Densité 54")
+    assert any("Vue « Densité 54 » enregistrée" in s for s in plain_texts(at.success))
+    # The same name, case and accents aside, asks before replacing.
+    at.text_input(key="views_name").set_value("densite 54 !")
     at.button(key="views_save").click().run()
-    assert any("Une vue s'appelle déjà" in e.value for e in at.error)
+    assert any("Une vue s'appelle déjà « Densité 54 »" in w for w in plain_texts(at.warning))
+    at.button(key="views_save_cancel").click().run()
+    assert [v.name for v in Store(url).list_views()] == ["Densité 54"]
+    at.button(key="views_save").click().run()
+    at.button(key="views_save_confirm").click().run()
+    assert any("remplacée" in s for s in plain_texts(at.success))
+    [view] = Store(url).list_views()
+    assert view.name == "densite 54 !"
 
     at.button(key="views_open").click().run()
     assert at.session_state["opened"] == "dep=54&ind=densite"

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sites_fixtures import tiny_communes
 
+from carto.common.identity import NameTaken
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
 from carto.districts.importers import (
     DistrictImportError,
@@ -185,7 +186,7 @@ def test_sets_persist_and_survive_a_restart():
     assert list_district_sets("54") == ["Autre découpage", "Circonscriptions 2024"]
     assert list_district_sets("55") == []
     assert load_district_set("54", "Circonscriptions 2024") == ds
-    with pytest.raises(DistrictError, match="trop proche"):
+    with pytest.raises(NameTaken, match="« Circonscriptions 2024 »"):
         save_district_set(DistrictSet("54", "circonscriptions 2024"))
     with pytest.raises(DistrictError, match="Aucun jeu"):
         load_district_set("54", "Découpage jamais enregistré")

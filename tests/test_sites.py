@@ -177,14 +177,14 @@ def test_hours_texts():
 
 def test_site_lists_persist_atomically(communes):
     sites = read_sites_csv("nom;categorie;code commune\nA;PMI;54001\n", communes).sites
-    path = save_site_list("Partenaires 2024", sites)
-    assert path.parent == user_data_dir() / "sites"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
-    loaded = load_site_lists()["Partenaires 2024"]
+    stored = save_site_list("Partenaires 2024", sites)
+    folder = user_data_dir() / "sites"
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [f"{stored.id}.json"]
+    loaded = load_site_lists()[stored.id]
     assert loaded["CODGEO"].tolist() == ["54001"] and loaded["category"].tolist() == ["pmi"]
-    delete_site_list("Partenaires 2024")
+    delete_site_list(stored.id)
     assert load_site_lists() == {}
-    (path.parent / "casse.json").write_text("{", encoding="utf-8")
+    (folder / "casse.json").write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match=r"illisible : casse\.json"):
         load_site_lists()
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from carto.common.fmt import format_number
+from carto.common.identity import new_id
 from carto.common.numeric_table import Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
@@ -26,7 +27,7 @@ from carto.common.tabular import (
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
-from carto.indicators.sources.insee import COMMUNE_CODES, InseeKind, read_insee
+from carto.indicators.sources.insee import COMMUNE_CODES, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
 from carto.territories.history import UnmatchedCode, match_codes
 
@@ -45,6 +46,8 @@ FAMILY_LABELS = {
     "sirene": "établissements",
     "superficie": "superficie",
 }
+ID_SEPARATOR = "__"  # between a dataset's id and a column or label of a partner's table
+MAX_LABEL_ID = 40  # 12 + 2 + 40 characters: a partner indicator's id fits in any link
 PARTNER_CODES = (*COMMUNE_CODES, "CODE", "CODE_GEO", "CODGEO_2025", "COMMUNE_CODE")
 
 
@@ -161,12 +164,7 @@ def import_insee(
     indicators = indicators_for(table)
     matched, unmatched = _match(table.values.index, communes, table.level)
     vintage = table.main_vintage
-    dataset_id = {
-        InseeKind.FILOSOFI: f"filosofi_communes_{vintage}",
-        InseeKind.COMPARATEUR: f"comparateur_rp{vintage}",
-        InseeKind.IRIS: f"filosofi_iris_{vintage}_"
-        + ("disp" if any(c.startswith("DISP_") for c in table.columns) else "dec"),
-    }[table.kind]
+    dataset_id = new_id()
     report = ImportReport(
         file_name=table.file_name,
         kind=table.kind.value,
@@ -276,11 +274,15 @@ def import_partner(
             for col in (m.column, m.denominator):
                 if col:
                     _no_negative(raw.name, parsed.values[col])
-    dataset_id = "partenaire_" + slug(mapping.title)
+    dataset_id = new_id()
     prefix = dataset_id + "__"
     values = parsed.values.add_prefix(prefix)
     secret = parsed.secret.add_prefix(prefix)
-    indicators = [_partner_indicator(m, mapping, dataset_id, prefix) for m in mapping.columns]
+    ids = _indicator_ids(dataset_id, [m.label for m in mapping.columns])
+    indicators = [
+        _partner_indicator(m, mapping, ident, prefix)
+        for m, ident in zip(mapping.columns, ids, strict=True)
+    ]
     matched, unmatched = _match(values.index, communes, "commune")
     ignored = [c for c in parsed.columns_all if c not in used and c != parsed.code_column]
     report = ImportReport(
@@ -301,12 +303,53 @@ def import_partner(
     )
 
 
+def _indicator_ids(dataset_id: str, labels: list[str]) -> list[str]:
+    """``<dataset id>__<label folded>``, short enough for links; two labels folding alike
+    (« Taux (%) » and « taux ») get distinct ids."""
+    ids: list[str] = []
+    for number, label in enumerate(labels, start=1):
+        base = f"{dataset_id}{ID_SEPARATOR}{slug(label)[:MAX_LABEL_ID]}"
+        ids.append(base if base not in ids else f"{base}_{number}")
+    return ids
+
+
+def with_id(dataset: ImportedDataset, new: str) -> ImportedDataset:
+    """The dataset under another id (a replaced dataset keeps its id, so links to its
+    indicators keep working); a partner's columns and indicator ids carry the id."""
+    if dataset.id == new:
+        return dataset
+    if dataset.kind != "partner":
+        return replace(dataset, id=new)
+    old = dataset.id + ID_SEPARATOR
+
+    def rekey(name: str | None) -> str | None:
+        return new + ID_SEPARATOR + name[len(old) :] if name and name.startswith(old) else name
+
+    indicators = [
+        replace(
+            i,
+            id=rekey(i.id),
+            column=rekey(i.column),
+            numerator=rekey(i.numerator),
+            denominator=rekey(i.denominator),
+        )
+        for i in dataset.indicators
+    ]
+    return replace(
+        dataset,
+        id=new,
+        values=dataset.values.rename(columns=rekey),
+        secret=dataset.secret.rename(columns=rekey),
+        indicators=indicators,
+    )
+
+
 def _partner_indicator(
-    m: ColumnMapping, mapping: PartnerMapping, dataset_id: str, prefix: str
+    m: ColumnMapping, mapping: PartnerMapping, indicator_id: str, prefix: str
 ) -> Indicator:
     rate = m.kind is Kind.RATE
     return Indicator(
-        id=f"{dataset_id}__{slug(m.label)}",
+        id=indicator_id,
         label=m.label,
         definition=m.definition or f"Donnée transmise par {mapping.source} ({mapping.title}).",
         unit=m.unit or ("%" if rate else ""),
