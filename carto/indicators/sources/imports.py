@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from carto.common.bounded import MAX_COLUMNS, check_count
 from carto.common.fmt import format_number
 from carto.common.identity import new_id
 from carto.common.numeric_table import Progress, read_numeric_table
@@ -24,6 +25,7 @@ from carto.common.tabular import (
     check_text_start,
     decode,
     detect_separator,
+    header_head,
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
@@ -231,10 +233,11 @@ class PartnerMapping:
 def preview(source: str | Path | bytes, name: str | None = None, rows: int = 5) -> pd.DataFrame:
     """First rows as text, for the mapping step (the user picks code and value columns)."""
     raw = open_source(source, name)
-    text = decode(raw.head(1 << 16))
+    text = decode(header_head(raw))
     check_text_start(raw.name, text)
     lines = text.splitlines()[: rows + 1]
     sep = detect_separator(raw.name, "\n".join(lines))
+    check_count(raw.name, "colonnes", lines[0].count(sep) + 1, MAX_COLUMNS)
     parsed = list(csv.reader(lines, delimiter=sep))
     header = [h.strip().lstrip("\ufeff") for h in parsed[0]]
     body = [r + [""] * (len(header) - len(r)) for r in parsed[1:]]

@@ -98,18 +98,24 @@ def _read_import(uploaded, names_file, communes: pd.DataFrame, dep: str) -> Dist
         return parsed_once(
             "districts_geojson",
             uploaded,
-            lambda: read_district_geojson(uploaded.getvalue(), dep, "", communes),
+            lambda: read_district_geojson(
+                uploaded.getvalue(), dep, "", communes, file_name=uploaded.name
+            ),
             dep,
         )
     names = None
     if names_file is not None:
         names = parsed_once(
-            "district_names", names_file, lambda: read_district_names(names_file.getvalue())
+            "district_names",
+            names_file,
+            lambda: read_district_names(names_file.getvalue(), names_file.name),
         )
     return parsed_once(
         "districts_csv",
         uploaded,
-        lambda: read_district_csv(uploaded.getvalue(), dep, "", communes, names=names),
+        lambda: read_district_csv(
+            uploaded.getvalue(), dep, "", communes, names=names, file_name=uploaded.name
+        ),
         dep,
         tuple(sorted(names.items())) if names else (),
     )
