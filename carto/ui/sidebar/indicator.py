@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.offer import Offer
 from carto.indicators.catalogue import DEFAULT_INDICATOR, Catalogue
 from carto.ui.sidebar.comparison import ComparisonChoice, comparison_section
@@ -31,7 +32,10 @@ def indicator_section(catalogue: Catalogue, offer: Offer, department: str) -> In
         format_func=lambda i: catalogue.get(i).label,
     )
     ind = catalogue.get(ind_id)
-    st.caption(f"{ind.definition} Unité : {ind.unit}. {ind.source_line()}.")
+    st.caption(
+        f"{md_escape(ind.definition)} Unité : {md_escape(ind.unit)}. "
+        f"{md_escape(ind.source_line())}."
+    )
     comparison = comparison_section(catalogue, department, ind_id)
     counts = ["", *offer.count_ids]
     keep_valid(KEYS["circles"], counts, "")
