@@ -17,7 +17,7 @@ from carto.common.authorisation import authorise
 from carto.common.collection import CollectionError, Entry, JsonCollection
 from carto.common.identity import Named, same_name
 from carto.common.paths import user_data_folder
-from carto.common.text import normalize_text
+from carto.common.text import normalize_text, sort_key
 from carto.districts.model import DistrictError, DistrictSet
 
 
@@ -62,7 +62,7 @@ def save_district_set(
 def district_sets(dep: str) -> list[Named]:
     """The department's sets (id and name as typed), in French alphabetical order."""
     named = [Named(e.id, e.name) for e in _entries(dep)]
-    return sorted(named, key=lambda n: (normalize_text(n.name), n.name, n.id))
+    return sorted(named, key=lambda n: (sort_key(n.name), n.name, n.id))
 
 
 def list_district_sets(dep: str) -> list[str]:

@@ -19,6 +19,7 @@ import pandas as pd
 from carto.common.authorisation import authorise
 from carto.common.collection import CollectionError, Entry, JsonCollection
 from carto.common.paths import user_data_folder
+from carto.common.text import sort_key
 from carto.sites.table import normalize_sites
 
 LISTS = JsonCollection(
@@ -64,7 +65,7 @@ def save_site_list(
 def list_site_lists() -> list[SiteList]:
     """Every stored list, by name (a corrupt file raises with its name, never skipped)."""
     lists = [_site_list(e) for e in LISTS.entries()]
-    return sorted(lists, key=lambda s: (s.name.casefold(), s.id))
+    return sorted(lists, key=lambda s: (sort_key(s.name), s.name, s.id))
 
 
 def load_site_lists() -> dict[str, pd.DataFrame]:
