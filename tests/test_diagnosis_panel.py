@@ -200,3 +200,47 @@ def test_portrait_files_are_built_only_on_click():
 )
 def test_md_escape(text: str, expected: str):
     assert md_escape(text) == expected
+
+
+def test_observations_are_paged_and_only_the_edited_one_has_a_form(url: str):
+    store = Store(url)
+    base = ObservationDraft("commune", "54395", "54", "CAF", "Paul", "santé", "A", date(2025, 1, 2))
+    stored = store.add_observations(
+        ObservationDraft(**{**base.__dict__, "text": f"note {n:02d}"}) for n in range(45)
+    )
+    at = AppTest.from_function(observations_app, args=(url,), default_timeout=30).run()
+    assert any("45 observation(s) : n° 1 à 20 affichées" in c.value for c in at.caption)
+    assert _edit_forms(at.main) == []  # no edit form until one is asked for
+    at.number_input(key="obs_list_page").set_value(3).run()
+    assert any("n° 41 à 45 affichées" in c.value for c in at.caption)
+    shown_texts = [m.value for m in at.markdown if m.value.startswith("note")]
+    assert shown_texts == [f"note {n:02d}" for n in range(4, -1, -1)]  # newest first
+    first = stored[0]
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
+    assert _edit_forms(at.main) == [f"obs_list_edit_{first.id}"]
+    at.button(key=f"obs_list_close_{first.id}").click().run()
+    assert _edit_forms(at.main) == []
+
+
+def _edit_forms(node) -> list[str]:  # type: ignore[no-untyped-def]
+    """Ids of the edit forms in the page (AppTest's tree of blocks)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "form" and "_edit_" in child.proto.form.form_id:
+            found.append(child.proto.form.form_id)
+        found += _edit_forms(child)
+    return found
+
+
+def test_a_portrait_and_the_export_take_every_observation_not_just_the_page(url: str):
+    from carto.diagnosis.model import observations_csv
+    from carto.ui.panels.observations import ShownObservations
+
+    store = Store(url)
+    base = ObservationDraft("commune", "54395", "54", "CAF", "Paul", "santé", "A", date(2025, 1, 2))
+    store.add_observations(
+        [base] * 30 + [ObservationDraft(**{**base.__dict__, "theme": "logement"})]
+    )
+    shown = ShownObservations([], 30, {"theme": ["santé"], "department": "54"})
+    assert len(shown.all(store)) == 30
+    assert observations_csv(shown.all(store)).decode("utf-8-sig").count("\r\n") == 31
