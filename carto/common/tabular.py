@@ -287,8 +287,13 @@ def check_text_start(name: str, head: str) -> None:
     stripped = head.lstrip().lower()
     if not stripped:
         raise EmptyFileError(f"Le fichier « {name} » est vide : aucune ligne à importer.")
-    controls = sum(1 for ch in head[:4096] if ord(ch) < 32 and ch not in "\r\n\t\f")
-    if controls * 50 > len(head[:4096]):
+    sample = head[:4096]
+    controls = sum(
+        1
+        for ch in sample
+        if (ord(ch) < 32 and ch not in "\r\n\t\f") or 0x7F <= ord(ch) <= 0x9F or ch == "\ufffd"
+    )
+    if controls * 50 > len(sample) or stripped.startswith("pk\x03\x04"):
         raise BinaryFileError(
             f"« {name} » n'est pas un fichier texte (contenu binaire : tableur .xlsx, image, "
             "fichier compressé…) : enregistrez-le au format CSV (séparateur « ; »)."

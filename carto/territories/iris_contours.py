@@ -37,7 +37,7 @@ from carto.territories.polygons_in import (
 )
 
 MAX_LAYER_BYTES = 200 * MIB  # a GeoPackage or the parts of a shapefile, read in memory
-MAX_JSON_BYTES = 60 * MIB  # GeoJSON and OpenDataSoft exports are parsed whole
+MAX_JSON_BYTES = 30 * MIB  # GeoJSON and OpenDataSoft exports are parsed whole
 ADVICE = "Importez les contours d'un ou de quelques départements."
 LAYER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
 SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")

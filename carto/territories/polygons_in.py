@@ -21,7 +21,7 @@ from carto.common.fmt import format_number
 from carto.common.tabular import decode
 
 MAX_VERTICES_PER_FEATURE = 200_000
-MAX_VERTICES = 2_000_000  # per file
+MAX_VERTICES = 1_000_000  # per file: a department's IRIS at full resolution has ~500,000
 MAX_POLYGON_FEATURES = 60_000  # France has 50,000 IRIS
 POLYGON_TYPES = ("Polygon", "MultiPolygon")
 _DEPTH = {"Polygon": 3, "MultiPolygon": 4}
@@ -30,8 +30,13 @@ _DEPTH = {"Polygon": 3, "MultiPolygon": 4}
 def load_geojson(data: bytes | str, name: str, max_bytes: int = MAX_TEXT_BYTES) -> object:
     """Parsed JSON of a polygon file, refused in French when too large, invalid or nested
     beyond reason."""
-    size = len(data.encode("utf-8") if isinstance(data, str) else data)
-    check_size(name, size, max_bytes, "Simplifiez les contours ou découpez le fichier.")
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    check_size(name, len(raw), max_bytes, "Simplifiez les contours ou découpez le fichier.")
+    if raw.count(b"[") > MAX_VERTICES + MAX_POLYGON_FEATURES * 4:  # one "[" per vertex at least
+        raise TooLarge(
+            f"« {name} » compte plus de {format_number(MAX_VERTICES)} sommets (limite par "
+            "fichier) : simplifiez les contours ou découpez le fichier."
+        )
     try:
         return json.loads(decode(data))
     except json.JSONDecodeError as exc:

@@ -235,7 +235,7 @@ def preview(source: str | Path | bytes, name: str | None = None, rows: int = 5) 
     raw = open_source(source, name)
     text = decode(header_head(raw))
     check_text_start(raw.name, text)
-    lines = text.splitlines()[: rows + 1]
+    lines = [line for line in text.splitlines() if line.strip()][: rows + 1]
     sep = detect_separator(raw.name, "\n".join(lines))
     check_count(raw.name, "colonnes", lines[0].count(sep) + 1, MAX_COLUMNS)
     parsed = list(csv.reader(lines, delimiter=sep))
