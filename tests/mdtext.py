@@ -9,7 +9,7 @@ _ESCAPE = re.compile(r"\\(.)")
 
 def plain(markdown: str) -> str:
     """``"page web \\(HTML\\)"`` → ``"page web (HTML)"``: the text a reader sees."""
-    return _ESCAPE.sub(r"\1", markdown).replace("  \n", "\n")
+    return _ESCAPE.sub(r"\1", markdown).replace("  \n", "\n").replace("\u2060", "")
 
 
 def shown(elements) -> list[str]:  # type: ignore[no-untyped-def]

@@ -193,7 +193,8 @@ def test_portrait_files_are_built_only_on_click():
     ("text", "expected"),
     [
         ("<b>x</b>", r"\<b\>x\</b\>"),
-        ("![img](http://x/a.png)", r"\!\[img\]\(http\://x/a\.png\)"),
+        ("![img](http://x/a.png)", "\\!\\[img\\]\\(http\u2060\\://x/a\\.png\\)"),
+        ("www.x.fr a@b.fr", "www\u2060\\.x\\.fr a\u2060@b\\.fr"),
         ("a\nb", "a  \nb"),
         ("**gras** _it_ `code` $x$", r"\*\*gras\*\* \_it\_ \`code\` \$x\$"),
     ],

@@ -35,13 +35,20 @@ def sort_key(text: str) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&])")
 
 
+# GitHub-flavoured Markdown turns bare addresses into links after the escapes are read
+# (``https://…``, ``www.…``, ``nom@domaine.fr``): an invisible word joiner breaks them.
+_AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto|www)(?=[:.])|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def md_escape(text: object) -> str:
-    """Text typed by someone shown literally through Markdown: no link, image, HTML,
-    emphasis or directive, line breaks kept.
+    """Text typed by someone shown literally through Markdown: no link (not even a bare
+    address), image, HTML, emphasis or directive; line breaks kept.
 
     Why one function: every string a user or a partner's file supplies (names, labels,
     sources, messages quoting them) reaches ``st.markdown``, a widget label or an alert,
     which all render Markdown; one escaping, applied everywhere, is the rule.
     """
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    unlinked = _AUTOLINK.sub(lambda m: m.group(0) + WORD_JOINER, str(text))
+    escaped = _MD_SPECIAL.sub(r"\\\1", unlinked)
     return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "  \n")
