@@ -238,3 +238,24 @@ def test_ccas_cias_real_list(reference_dir, bundle, filename):
     assert "figure 5 fois" in text and "figure 3 fois" in text
     assert "Hellemmes" in text and "13004 Marseille" in text
     assert np.isfinite(sites[["lon", "lat"]].to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('{"type":"FeatureCollection","features":42}', "« features » doit être une liste"),
+        ('{"type":"FeatureCollection","features":[1,2]}', "L'objet n° 1"),
+        (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":[1],'
+            '"geometry":null}]}',
+            "« properties » doit être un objet",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "imbriqués"),
+        ('[{"nom":"CCAS"}, 3]', "L'enregistrement n° 2"),
+    ],
+)
+def test_malformed_site_json_is_a_french_error_naming_the_feature(communes, content, words):
+    """Issue 16: these shapes raised TypeError or AttributeError tracebacks."""
+    with pytest.raises(SiteImportError, match=words) as caught:
+        read_sites_file("sites.geojson", content.encode(), communes)
+    assert "sites.geojson" in str(caught.value) or "imbriqués" in words

@@ -117,13 +117,13 @@ def read_sites_geojson(
     """GeoJSON points; recognises the annuaire export and the CCAS/CIAS list by their keys."""
     obj = load_json(data, name)
     if isinstance(obj, list):
-        return read_ccas_cias(obj, communes)
+        return read_ccas_cias(obj, communes, name)
     found = features(obj, name)
     props0 = (found[0].get("properties") or {}) if found else {}
     if "pivotLocal" in props0:
         return read_annuaire_geojson(obj, communes)
     if "code_postal" in props0 and "nom" in props0:
-        return read_ccas_cias(obj, communes)
+        return read_ccas_cias(obj, communes, name)
     rows, other = [], []
     for number, feat in enumerate(found, start=1):
         props = {normalize_text(k): v for k, v in (feat.get("properties") or {}).items()}

@@ -195,16 +195,18 @@ def _ccas_category(name: str) -> str:
     return "cias" if re.search(r"\bc ?i ?a ?s\b|intercommunal", text) else "ccas"
 
 
-def read_ccas_cias(data: bytes | str | dict | list, communes: pd.DataFrame) -> SiteImport:
+def read_ccas_cias(
+    data: bytes | str | dict | list, communes: pd.DataFrame, name: str = "fichier"
+) -> SiteImport:
     """The ANCT CCAS/CIAS list (JSON array or GeoJSON): commune from postal code + name."""
-    obj = load_json(data)
+    obj = load_json(data, name)
     if isinstance(obj, list):
         records = [
             (rec, _float(rec.get("longitude")), _float(rec.get("latitude")))
-            for rec in checked_records(obj)
+            for rec in checked_records(obj, name)
         ]
     else:
-        records = [(f.get("properties") or {}, *point(f)) for f in features(obj)]
+        records = [(f.get("properties") or {}, *point(f)) for f in features(obj, name)]
     index = CommuneIndex(communes)
     rows, unresolved = [], []
     for number, (rec, lon, lat) in enumerate(records, start=1):
