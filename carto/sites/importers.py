@@ -121,7 +121,7 @@ def read_sites_geojson(
     found = features(obj, name)
     props0 = (found[0].get("properties") or {}) if found else {}
     if "pivotLocal" in props0:
-        return read_annuaire_geojson(obj, communes)
+        return read_annuaire_geojson(obj, communes, name)
     if "code_postal" in props0 and "nom" in props0:
         return read_ccas_cias(obj, communes, name)
     rows, other = [], []

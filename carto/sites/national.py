@@ -108,10 +108,12 @@ def _float(value: object) -> float:
     return number if np.isfinite(number) else np.nan
 
 
-def read_annuaire_geojson(data: bytes | str | dict, communes: pd.DataFrame) -> SiteImport:
+def read_annuaire_geojson(
+    data: bytes | str | dict, communes: pd.DataFrame, name: str = "fichier"
+) -> SiteImport:
     """Service-Public annuaire GeoJSON (one department × type file, or several merged)."""
     rows, hosted = [], []
-    for number, feat in enumerate(features(load_json(data)), start=1):
+    for number, feat in enumerate(features(load_json(data, name), name), start=1):
         props = feat.get("properties") or {}
         addr = _best_address(props.get("Adresse"))
         loc = _dict(addr.get("Localisation"))
