@@ -70,7 +70,8 @@ if kept.summary is not None and kept.summary.active:
 
 
 map_panels = views.map_panels(view_state, terr, terr_key, catalogue, kept)
-map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.meeting)
+reference = cache.get_view_reference(terr_key.department, terr_key.imports)
+map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.meeting, reference)
 keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)

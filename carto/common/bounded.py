@@ -68,6 +68,21 @@ class BoundedReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def seekable(self) -> bool:
+        return self._raw.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        """Move like the stream it wraps (a zip member inflates what it skips, within its
+        checked declared size); the limits go on counting from there."""
+        position = self._raw.seek(offset, whence)
+        self.count = max(self.count, position)
+        self._run = 0
+        self._check_size()
+        return position
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
         try:
             data = self._raw.read(len(buffer))

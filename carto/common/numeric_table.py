@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -34,10 +34,12 @@ from carto.common.tabular import (
     header_head,
     parser_failure,
 )
+from carto.common.truncation import check_complete_end
 
 # "so" (sans objet) is written by INSEE for an uncertainty class that does not apply.
 SECRET_MARKERS = frozenset({"", "s", "nd", "n.d.", "n.d", "ns", "nc", "so", "secret"})
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
+COMMUNE_CODE_WIDTH = 5  # "01001"; an IRIS code has 9 characters ("010040101")
 CHUNK_BYTES = 4_000_000  # text parsed at once: bounds memory whatever the file's width
 
 Progress = Callable[[float], None]
@@ -154,19 +156,23 @@ def read_numeric_table(
     select: Callable[[str], bool],
     progress: Progress | None = None,
     code_column: str | None = None,
+    code_widths: Mapping[str, int] | None = None,
 ) -> ParsedTable:
     """Read the code column and the numeric columns chosen by ``select``, chunk by chunk.
 
     Raises an :class:`ImportFailure` subclass for every unusable input; text in a selected
     column is an error citing its first cells (line numbers as seen in a spreadsheet).
+    ``code_widths``: the length of the codes of a code column (upper-case name → width;
+    commune codes, 5, otherwise), to put back the leading zero a spreadsheet dropped.
     """
     encoding = detect_encoding(raw.head(1 << 20))
+    args = (code_candidates, select, progress, code_column, code_widths or {})
     try:
         try:
-            return _read(raw, encoding, code_candidates, select, progress, code_column)
+            return _read(raw, encoding, *args)
         except UnicodeDecodeError:
             # A Latin-1 character after the sampled start: read again as Windows-1252.
-            return _read(raw, "latin-1", code_candidates, select, progress, code_column)
+            return _read(raw, "latin-1", *args)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
         raise parser_failure(raw.name, exc) from exc
 
@@ -178,9 +184,12 @@ def _read(
     select: Callable[[str], bool],
     progress: Progress | None,
     code_column: str | None,
+    code_widths: Mapping[str, int],
 ) -> ParsedTable:
     sep, header = _header(raw, encoding)
+    check_complete_end(raw, encoding, sep, len(header), SECRET_MARKERS)
     code_column = _find_code_column(raw, header, code_candidates, code_column)
+    code_width = code_widths.get(code_column.upper(), COMMUNE_CODE_WIDTH)
     numeric = [h for h in header if h != code_column and select(h)]
     codes: list[pd.Series] = []
     values: list[np.ndarray] = []
@@ -203,12 +212,8 @@ def _read(
             mask = np.zeros((len(chunk), len(numeric)), dtype=bool)
             for j, col in enumerate(numeric):
                 block[:, j], mask[:, j] = _column(raw.name, chunk[col], col, done_rows)
-            chunk_codes = chunk[code_column].astype("str").str.strip()
-            short = chunk_codes.str.len() == 4
-            if short.any():  # "1001" written by a spreadsheet that dropped the leading zero
-                four_digits = short & chunk_codes.str.fullmatch(r"\d{4}")
-                padded += int(four_digits.sum())
-                chunk_codes = chunk_codes.where(~four_digits, "0" + chunk_codes)
+            chunk_codes, chunk_padded = pad_codes(chunk[code_column], code_width)
+            padded += chunk_padded
             codes.append(chunk_codes)
             values.append(block)
             secrets.append(mask)
@@ -228,6 +233,19 @@ def _read(
     if progress is not None:
         progress(1.0)
     return ParsedTable(raw.name, frame, secret, header, code_column, padded)
+
+
+def pad_codes(cells: pd.Series, width: int = COMMUNE_CODE_WIDTH) -> tuple[pd.Series, int]:
+    """Codes with the leading zero a spreadsheet dropped put back, and how many were.
+
+    Excel reads ``01001`` as the number 1001 and an IRIS code ``010040101`` as 10040101; a
+    code of ``width - 1`` digits is such a code (no code of that length exists), so a ``0``
+    is prefixed. Other codes (``2A004``, wrong lengths) are left for matching to explain.
+    """
+    codes = cells.astype("str").str.strip()
+    lost_zero = (codes.str.len() == width - 1) & codes.str.fullmatch(r"\d+")
+    count = int(lost_zero.sum())
+    return (codes.where(~lost_zero, "0" + codes) if count else codes), count
 
 
 def _column(name: str, cells: pd.Series, col: str, offset: int) -> tuple[np.ndarray, np.ndarray]:

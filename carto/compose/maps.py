@@ -15,7 +15,7 @@ import pandas as pd
 
 from carto.compose.keys import TerritoryKey
 from carto.compose.sources import Sources
-from carto.compose.territory import reference_area
+from carto.compose.territory import reference_area, view_reference
 from carto.indicators.catalogue import Catalogue, compute
 from carto.indicators.vintages import family_key, vintage_evolution, vintage_series
 from carto.map.choropleth import ChoroplethView, build_choropleth, build_comparison, build_gap_view
@@ -123,6 +123,7 @@ def _plain(key: TerritoryKey, request: PlainMap, src: Sources) -> ChoroplethView
         request.bounds,
         _kept_mask(terr.zones, request.kept),
         fixed,
+        view_reference(key.department, key.imports, src),
     )
 
 

@@ -16,6 +16,7 @@ from carto.compose.sources import Imported, Sources
 from carto.districts.model import epci_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
 from carto.indicators.catalogue import Catalogue, Kind, default_catalogue
+from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
 from carto.sites.table import site_layer
@@ -26,8 +27,10 @@ from carto.territories.zones import (
     Territory,
     epci_names,
     epci_outlines,
+    grouped_zones,
     territory,
     with_measures,
+    zone_communes,
 )
 
 COMMUNE_LEVELS = frozenset({"commune", "arrondissement", "departement", "iris"})
@@ -110,7 +113,8 @@ def zone_territory(key: TerritoryKey, src: Sources) -> Territory:
         ds = src.district_set(code, key.district_set, key.districts)
         geoms = src.district_geometries(code, key.district_set, key.districts)
         shapes = geoms.assign(LIBGEO=geoms["DISTRICT"])
-        return aggregated_territory(base, ds.zones(), shapes, "district", values)
+        members = grouped_zones(base.zones, ds.zones())
+        return aggregated_territory(base, members, shapes, "district", values)
     return base
 
 
@@ -120,8 +124,8 @@ def epci_territory(base: Territory, src: Sources, values: set[str]) -> Territory
     ds = epci_district_set(bundle.communes, epci_names(bundle), base.code)
     shapes = epci_outlines(bundle, base.code).set_index("EPCI")
     shapes = shapes.assign(LIBGEO=shapes["LIBEPCI"])
-    members = base.zones["EPCI"].dropna()
-    members = members[members.index.isin(ds.mapping)]
+    in_set = zone_communes(base.zones).isin(ds.mapping)
+    members = base.zones.loc[in_set, "EPCI"].dropna().astype("str")
     return aggregated_territory(base, members, shapes, "epci", values)
 
 
@@ -158,6 +162,20 @@ def sites_around(department: str, sites: Token, src: Sources) -> pd.DataFrame:
     """Sites of a department and of its neighbours."""
     around = (department, *src.neighbours(department))
     return pd.concat([src.sites(d, sites) for d in around], ignore_index=True)
+
+
+def view_reference(department: str, imports: Token, src: Sources) -> ReferenceTerritory:
+    """The territory a view's reference values name: its whole department, or France.
+
+    Always every commune of it, whatever the zones drawn (districts cover part of the
+    department, an import may cover part of France): ``carto.indicators.reference`` decides
+    from there whether the value can be shown.
+    """
+    if department == FRANCE:
+        measures = src.france_commune_measures(imports)
+        return ReferenceTerritory("France", measures.index, measures)
+    communes = src.commune_territory(CommuneKey(department, False, imports))
+    return ReferenceTerritory(communes.label, communes.measures.index, communes.measures)
 
 
 def reference_area(code: str, reference: str, src: Sources) -> ReferenceArea:

@@ -15,7 +15,13 @@ import geopandas as gpd
 import pandas as pd
 
 from carto.indicators.catalogue import Indicator, compute
-from carto.territories.zones import Territory, with_measures, zone_sums
+from carto.territories.zones import (
+    COMMUNE_COUNT,
+    Territory,
+    with_measures,
+    zone_communes,
+    zone_sums,
+)
 
 
 def single_zone_total(indicator: Indicator, measures: pd.DataFrame) -> float:
@@ -70,6 +76,9 @@ def aggregated_territory(
     measures = aggregate_measures(base.measures.loc[members.index], members, value_columns)
     zones = shapes.loc[shapes.index.isin(measures.index)].copy()
     zones["CODGEO"] = zones.index
+    # Paris, Lyon, Marseille drawn by arrondissement still count as one commune each.
+    communes = zone_communes(base.zones).reindex(members.index)
+    zones[COMMUNE_COUNT] = communes.groupby(members).nunique().reindex(zones.index).fillna(0)
     return Territory(
         code=base.code,
         label=base.label,

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind, compute
+from carto.indicators.reference import reference_value
 
 DEFAULT_SMALL_THRESHOLD = 50.0  # e.g. fewer than 50 households: too few for a stable rate
 
@@ -69,7 +69,6 @@ def compare_to_reference(
     """
     values = compute(indicator, measures, zones)
     unit = gap_unit(indicator)
-    in_ref = measures.index.intersection(reference_codes)
     note = ""
     if indicator.kind is Kind.VALUE:
         reference = float("nan") if published_reference is None else float(published_reference)
@@ -78,13 +77,20 @@ def compare_to_reference(
                 f"« {indicator.label} » ne se recalcule pas à partir des communes : la valeur de "
                 f"{reference_label} doit provenir de la publication INSEE de ce niveau."
             )
-    elif indicator.kind is Kind.COUNT:
-        total = single_zone_total(indicator, measures.loc[in_ref])
+        return Comparison(
+            indicator, values, reference, reference_label, _gap(values, reference, unit), unit, note
+        )
+    ref = reference_value(indicator, measures, reference_codes, reference_label)
+    reference = ref.value
+    if indicator.kind is Kind.COUNT:
+        in_ref = reference_codes[measures.reindex(reference_codes)[indicator.columns[0]].notna()]
         n_zones = len(in_ref) if zones is None else zones.reindex(in_ref).nunique()
-        reference = total / n_zones if n_zones else float("nan")
+        reference = ref.value / n_zones if n_zones else float("nan")
         note = f"Effectif comparé à la moyenne par zone de {reference_label}."
-    else:
-        reference = single_zone_total(indicator, measures.loc[in_ref])
+    if not ref.shown:
+        note = f"{reference_label} : {ref.text(indicator)} ; les écarts ne sont pas calculés."
+    elif ref.note:
+        note = f"{note} {reference_label} : valeur établie {ref.note}.".strip()
     return Comparison(
         indicator, values, reference, reference_label, _gap(values, reference, unit), unit, note
     )

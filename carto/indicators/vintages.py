@@ -10,6 +10,7 @@ kind. How vintages are drawn (shared class breaks, the evolution map) is ``carto
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -79,6 +80,31 @@ def vintage_series(
     return {
         key: VintageSeries(key, labels[key], dict(sorted(by.items()))) for key, by in groups.items()
     }
+
+
+def listed_indicators(indicators: Iterable[Indicator]) -> list[tuple[Indicator, str]]:
+    """Indicators listed side by side (click panel), each once, with the label to show.
+
+    Two declarations reading the same columns the same way give the same figures: only the
+    first is kept. A label carries its vintage (« Part des ménages fiscaux imposés 2021 »)
+    when another vintage of its family is listed, or when another indicator has the same label.
+    """
+    unique: dict[tuple, Indicator] = {}
+    for ind in indicators:
+        unique.setdefault((ind.kind, ind.columns, ind.scale), ind)
+    first: dict[str, int] = {}
+    for ind in unique.values():
+        first.setdefault(family_key(ind), len(first))
+    # a family's vintages side by side, oldest first, families in the catalogue's order
+    kept = sorted(unique.values(), key=lambda i: (first[family_key(i)], i.vintage))
+    families = Counter(family_key(i) for i in kept)
+    labels = Counter(i.label for i in kept)
+    listed = []
+    for ind in kept:
+        dated = families[family_key(ind)] > 1 or labels[ind.label] > 1
+        has_vintage = ind.vintage and ind.vintage != UNDATED and ind.vintage not in ind.label
+        listed.append((ind, f"{ind.label} {ind.vintage}" if dated and has_vintage else ind.label))
+    return listed
 
 
 def load_indicator_measures(indicator: Indicator, level: str = "commune") -> pd.DataFrame:
@@ -170,5 +196,5 @@ def vintage_evolution(
     absorbed: dict[str, list[str]] = {}
     for code in evo.only_old:
         if code in merged:
-            absorbed.setdefault(merged[code][0], []).append(f"{code} {merged[code][1]}")
+            absorbed.setdefault(merged[code][0], []).append(f"{code} {merged[code][1]}".strip())
     return VintageEvolution(evo, old, new, absorbed)

@@ -15,14 +15,15 @@ import numpy as np
 import pandas as pd
 
 from carto.common.fmt import SECRET_LABEL, format_number, format_value
-from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
 from carto.indicators.compare import compare_to_reference, small_denominator
+from carto.indicators.reference import ReferenceTerritory
+from carto.indicators.vintages import listed_indicators
 from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
 from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
 from carto.territories import levels
-from carto.territories.zones import Territory
+from carto.territories.zones import COMMUNE_COUNT, Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
 
@@ -43,7 +44,7 @@ class ChoroplethView:
     values: pd.Series  # per zone code
     classification: Classification
     collection: dict  # GeoJSON FeatureCollection for folium
-    reference_value: float  # the whole territory (department, or France)
+    reference_value: float  # the whole territory (department, or France); NaN: not shown
     reference_label: str
     notice: str | None = None  # why values are absent at this level, in French
     legend_labels: tuple[str, ...] | None = None  # comparison mode: signed gaps
@@ -51,6 +52,12 @@ class ChoroplethView:
     reading: str | None = None  # which colour means what (comparison mode)
     details: str | None = None  # plain-text report (codes changed between vintages…)
     small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
+    reference_text: str = ""  # the reference as shown, with what it covers (French)
+
+    def __post_init__(self) -> None:
+        if not self.reference_text:  # a plain figure: a comparison's mean, an evolution's
+            text = format_indicator(self.indicator, self.reference_value)
+            object.__setattr__(self, "reference_text", text)
 
 
 def format_indicator(indicator: Indicator, value: object) -> str:
@@ -67,11 +74,14 @@ def build_choropleth(
     manual_bounds: tuple[float, ...] | None = None,
     kept: pd.Series | None = None,
     fixed: Classification | None = None,
+    reference: ReferenceTerritory | None = None,
 ) -> ChoroplethView:
     """Values, classes and GeoJSON of one indicator; filtered-out zones are dimmed, not classed.
 
     ``fixed`` imposes class bounds computed elsewhere (two vintages sharing one legend); the
-    counts are then recomputed for these values.
+    counts are then recomputed for these values. ``reference``: the whole territory the
+    legend's reference names (every commune of the department, or of France); by default the
+    zones drawn, which is right only when they are that whole territory's communes.
     """
     values = compute(indicator, territory.measures).reindex(list(shapes.codes))
     to_class = values if kept is None else values[kept.reindex(values.index).fillna(False)]
@@ -100,16 +110,20 @@ def build_choropleth(
         notice = indicator.not_aggregable_reason(territory.level_label)
     kept_map = None if kept is None else {str(k_): bool(v) for k_, v in kept.items()}
     collection = choropleth_collection(shapes, names, texts, colors.to_dict(), kept_map)
-    reference_label = "France" if territory.is_france else territory.label
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
+    ref = reference.value(indicator)
     return ChoroplethView(
         indicator=indicator,
         values=values,
         classification=classification,
         collection=collection,
-        reference_value=single_zone_total(indicator, territory.measures),
-        reference_label=reference_label,
+        reference_value=ref.value,
+        reference_label=ref.label,
         notice=notice,
         small_zones=small,
+        reference_text=ref.text(indicator),
     )
 
 
@@ -191,7 +205,7 @@ def zone_table(territory: Territory, catalogue: Catalogue, epci_names: pd.Series
     first = levels.level(territory.level).title
     table = pd.DataFrame({"Code": zones.index.astype(str), first: zones["LIBGEO"].astype(str)})
     if territory.members is not None and not territory.is_france:
-        sizes = territory.members.value_counts()
+        sizes = zones[COMMUNE_COUNT] if COMMUNE_COUNT in zones else territory.members.value_counts()
         table["Communes"] = zones.index.map(sizes).fillna(0).astype(int).to_numpy()
     elif "EPCI" in zones:
         table["EPCI"] = zones["EPCI"].map(epci_names).fillna("—").to_numpy()
@@ -221,16 +235,28 @@ def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object]
     }
 
 
-def zone_comparison(territory: Territory, catalogue: Catalogue, code: str) -> pd.DataFrame:
-    """A zone's values beside the whole territory's, formatted in French (click panel)."""
+def zone_comparison(
+    territory: Territory,
+    catalogue: Catalogue,
+    code: str,
+    reference: ReferenceTerritory | None = None,
+) -> pd.DataFrame:
+    """A zone's values beside the whole territory's, formatted in French (click panel).
+
+    Each indicator is listed once, and with its vintage when another vintage of it is listed
+    too; ``reference`` is the whole territory (see :func:`build_choropleth`).
+    """
+    if reference is None:
+        label = "France" if territory.is_france else territory.label
+        reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
     rows = []
-    for ind in catalogue.available(territory.measures):
+    for ind, label in listed_indicators(catalogue.available(territory.measures)):
         values = compute(ind, territory.measures)
         rows.append(
             {
-                "Indicateur": ind.label,
+                "Indicateur": label,
                 "Valeur": format_indicator(ind, values.get(code, np.nan)),
-                territory.label: format_indicator(ind, single_zone_total(ind, territory.measures)),
+                reference.label: reference.value(ind).text(ind),
                 "Source": f"{ind.source} ({ind.vintage})",
             }
         )

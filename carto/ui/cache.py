@@ -27,6 +27,7 @@ from carto.compose.sources import Imported
 from carto.compose.stores import StoreReads
 from carto.districts.model import DistrictSet
 from carto.indicators.catalogue import Catalogue
+from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
@@ -77,6 +78,11 @@ def get_shapes(key: TerritoryKey) -> ZoneShapes:
 @st.cache_resource(show_spinner=False)
 def get_france_commune_measures(imports: Token) -> pd.DataFrame:
     return territory.france_commune_measures(imports, SOURCES)
+
+
+@st.cache_resource(show_spinner=False)
+def get_view_reference(department: str, imports: Token) -> ReferenceTerritory:
+    return territory.view_reference(department, imports, SOURCES)
 
 
 @st.cache_resource(show_spinner=False)

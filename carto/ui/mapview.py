@@ -15,7 +15,8 @@ from streamlit_folium import st_folium
 from carto.common.fmt import format_number
 from carto.common.text import md_escape
 from carto.indicators.catalogue import Catalogue
-from carto.map.choropleth import ChoroplethView, format_indicator, small_threshold, zone_comparison
+from carto.indicators.reference import ReferenceTerritory
+from carto.map.choropleth import ChoroplethView, small_threshold, zone_comparison
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
 from carto.map.layers import LayerInputs, build_layers
 from carto.map.legend import legend_html
@@ -108,18 +109,17 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
     if view.details:
         with st.expander("Communes dont le code a changé entre les millésimes"):
             st.text(view.details)
-    st.markdown(
-        f"**{md_escape(view.reference_label)}** : "
-        f"{md_escape(format_indicator(view.indicator, view.reference_value))}"
-    )
+    st.markdown(f"**{md_escape(view.reference_label)}** : {md_escape(view.reference_text)}")
 
 
-def selection_panel(terr: Territory, catalogue: Catalogue) -> None:
+def selection_panel(
+    terr: Territory, catalogue: Catalogue, reference: ReferenceTerritory | None = None
+) -> None:
     code = st.session_state.get(keys.SELECTED_KEY)
     if code in terr.zones.index:
         st.subheader(md_escape(terr.zones.at[code, "LIBGEO"]))
         st.caption(f"Code {md_escape(code)}")
-        st.dataframe(zone_comparison(terr, catalogue, code), hide_index=True)
+        st.dataframe(zone_comparison(terr, catalogue, code, reference), hide_index=True)
         if st.button("Effacer la sélection", key="clear_sel"):
             st.session_state[keys.SELECTED_KEY] = None
             st.rerun()
@@ -135,8 +135,12 @@ def map_fragment(
     catalogue: Catalogue,
     tiles: bool,
     meeting: bool,
+    reference: ReferenceTerritory | None = None,
 ) -> None:
-    """One map with its legend and panel, or two maps side by side moving together."""
+    """One map with its legend and panel, or two maps side by side moving together.
+
+    ``reference``: the whole department (or France) the click panel compares a zone with.
+    """
     height = MEETING_HEIGHT if meeting else MAP_HEIGHT
     if len(panels) == 2:
         cols = st.columns(2)
@@ -144,18 +148,18 @@ def map_fragment(
             with col:
                 draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
-        selection_panel(terr, catalogue)
+        selection_panel(terr, catalogue, reference)
     elif meeting:
         draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
         with cols[1]:
-            selection_panel(terr, catalogue)
+            selection_panel(terr, catalogue, reference)
     else:
         col_map, col_side = st.columns([3, 1])
         with col_map:
             draw_map(panels[0], shapes, tiles, height)
         with col_side:
             legend(panels[0], terr, False)
-            selection_panel(terr, catalogue)
+            selection_panel(terr, catalogue, reference)

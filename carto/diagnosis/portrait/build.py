@@ -17,6 +17,7 @@ from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
+from carto.indicators.reference import ReferenceValue, reference_value
 from carto.sites.categories import category_label
 from carto.territories import levels
 
@@ -116,19 +117,29 @@ def indicator_rows(
     Rates are Σ numerators / Σ denominators over each level; a share is taken of the next
     level (territory in the department, department in France); a value that cannot be
     re-aggregated (median…) is shown only for a single commune, with the reason otherwise.
+    The department and France columns follow ``carto.indicators.reference``: over every
+    commune of each (``department`` and ``france`` hold them all), or empty, and the note
+    says what an incomplete column covers.
     """
     rows = []
     for ind in indicators:
         note = ""
+        dep_ref = reference_value(ind, department, department.index, "Département")
+        fr_ref = reference_value(ind, france, france.index, "France")
         if ind.kind is Kind.SHARE:
             num = ind.numerator or ""
-            dep_total, fr_total = _sum(department, num), _sum(france, num)
+            dep_total = _sum(department, num) if dep_ref.shown else math.nan
+            fr_total = _sum(france, num) if fr_ref.shown else math.nan
             values = (
                 _sum(territory, num) / dep_total * ind.scale if dep_total else math.nan,
                 dep_total / fr_total * ind.scale if fr_total else math.nan,
                 math.nan,
             )
-            note = "Part du territoire dans le département, et du département en France."
+            note = _with_references(
+                "Part du territoire dans le département, et du département en France.",
+                ind,
+                (dep_ref, fr_ref),
+            )
         elif ind.kind is Kind.VALUE:
             single = len(territory) == 1 and ind.column in territory
             value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
@@ -137,7 +148,8 @@ def indicator_rows(
                 level_label if not single else levels.level("departement").scale
             )
         else:
-            values = tuple(single_zone_total(ind, m) for m in (territory, department, france))
+            values = (single_zone_total(ind, territory), dep_ref.value, fr_ref.value)
+            note = _with_references("", ind, (dep_ref, fr_ref))
         rows.append(
             IndicatorRow(
                 label=ind.label,
@@ -152,6 +164,13 @@ def indicator_rows(
             )
         )
     return tuple(rows)
+
+
+def _with_references(note: str, indicator: Indicator, refs: Iterable[ReferenceValue]) -> str:
+    """The row's note, then what each incomplete reference column covers, or why it is empty."""
+    parts = [note] if note else []
+    parts += [f"{r.label} : {r.text(indicator)}." for r in refs if not r.complete]
+    return " ".join(parts)
 
 
 def shapes_from_frame(

@@ -50,6 +50,7 @@ FAMILY_LABELS = {
 }
 ID_SEPARATOR = "__"  # between a dataset's id and a column or label of a partner's table
 MAX_LABEL_ID = 40  # 12 + 2 + 40 characters: a partner indicator's id fits in any link
+MERGED_SHOWN = 300  # a national file of an older geography has about a hundred merged codes
 PARTNER_CODES = (*COMMUNE_CODES, "CODE", "CODE_GEO", "CODGEO_2025", "COMMUNE_CODE")
 
 
@@ -91,13 +92,18 @@ class ImportReport:
             by_reason: dict[str, list[UnmatchedCode]] = {}
             for item in self.unmatched:
                 by_reason.setdefault(item.reason, []).append(item)
-            for items in by_reason.values():
-                lines.extend(f"  – {item.detail}" for item in items[:20])
-                if len(items) > 20:
-                    lines.append(f"  – … et {len(items) - 20} autre(s) du même type.")
+            for reason, items in by_reason.items():
+                # each merged commune with the one that absorbed it: what the user must check
+                shown = MERGED_SHOWN if reason == "fusion" else 20
+                lines.extend(f"  – {item.detail}" for item in items[:shown])
+                if len(items) > shown:
+                    lines.append(f"  – … et {len(items) - shown} autre(s) du même type.")
         if self.padded_codes:
             lines.append(
-                f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
+                f"{self.padded_codes} code(s) IRIS à 8 chiffres complété(s) d'un 0 initial "
+                "(zéro perdu par le tableur, ex. 10040101 → 010040101)."
+                if self.level == "iris"
+                else f"{self.padded_codes} code(s) à 4 chiffres complété(s) d'un 0 initial "
                 "(zéro perdu par le tableur, ex. 1001 → 01001)."
             )
         total_secret = sum(self.secret_cells.values())

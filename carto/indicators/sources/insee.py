@@ -37,6 +37,7 @@ class InseeKind(StrEnum):
 
 COMMUNE_CODES = ("CODGEO", "COM", "DEPCOM", "CODE_COMMUNE", "INSEE_COM", "CODE_INSEE")
 IRIS_CODES = ("IRIS", "CODE_IRIS", "DCOMIRIS")
+IRIS_CODE_WIDTH = 9  # commune code (5) + IRIS number (4): "010040101"
 
 _FILOSOFI_STEMS = (
     "NBPERSMENFISC|NBMENFISC|MED|PIMPOT|PIMP|TP60AGE[1-6]|TP60TOL[12]|TP60|PACT|PTSA|PCHO|"
@@ -168,7 +169,8 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         return recognise(column) is not None
 
     candidates = (*COMMUNE_CODES, *IRIS_CODES)
-    parsed: ParsedTable = read_numeric_table(raw, candidates, select, progress)
+    widths = {code: IRIS_CODE_WIDTH for code in IRIS_CODES}
+    parsed: ParsedTable = read_numeric_table(raw, candidates, select, progress, None, widths)
     resolved = InseeKind(kind) if kind else guess_kind(raw.name, parsed.columns_all)
     expected = IRIS_CODES if resolved is InseeKind.IRIS else COMMUNE_CODES
     if parsed.code_column.upper() not in expected:
