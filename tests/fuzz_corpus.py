@@ -136,9 +136,18 @@ GOOD_CSV = b"CODGEO;NBMENFISC21;MED21;allocataires\n54395;40000;14000;12\n54001;
 BOMB = 1_024 * MB
 
 
-def cases() -> Iterator[tuple[str, str, Callable[[], bytes]]]:
+Case = tuple[str, str, Callable[[], bytes]]
+
+
+def cases() -> Iterator[Case]:
     """(case, file name, content) — content built only when the case runs."""
     rng = random.Random(16)
+    yield from _table_cases(rng)
+    yield from _archive_cases(rng)
+    yield from _geometry_cases()
+
+
+def _table_cases(rng: random.Random) -> Iterator[Case]:
     text = GOOD_CSV.decode()
     yield "empty", "vide.csv", lambda: b""
     yield "whitespace only", "blanc.csv", lambda: b"  \n\t\n"
@@ -157,6 +166,10 @@ def cases() -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     yield "50 MB single line", "ligne.csv", lambda: b"CODGEO;V\n" + b"7" * (50 * MB)
     yield "50 MB without line break", "sans_fin.csv", lambda: b"9;" * (25 * MB)
     yield "NUL bytes in cells", "nul.csv", lambda: b"CODGEO;V\n54395;1\x00\x00\n"
+    yield "huge numbers", "enormes.csv", lambda: b"CODGEO;V\n54395;" + b"9" * 400 + b"\n"
+
+
+def _archive_cases(rng: random.Random) -> Iterator[Case]:
     yield (
         "zip: 1 GB of rows",
         "lignes.zip",
@@ -187,6 +200,9 @@ def cases() -> Iterator[tuple[str, str, Callable[[], bytes]]]:
     )
     yield "shapefile missing .dbf", "shp.zip", lambda: _shapefile_zip(".dbf")
     yield "shapefile missing .shx", "shx.zip", lambda: _shapefile_zip(".shx")
+
+
+def _geometry_cases() -> Iterator[Case]:
     yield (
         "2 million vertices (decimals)",
         "sommets.geojson",
@@ -249,7 +265,6 @@ def cases() -> Iterator[tuple[str, str, Callable[[], bytes]]]:
         "points.geojson",
         lambda: _collection({"type": "Point", "coordinates": [6.18, 48.69]}),
     )
-    yield "huge numbers", "enormes.csv", lambda: b"CODGEO;V\n54395;" + b"9" * 400 + b"\n"
 
 
 # --- the importers --------------------------------------------------------------------------

@@ -20,8 +20,8 @@ import pytest
 from fuzz_corpus import looks_french
 
 REPO_DIR = Path(__file__).resolve().parents[1]
-PEAK_BOUND_MB = 640
-EXTRA_BOUND_MB = 300
+PEAK_BOUND_MB = 560
+EXTRA_BOUND_MB = 200
 
 
 @pytest.fixture(scope="module")

@@ -20,17 +20,17 @@ from typing import BinaryIO
 from carto.common.failures import ImportFailure, TooLarge, UnsafeArchive
 from carto.common.fmt import format_number
 
-MIB = 1 << 20
-MAX_LINE_BYTES = 1 * MIB  # one line of a table
+MB = 1_000_000  # limits in decimal megabytes, as the French messages state them (« 30 Mo »)
+MAX_LINE_BYTES = 1 * MB  # one line of a table
 MAX_COLUMNS = 5_000
 MAX_ROWS = 500_000  # France has 35,000 communes and 50,000 IRIS
 MAX_CELLS = 20_000_000  # rows × numeric columns kept: 160 MB of floats
-MAX_MEMBER_BYTES = 2_048 * MIB  # one table inflated from a zip (streamed)
+MAX_MEMBER_BYTES = 2_000 * MB  # one table inflated from a zip (streamed)
 MAX_RATIO = 100  # inflated / compressed size of a member…
-RATIO_FLOOR = 8 * MIB  # …checked once this much has come out (small files compress a lot)
+RATIO_FLOOR = 8 * MB  # …checked once this much has come out (small files compress a lot)
 MAX_MEMBERS = 1_000
-MAX_SIDE_BYTES = 64 * MIB  # a dictionary (meta_…) read whole from its zip
-MAX_TEXT_BYTES = 30 * MIB  # small tables and JSON read whole (site lists, districts)
+MAX_SIDE_BYTES = 64 * MB  # a dictionary (meta_…) read whole from its zip
+MAX_TEXT_BYTES = 30 * MB  # small tables and JSON read whole (site lists, districts)
 _CHUNK = 1 << 16
 
 

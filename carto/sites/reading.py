@@ -18,6 +18,7 @@ from carto.common.failures import ImportFailure
 from carto.common.tabular import decode
 
 MAX_SITES = 100_000  # features or rows of one file: France has 35,000 communes
+MAX_BRACKETS = 500_000  # "[" of a sites file: a few per site; a polygon of millions is not one
 
 
 class SiteImportError(ValueError):
@@ -33,6 +34,12 @@ def load_json(data: bytes | str | dict | list, name: str = "fichier") -> dict | 
         check_size(name, len(data), MAX_TEXT_BYTES, "Importez les sites d'un département.")
     except ImportFailure as exc:
         raise SiteImportError(str(exc)) from exc
+    brackets = data.count(b"[" if isinstance(data, bytes) else "[")
+    if brackets > MAX_BRACKETS:
+        raise SiteImportError(
+            f"« {name} » contient plus de {MAX_BRACKETS} listes (crochets) : ce n'est pas une "
+            "liste de sites (des contours de polygones ?)."
+        )
     try:
         return json.loads(decode(data))
     except json.JSONDecodeError as exc:

@@ -25,7 +25,7 @@ import pandas as pd
 import pyogrio
 import shapely
 
-from carto.common.bounded import MIB, archive_members, check_size, read_member
+from carto.common.bounded import MB, archive_members, check_size, read_member
 from carto.common.failures import ImportFailure, TooLarge
 from carto.territories.polygons_in import (
     MAX_POLYGON_FEATURES,
@@ -36,8 +36,8 @@ from carto.territories.polygons_in import (
     polygon,
 )
 
-MAX_LAYER_BYTES = 200 * MIB  # a GeoPackage or the parts of a shapefile, read in memory
-MAX_JSON_BYTES = 30 * MIB  # GeoJSON and OpenDataSoft exports are parsed whole
+MAX_LAYER_BYTES = 200 * MB  # a GeoPackage or the parts of a shapefile, read in memory
+MAX_JSON_BYTES = 30 * MB  # GeoJSON and OpenDataSoft exports are parsed whole
 ADVICE = "Importez les contours d'un ou de quelques départements."
 LAYER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
 SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
