@@ -20,7 +20,7 @@ def editor_app():
 
 
 def test_editor_flow_assign_rename_delete_save():
-    at = AppTest.from_function(editor_app).run()
+    at = AppTest.from_function(editor_app, default_timeout=30).run()
     assert not at.exception
     at.text_input(key="district_editor_name_(nouveau jeu)").set_value("Circonscriptions")
     at.text_input(key="district_editor_target").set_value("Nord")
@@ -56,14 +56,14 @@ def test_editor_flow_assign_rename_delete_save():
         "54002": "Nord-Ouest",
     }
     # A new session starts from the stored set ("survives a restart").
-    again = AppTest.from_function(editor_app).run()
+    again = AppTest.from_function(editor_app, default_timeout=30).run()
     set_id = district_set_id("54", "Circonscriptions")
     again.selectbox(key="district_editor_base").set_value(set_id).run()
     assert again.session_state["result"].districts == ["Nord-Ouest"]
 
 
 def test_editor_refuses_an_unnamed_set_and_an_empty_district():
-    at = AppTest.from_function(editor_app).run()
+    at = AppTest.from_function(editor_app, default_timeout=30).run()
     at.multiselect(key="district_editor_codes").set_value(["54001"])
     at.button(key="district_editor_assign").click().run()
     assert any("vide" in e.value for e in at.error)
@@ -167,3 +167,26 @@ def test_editor_map_mode_without_selection_explains():
     at = AppTest.from_function(editor_with_selection_app).run()
     at.radio(key="district_editor_mode").set_value("Sur la carte").run()
     assert any("Cliquez sur une commune" in c.value for c in at.caption)
+
+
+def test_the_editor_saves_its_set_again_in_place_and_asks_before_taking_another_name():
+    from carto.districts.model import DistrictSet
+    from carto.districts.storage import district_sets, save_district_set
+
+    save_district_set(DistrictSet("54", "Autre", {"54003": "X"}))
+    at = AppTest.from_function(editor_app, default_timeout=30).run()
+    at.text_input(key="district_editor_name_(nouveau jeu)").set_value("Secteurs")
+    at.text_input(key="district_editor_target").set_value("Nord")
+    at.multiselect(key="district_editor_codes").set_value(["54001"])
+    at.button(key="district_editor_assign").click().run()
+    at.button(key="district_editor_save").click().run()
+    at.multiselect(key="district_editor_codes").set_value(["54002"])
+    at.button(key="district_editor_assign").click().run()
+    at.button(key="district_editor_save").click().run()  # its own set: no question
+    assert not at.warning or not any("porte déjà" in w for w in shown(at.warning))
+    assert sorted(n.name for n in district_sets("54")) == ["Autre", "Secteurs"]
+    assert load_district_set("54", "Secteurs").mapping == {"54001": "Nord", "54002": "Nord"}
+    at.text_input(key="district_editor_name_(nouveau jeu)").set_value("autre")
+    at.button(key="district_editor_save").click().run()
+    assert any("porte déjà ce nom : « Autre »" in w for w in shown(at.warning))
+    assert load_district_set("54", "Autre").mapping == {"54003": "X"}

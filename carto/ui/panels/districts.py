@@ -121,8 +121,13 @@ def _read_import(uploaded, names_file, communes: pd.DataFrame, dep: str) -> Dist
     )
 
 
-def _save(ds: DistrictSet, replace: bool, set_id: str | None = None) -> str:
+def _save(ds: DistrictSet, replace: bool, editor_key: str | None = None) -> str:
+    """Save ``ds``; from the editor, the set being edited is saved again under its id (a
+    new name renames it), and a new set keeps the id it was given for the next saves."""
+    set_id = st.session_state.get(f"{editor_key}_loaded_id") if editor_key else None
     stored = save_district_set(ds, code=edit_code(), replace=replace, set_id=set_id)
+    if editor_key:
+        st.session_state[f"{editor_key}_loaded_id"] = stored.id
     return f"Découpage « {stored.name} » enregistré."
 
 
@@ -152,14 +157,14 @@ def district_editor(
     clicked = st.button("Enregistrer le jeu", key=f"{key}_save")
     if clicked and not draft.name:
         st.error("Donnez un nom au jeu de districts avant de l'enregistrer.")
-    elif confirmed_save(
-        f"{key}_save",
-        clicked,
-        draft.name,
-        lambda r: _save(draft, r, st.session_state.get(f"{key}_loaded_id")),
-        "enregistrement du jeu de districts",
-    ):
-        st.session_state[f"{key}_loaded"] = None  # reload the stored set, as saved
+    else:
+        confirmed_save(
+            f"{key}_save",
+            clicked,
+            draft.name,
+            lambda replace: _save(draft, replace, key),
+            "enregistrement du jeu de districts",
+        )
     return draft
 
 
