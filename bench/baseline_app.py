@@ -23,13 +23,23 @@ Run alone: ``streamlit run bench/baseline_app.py`` (static serving is enabled by
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import folium
 import geopandas as gpd
 import pandas as pd
 
-from carto.indicators.catalogue import Catalogue, Indicator, compute, default_catalogue
+from carto.indicators.aggregation import france_with_measures
+from carto.indicators.catalogue import (
+    DEFAULT_INDICATOR,
+    Catalogue,
+    Indicator,
+    Kind,
+    compute,
+    default_catalogue,
+)
+from carto.indicators.national import NationalData, read_national
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS, ensure_leaflet
 from carto.map.choropleth import zone_table
 from carto.territories.bundle import Bundle, read_bundle
@@ -40,6 +50,7 @@ from carto.territories.zones import (
     epci_names,
     normalize_department,
     territory,
+    with_measures,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -47,9 +58,32 @@ PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")  # ColorBrewer
 NO_DATA = "#d9d9d9"
 
 
+@functools.cache
+def national() -> NationalData:
+    """The national indicators of data/, read once (any real app caches a file read)."""
+    return read_national()
+
+
+def naive_catalogue() -> Catalogue:
+    """The built-in indicators and the national ones of data/ (the app opens on one)."""
+    catalogue = default_catalogue()
+    catalogue.extend(national().indicators)
+    return catalogue
+
+
+def naive_territory(bundle: Bundle, code: str) -> Territory:
+    """A department's communes, or France's departments, with the national measures."""
+    national_data = national()
+    terr = territory(bundle, code)
+    if code == FRANCE:
+        values = [i.column for i in national_data.indicators if i.kind is Kind.VALUE]
+        return france_with_measures(terr, national_data.values, values, national_data.markers)
+    return with_measures(terr, national_data.values, national_data.markers)
+
+
 def naive_frame(bundle: Bundle, code: str, indicator: Indicator) -> gpd.GeoDataFrame:
     """The territory as a GeoDataFrame with code, name, value: what a tutorial would pass on."""
-    return frame_of(territory(bundle, code), indicator)
+    return frame_of(naive_territory(bundle, code), indicator)
 
 
 def frame_of(terr: Territory, indicator: Indicator) -> gpd.GeoDataFrame:
@@ -101,7 +135,7 @@ def naive_map(frame: gpd.GeoDataFrame, indicator: Indicator) -> folium.Map:
 
 
 def indicator_ids(bundle: Bundle, catalogue: Catalogue, code: str) -> list[str]:
-    return [i.id for i in catalogue.available(territory(bundle, code).measures)]
+    return [i.id for i in catalogue.available(naive_territory(bundle, code).measures)]
 
 
 if __name__ == "__main__":
@@ -115,7 +149,7 @@ if __name__ == "__main__":
     st.set_page_config(page_title="Référence naïve", layout="wide")
     ensure_leaflet(HERE / "static" / "vendor" / "leaflet")
     bundle = load()
-    catalogue = default_catalogue()
+    catalogue = naive_catalogue()
     if "dep" not in st.session_state:
         st.session_state["dep"] = normalize_department(st.query_params.get("dep", "54"), bundle)[0]
     with st.sidebar:
@@ -129,7 +163,7 @@ if __name__ == "__main__":
         ind_id = st.selectbox(
             "Indicateur",
             ids,
-            index=ids.index("densite"),
+            index=ids.index(DEFAULT_INDICATOR),
             key="ind",
             format_func=lambda i: catalogue.get(i).label,
         )
@@ -137,4 +171,6 @@ if __name__ == "__main__":
     st.title(f"Référence naïve — {department_label(bundle, dep)}")
     frame = naive_frame(bundle, dep, indicator)
     st_folium(naive_map(frame, indicator), height=620, use_container_width=True)
-    st.dataframe(zone_table(territory(bundle, dep), catalogue, epci_names(bundle)), hide_index=True)
+    st.dataframe(
+        zone_table(naive_territory(bundle, dep), catalogue, epci_names(bundle)), hide_index=True
+    )

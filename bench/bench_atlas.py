@@ -39,9 +39,10 @@ BASELINE_APP = BENCH_DIR / "baseline_app.py"
 sys.path.insert(0, str(REPO_DIR / "tests"))  # browserkit: the project's browser harness
 sys.path.insert(0, str(BENCH_DIR))  # baseline_app's pure functions
 
-IND_A, IND_B = "densite", "population"  # the app's default indicator, and the one switched to
+# The app's default indicator (a needs indicator of the national data), and the one switched to.
+IND_A, IND_B = "revenu_median_2021", "population"
 IND_B_LABEL = "Population municipale"
-IND_A_LABEL = "Densité de population"
+IND_A_LABEL = "Niveau de vie médian"
 GRAND_EST = "44"
 
 
@@ -266,20 +267,25 @@ def bundle():
 @functools.cache
 def case_territory(code: str):
     """The territory of a case; Grand Est by commune is assembled here (no app view yet)."""
-    from carto.territories.zones import MEASURE_COLUMNS, Territory, territory
+    import baseline_app
+
+    from carto.indicators.national import read_national
+    from carto.territories.zones import MEASURE_COLUMNS, Territory, with_measures
 
     if not code.startswith("R"):
-        return territory(bundle(), code)
+        return baseline_app.naive_territory(bundle(), code)
     com = bundle().communes
     rows = com[(com["REG"] == code[1:]) & (com["TYPE"] == "COM") & com.geometry.notna()]
     rows = rows.set_index("CODGEO", drop=False).sort_index()
-    return Territory(
+    region = Territory(
         code=code,
         label="Grand Est",
         level="commune",
         zones=rows,
         measures=rows[list(MEASURE_COLUMNS)].astype(float),
     )
+    national = read_national()
+    return with_measures(region, national.values, national.markers)
 
 
 @functools.cache
@@ -301,15 +307,15 @@ def case_epci(code: str) -> dict | None:
 
 def atlas_map(code: str, ind_id: str):
     """The atlas's map as streamlit_app.py assembles it: base map + one feature group."""
+    import baseline_app
     import folium
 
-    from carto.indicators.catalogue import default_catalogue
     from carto.map.choropleth import build_choropleth
     from carto.map.classify import PALETTES
     from carto.map.geojson import base_map, center_of, choropleth_layer, fit_zoom, outline_layer
 
     terr, shapes = case_territory(code), case_shapes(code)
-    indicator = default_catalogue().get(ind_id)
+    indicator = baseline_app.naive_catalogue().get(ind_id)
     view = build_choropleth(terr, shapes, indicator, "quantiles", 5, next(iter(PALETTES)), None)
     epci = case_epci(code)
     try:  # the app's own layer assembly, when present
@@ -336,14 +342,8 @@ def atlas_map(code: str, ind_id: str):
 def baseline_map(code: str, ind_id: str):
     import baseline_app
 
-    from carto.indicators.catalogue import default_catalogue
-
-    indicator = default_catalogue().get(ind_id)
-    if code.startswith("R"):
-        terr = case_territory(code)
-        frame = baseline_app.frame_of(terr, indicator)
-    else:
-        frame = baseline_app.naive_frame(bundle(), code, indicator)
+    indicator = baseline_app.naive_catalogue().get(ind_id)
+    frame = baseline_app.frame_of(case_territory(code), indicator)
     return baseline_app.naive_map(frame, indicator)
 
 

@@ -13,6 +13,7 @@ from carto.territories.bundle import Bundle, read_bundle
 
 REPO_DIR = Path(__file__).resolve().parents[1]
 REFERENCE_DIR = REPO_DIR.parent / "shared" / "reference"
+SOURCES_DIR = REPO_DIR.parent / "shared" / "sources"
 
 
 def _uses(module: types.ModuleType, marks: Callable[[object], bool]) -> set[str]:
@@ -92,6 +93,17 @@ def reference_dir() -> Path:
             "../shared/reference absent : les tests sur les fichiers officiels réels sont ignorés"
         )
     return REFERENCE_DIR
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The national official files the bundle's indicators are built from."""
+    if not (SOURCES_DIR / "cc_filosofi_2021_COM.csv").is_file():
+        pytest.skip(
+            "../shared/sources absent : les tests sur les fichiers nationaux de l'INSEE "
+            "(Filosofi 2021, comparateur de territoires) sont ignorés"
+        )
+    return SOURCES_DIR
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
+from carto.common.markers import Marker
 from carto.indicators.aggregation import (
+    aggregate_markers,
     aggregate_measures,
-    aggregate_secret,
     aggregated_territory,
     france_with_measures,
     single_zone_total,
@@ -43,7 +44,8 @@ def test_density_of_department_is_ratio_of_sums_not_mean(terr54):
 def test_single_zone_total_by_kind():
     catalogue = default_catalogue()
     assert single_zone_total(catalogue.get("population"), MEASURES) == 400.0
-    assert single_zone_total(catalogue.get("densite"), MEASURES) == pytest.approx(400 / 25)
+    # c has no population: its area is left out too (Σ num / Σ den where both are known).
+    assert single_zone_total(catalogue.get("densite"), MEASURES) == pytest.approx(400 / 20)
     assert single_zone_total(catalogue.get("part_population"), MEASURES) == pytest.approx(100)
     assert math.isnan(single_zone_total(MEDIAN, MEASURES))  # never averaged
 
@@ -63,12 +65,25 @@ def test_aggregate_measures_sums_and_blanks_values():
     assert out["MED"].isna().all()
 
 
-def test_aggregate_secret_flags_a_zone_with_one_secret_commune():
-    secret = pd.DataFrame({"P_POP": [False, True, False]}, index=["a", "b", "c"])
-    members = pd.Series({"a": "Z1", "b": "Z1", "c": "Z2"})
-    flags = aggregate_secret(secret, members)
-    assert flags["P_POP"].to_dict() == {"Z1": True, "Z2": False}
-    assert aggregate_secret(None, members) is None
+def test_aggregate_markers_counts_marked_communes_and_names_them():
+    # Z1: one commune secret, one published; Z2: both secret; Z3: secret and non disponible.
+    markers = pd.DataFrame(
+        {"P_POP": [0, 1, 1, 1, 1, 2], "MED": [0, 0, 0, 1, 0, 0]},
+        index=["a", "b", "c", "d", "e", "f"],
+    )
+    members = pd.Series({"a": "Z1", "b": "Z1", "c": "Z2", "d": "Z2", "e": "Z3", "f": "Z3"})
+    marks = aggregate_markers(markers, members, value_columns=["MED"])
+    assert marks.counts["P_POP"].to_dict() == {"Z1": 1, "Z2": 2, "Z3": 2}
+    assert marks.codes["P_POP"].to_dict() == {"Z1": 1, "Z2": 1, "Z3": 1}
+    assert set(marks.codes["MED"]) == {Marker.NOT_PUBLISHED_HERE}
+    assert marks.counts["MED"].eq(0).all()
+    assert aggregate_markers(None, members) is None
+
+
+def test_aggregate_markers_leaves_a_mixed_set_unnamed_where_the_zone_has_a_value():
+    markers = pd.DataFrame({"X": [0, 1, 2]}, index=["a", "b", "c"])
+    marks = aggregate_markers(markers, pd.Series({"a": "Z", "b": "Z", "c": "Z"}))
+    assert marks.counts.at["Z", "X"] == 2 and marks.codes.at["Z", "X"] == 0
 
 
 def test_aggregated_territory_groups_communes():

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from mdtext import shown
 from streamlit.testing.v1 import AppTest
 
 from carto.ui import after_map
@@ -69,11 +70,18 @@ def test_app_runs_for_each_kind_of_territory(dep, arr, title):
         assert len(table) == 101
 
 
-def test_default_view_is_meurthe_et_moselle():
+def test_default_view_is_meurthe_et_moselle_on_a_needs_indicator():
+    """A fresh install (empty user-data folder, no import) opens on the median standard of
+    living of the national data, with its source line in the legend and in the sidebar."""
     at = run_app()
     assert not at.exception
     assert at.selectbox(key="w_dep").value == "54"
-    assert "Densité de population" in _texts(at)
+    assert at.selectbox(key="w_ind").value == "revenu_median_2021"
+    legend = next(m.value for m in at.markdown if 'class="atlas-legend"' in m.value)
+    assert "Niveau de vie médian (€)" in legend
+    assert "Source : Insee, Filosofi 2021" in legend
+    assert "Source : Insee, Filosofi 2021" in "\n".join(shown(at.caption))
+    assert "Secret statistique" in legend  # small communes: counted apart, as information
     assert len(_zone_table(at)) == 591
 
 
@@ -98,7 +106,7 @@ def test_changing_indicator_and_classes():
 
 
 def test_bad_manual_bounds_keep_the_map_and_say_why():
-    at = run_app()
+    at = run_app({"ind": "densite"})
     at.selectbox(key="w_cls").set_value("manuel").run()
     at.text_input(key="w_bounds").input("100 ; abc").run()
     assert not at.exception
@@ -111,7 +119,7 @@ def test_bad_manual_bounds_keep_the_map_and_say_why():
 
 
 def test_sources_and_vintages_are_shown():
-    at = run_app()
+    at = run_app({"ind": "densite"})
     text = _texts(at)
     assert "millésime 2017" in text
     assert "construit le" not in text  # the sources panel is built only when chosen

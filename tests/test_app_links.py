@@ -74,7 +74,7 @@ def test_a_changed_view_reopens_identically_from_its_link():
 
 
 def test_manual_bounds_and_selection_survive_the_link():
-    at = _open("dep=54&cls=manuel&bounds=50,100,1000&sel=54395")
+    at = _open("dep=54&ind=densite&cls=manuel&bounds=50,100,1000&sel=54395")
     assert not at.exception
     assert at.text_input(key="w_bounds").value == "50 ; 100 ; 1\u00a0000"
     legend = _legend(at)[0]

@@ -323,12 +323,14 @@ RAW_WRITERS = {
     "common/files.py": "the grant-checked primitives",
     "common/collection.py": "the folder's lock file (opened empty, never written)",
     "territories/build.py": "python -m carto.bundle_build writes data/",
+    "indicators/national_output.py": "the national indicators' build writes data/",
+    "indicators/national_build.py": "the national indicators' build writes data/",
     "map/assets.py": "Leaflet copied into static/ at start-up",
 }
 RAW_CALLS = {
     "unlink", "write_text", "write_bytes", "to_parquet", "to_file", "extractall", "rmtree",
     "copyfile", "copytree", "mkstemp", "NamedTemporaryFile", "TemporaryDirectory", "replace",
-    "remove", "rename", "write_transaction",
+    "remove", "rename", "write_transaction", "write_table", "to_csv",
 }  # fmt: skip
 _FILE_OWNERS = ("os", "shutil", "Path", "pathlib")
 

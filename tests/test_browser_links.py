@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def _choose(page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
-    box.click()
+    box.locator("input").fill(option.split(" · ")[0])  # search the long list as a user would
     page.get_by_role("option", name=option, exact=True).click()
 
 
@@ -38,7 +38,9 @@ def test_a_link_reopens_the_same_view_in_a_fresh_browser(app_url):
         page = first.new_page()
         page.goto(app_url + "?dep=54&sel=54395&fpop=lt1500")
         bk.wait_for_map(page)
-        _choose(page, "Indicateur", "Population municipale")
+        _choose(
+            page, "Indicateur", "Population municipale · Population · publié pour les 591 communes"
+        )
         page.wait_for_url(re.compile(r"ind=population"))
         _choose(page, "Méthode", "Seuils naturels (Jenks)")
         page.wait_for_url(re.compile(r"cls=jenks"))
@@ -80,8 +82,7 @@ def test_meeting_mode_shows_a_full_width_map_with_its_source(app_url):
         frame = bk.wait_for_map(page)
         caption = frame.locator(".atlas-map-caption")
         caption.wait_for()
-        assert "Source : INSEE" in caption.inner_text()
-        assert "millésime 2017" in caption.inner_text()
+        assert "Source : Insee, Filosofi 2021" in caption.inner_text()
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_attribute("data-collapsed") == "true"
         size = page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
@@ -94,7 +95,7 @@ def test_meeting_mode_shows_a_full_width_map_with_its_source(app_url):
 def test_side_by_side_maps_each_with_its_legend(app_url):
     with bk.browser() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        page.goto(app_url + "?dep=54&sbs=1&ind2=population")
+        page.goto(app_url + "?dep=54&ind=densite&sbs=1&ind2=population")
         page.wait_for_function(f'() => document.querySelectorAll("{bk.MAP_FRAME}").length == 2')
         frames = [h.content_frame() for h in page.query_selector_all(bk.MAP_FRAME)]
         for frame in frames:

@@ -26,9 +26,16 @@ def test_map_draws_the_591_communes_and_the_legend_offline(app_url):
         legend = page.locator(".atlas-legend")
         legend.wait_for()
         text = legend.inner_text()
-        assert "Densité de population (hab./km²)" in text
+        # A fresh install opens on a needs indicator, with its source line, in the legend and
+        # inside the map (the caption a screenshot keeps).
+        assert "Niveau de vie médian (€)" in text
         assert text.count("communes") >= 5
-        assert "millésime 2017" in text
+        assert "Source : Insee, Filosofi 2021" in text
+        assert "Secret statistique" in text
+        caption = frame.locator(".atlas-map-caption")
+        caption.wait_for()
+        assert "Niveau de vie médian" in caption.inner_text()
+        assert "Source : Insee, Filosofi 2021" in caption.inner_text()
         # Canvas really painted: some pixels carry the palette's darkest class colour.
         painted = frame.evaluate(
             """() => {
@@ -66,7 +73,7 @@ def test_hover_shows_name_code_and_value(app_url):
         tooltip = page.frame_locator(bk.MAP_FRAME).locator(".leaflet-tooltip")
         tooltip.wait_for(timeout=10_000)
         text = tooltip.inner_text()
-        assert "Nancy" in text and "54395" in text and "hab./km²" in text
+        assert "Nancy" in text and "54395" in text and "€" in text
 
 
 # In every frame: when a Leaflet map first holds a feature, when the page first shows a data

@@ -34,11 +34,19 @@ def test_simplify_coverage_keeps_shared_borders():
 
 
 @pytest.mark.slow
-def test_rebuild_matches_the_committed_bundle(tmp_path):
-    meta = bundle_build.build(tmp_path, log=lambda _m: None)
+def test_rebuild_matches_the_committed_bundle(tmp_path, sources_dir):
+    from carto.indicators.national_build import find_sources, read_sources
+
+    sources = find_sources(sources_dir)
+    tables = read_sources(sources)
+    codes = {s.name: tables[s.product].values.index for s in sources}
+    meta = bundle_build.build(tmp_path, log=lambda _m: None, official_codes=codes)
     committed = json.loads((DEFAULT_DATA_DIR / "bundle.json").read_text(encoding="utf-8"))
     assert meta["counts"] == committed["counts"]
     assert meta["report"] == committed["report"]
+    assert (tmp_path / "communes_historique.parquet").read_bytes() == (
+        DEFAULT_DATA_DIR / "communes_historique.parquet"
+    ).read_bytes()
     fresh = read_bundle(tmp_path).communes
     old = gpd.read_parquet(DEFAULT_DATA_DIR / "communes.parquet")
     assert fresh["CODGEO"].tolist() == old["CODGEO"].tolist()

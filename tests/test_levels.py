@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from carto.diagnosis.model import LEVELS as OBSERVATION_LEVELS
 from carto.indicators.catalogue import DEFAULT_INDICATOR, default_catalogue
+from carto.indicators.national import read_national
 from carto.map.choropleth import ID_COLUMNS
 from carto.map.classify import DEFAULT_CLASSES, DEFAULT_METHOD, MAX_CLASSES, METHODS, MIN_CLASSES
 from carto.territories.levels import LEVELS, level
@@ -35,6 +36,7 @@ def test_the_district_level_has_one_name() -> None:
 
 
 def test_defaults_exist() -> None:
-    assert DEFAULT_INDICATOR in default_catalogue()
+    national = {i.id for i in read_national().indicators}
+    assert DEFAULT_INDICATOR in national and DEFAULT_INDICATOR not in default_catalogue()
     assert DEFAULT_METHOD in METHODS
     assert MIN_CLASSES <= DEFAULT_CLASSES <= MAX_CLASSES

@@ -106,8 +106,8 @@ def test_mayotte_missing_values_counted_in_legend(bundle):
     ind = default_catalogue().get("population")
     view = build_choropleth(terr, ZoneShapes.from_frame(terr.zones), ind, "quantiles", 5, "YlOrRd")
     assert view.classification.missing_count == 17
-    html = legend_html(ind, view.classification)
-    assert "Non disponible ou secret" in html and "17 communes" in html
+    html = legend_html(ind, view.classification, missing=view.missing)
+    assert "Non disponible" in html and "17 communes" in html and "secret" not in html
 
 
 def test_legend_shows_french_bounds_and_source(terr54):

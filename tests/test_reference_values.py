@@ -9,7 +9,6 @@ department's figure is 13,6 %).
 
 from __future__ import annotations
 
-import math
 import zipfile
 
 import numpy as np
@@ -22,7 +21,6 @@ from carto.compose import maps
 from carto.compose.diagnosis import Zone, portrait_data
 from carto.compose.keys import TerritoryKey, Token, imports_token
 from carto.compose.territory import view_reference
-from carto.diagnosis.portrait.files import to_csv
 from carto.districts.model import DistrictSet
 from carto.districts.storage import save_district_set
 from carto.indicators.catalogue import Indicator, Kind
@@ -120,24 +118,43 @@ def _communes(bundle, dep: str) -> list[str]:
     return list(com.loc[(com["DEP"] == dep) & (com["TYPE"] == "COM"), "CODGEO"])
 
 
-def test_five_department_import_shows_no_france_value(bundle, five_departments) -> None:
+def _france_hand(column_num: str, column_den: str | None = None) -> float:
+    """Σ over every commune row of the national comparateur (arrondissements left out: their
+    city's row counts them), by hand."""
+    plm = ("751", "6938", "132")
+    rows = [
+        r
+        for code, r in comparateur_rows((column_num, column_den or column_num)).items()
+        if not code.startswith(plm) or code in ("75056", "69123", "13055")
+    ]
+    num = sum(float(r[column_num]) for r in rows if r[column_num])
+    if column_den is None:
+        return num
+    return 100 * num / sum(float(r[column_den]) for r in rows if r[column_den])
+
+
+def test_five_department_import_never_stands_for_france(bundle, five_departments) -> None:
+    """The national data covers France: after a five-department file, « la France » is still
+    the whole of France (by hand from the official file), never those five departments."""
     save_dataset(import_insee(five_departments, "base_cc_comparateur_5dep.csv"))
     src = PlainSources(bundle)
     compared = maps.build_map(_key("54"), maps.ComparisonMap(UNEMPLOYMENT, "france", "quantiles",
                                                              5), src)  # fmt: skip
-    assert math.isnan(compared.reference_value) and compared.values.isna().all()
-    expected = "la France : non disponible — données disponibles pour 5 département(s) sur 101"
-    assert expected in compared.notice
+    whole = _france_hand("P18_CHOM1564", "P18_ACT1564")
+    assert compared.reference_value == pytest.approx(whole, rel=1e-9)
+    in_file = comparateur_rows(("P18_POP",))
+    five = _hand_rate([c for d in FIVE for c in _communes(bundle, d) if c in in_file])
+    assert round(five, 1) != round(whole, 1)  # the old, wrong figure
     france = maps.build_map(_key("FR"), maps.PlainMap(UNEMPLOYMENT, "quantiles", 5, "YlOrRd"), src)
     assert france.reference_label == "France"
-    assert france.reference_text.startswith("non disponible — données disponibles pour 5 ")
-    # the department itself is whole in the file: its own figure, by hand
+    assert france.reference_value == pytest.approx(whole, rel=1e-9)
+    # the department itself: its own figure, by hand
     by_dep = maps.build_map(_key("13"), maps.ComparisonMap(UNEMPLOYMENT, "departement",
                                                            "quantiles", 5), src)  # fmt: skip
     assert by_dep.reference_value == pytest.approx(_hand_rate(_communes(bundle, "13")), rel=1e-9)
 
 
-def test_portrait_france_column_is_empty_and_says_why(bundle, five_departments) -> None:
+def test_portrait_france_column_is_the_whole_of_france(bundle, five_departments) -> None:
     save_dataset(import_insee(five_departments, "base_cc_comparateur_5dep.csv"))
     src = PlainSources(bundle)
     key = _key("13")
@@ -145,17 +162,13 @@ def test_portrait_france_column_is_empty_and_says_why(bundle, five_departments) 
     data = portrait_data(key, ViewState(department="13"), zone, [], Token(), src)
     rows = {(r.label, r.vintage): r for r in data.indicators}
     population = rows[("Population municipale (recensement)", "2018")]
-    assert math.isnan(population.france_value)
-    assert "France : non disponible — données disponibles pour 5 département(s) sur 101" in (
-        population.note
-    )
+    assert population.france_value == pytest.approx(_france_hand("P18_POP"), rel=1e-9)
     pop = comparateur_rows(("P18_POP",))
     assert population.department_value == pytest.approx(
         sum(float(pop[c]["P18_POP"]) for c in _communes(bundle, "13")), rel=1e-9
     )
     rate = rows[("Taux de chômage des 15-64 ans", "2018")]
     assert rate.department_value == pytest.approx(_hand_rate(_communes(bundle, "13")), rel=1e-9)
-    assert "France : non disponible" in to_csv(data).decode("utf-8-sig")
 
 
 def test_district_level_reference_is_the_whole_department(bundle) -> None:
@@ -199,7 +212,8 @@ def test_click_panel_dates_the_vintages_of_one_indicator(bundle, five_department
     assert len(labels) == len(set(labels))
     shares = [label for label in labels if label.startswith("Part des ménages fiscaux imposés")]
     assert shares == ["Part des ménages fiscaux imposés 2019",
-                      "Part des ménages fiscaux imposés 2020"]  # fmt: skip
+                      "Part des ménages fiscaux imposés 2020",
+                      "Part des ménages fiscaux imposés 2021"]  # fmt: skip
     assert "Population municipale (recensement) 2018" in labels
     assert "Nombre de ménages" in labels  # alone of its family: no vintage
     row = panel.set_index("Indicateur").loc["Part des ménages fiscaux imposés 2020"]

@@ -17,13 +17,14 @@ from mdtext import shown
 from national_files import FILOSOFI_2021, national_file
 from streamlit.testing.v1 import AppTest
 
-from carto.common.numeric_table import SECRET_MARKERS
+from carto.common.markers import SPELLINGS
 from carto.common.tabular import open_source
 from carto.common.truncation import TruncatedFileError, check_complete_end, looks_cut
 from carto.indicators.sources.cli import main
 from carto.indicators.sources.imports import import_insee
 from carto.indicators.sources.store import list_datasets, load_imported_measures, save_dataset
 
+SECRET_MARKERS = tuple(SPELLINGS)  # every spelling of a marker the reader knows
 SMALL = (
     b"CODGEO;NBMENFISC21;MED21;TP6021;RD21\n"
     b"01001;346;25820;s;2,9\n01002;110;24480;s;3,1\n01004;6866;21160;18,0;3,4\n"

@@ -30,7 +30,7 @@ def _notices_app() -> None:
 def test_button_renders_with_the_link_as_plain_text() -> None:
     at = AppTest.from_function(_button_app).run(timeout=30)
     assert not at.exception
-    assert [t.value for t in at.text] == ["?v=1&dep=57&meet=1"]
+    assert [t.value for t in at.text] == ["?v=2&dep=57&meet=1"]
     assert not at.code  # a code box would load the syntax highlighter before the map
 
 

@@ -61,8 +61,8 @@ RICH = ViewState(
 
 
 def test_default_state_encodes_to_version_only() -> None:
-    assert encode(ViewState()) == {"v": "1"}
-    assert to_query_string(ViewState()) == "v=1"
+    assert encode(ViewState()) == {"v": "2"}
+    assert to_query_string(ViewState()) == "v=2"
 
 
 def test_rich_state_round_trips_through_query_string() -> None:
@@ -74,7 +74,7 @@ def test_rich_state_round_trips_through_query_string() -> None:
 
 def test_encoding_is_readable_and_short() -> None:
     params = encode(ViewState(department="57", indicator="pauvrete", n_classes=7))
-    assert params == {"v": "1", "dep": "57", "ind": "pauvrete", "k": "7"}
+    assert params == {"v": "2", "dep": "57", "ind": "pauvrete", "k": "7"}
     params = encode(RICH)
     assert params["f"] == "pauvrete:20:,part75:12:30"
     assert params["c"] == "49.11931,6.17572"  # 5 decimals
@@ -196,7 +196,8 @@ def test_tampered_links_open_with_a_notice(qs: str, expected: ViewState, fragmen
         ("", ViewState()),
         ("?", ViewState()),
         ("dep=54", ViewState()),  # a default written explicitly
-        ("dep=57&v=1", ViewState(department="57")),
+        ("dep=57&v=2", ViewState(department="57")),
+        ("dep=57&v=1", ViewState(department="57", indicator="densite")),  # old default pinned
         ("embed=true&dep=57", ViewState(department="57")),  # Streamlit's own parameter
         ("fdist=Lun%C3%A9ville%252C%20Sud",
          ViewState(filters=Filters(districts=("Lunéville, Sud",)))),
@@ -348,6 +349,17 @@ def test_a_changed_default_keeps_its_meaning_for_old_links() -> None:
     assert decode({"v": "1", "k": "9"}, KNOWN, **v2)[0].n_classes == 9  # explicit wins
     # and version 2 writes links against its own default
     assert encode(ViewState(n_classes=5), default=v2_default, version=2) == {"v": "2", "k": "5"}
+
+
+def test_links_of_version_1_keep_opening_on_the_density() -> None:
+    """Version 2 opens on a needs indicator; a version-1 link without ``ind`` meant density."""
+    assert ViewState().indicator == "revenu_median_2021"
+    assert decode({"v": "1", "dep": "57"}, KNOWN)[0].indicator == "densite"
+    assert decode({"v": "1", "ind": "pauvrete"}, KNOWN)[0].indicator == "pauvrete"
+    assert decode({"v": "2", "dep": "57"}, KNOWN)[0].indicator == "revenu_median_2021"
+    assert decode({"dep": "57"}, KNOWN)[0].indicator == "revenu_median_2021"  # no v: current
+    # a version-1 link re-encoded today names the density, so it keeps its meaning
+    assert encode(decode({"v": "1"}, KNOWN)[0]) == {"v": "2", "ind": "densite"}
 
 
 def test_migrate_applies_steps_in_order() -> None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from carto.common.bounded import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, check_count
+from carto.common.markers import MARKER_DTYPE, SPELLINGS
 from carto.common.tabular import (
     DuplicateCodesError,
     HeaderOnlyError,
@@ -36,43 +37,51 @@ from carto.common.tabular import (
 )
 from carto.common.truncation import check_complete_end
 
-# "so" (sans objet) is written by INSEE for an uncertainty class that does not apply.
-SECRET_MARKERS = frozenset({"", "s", "nd", "n.d.", "n.d", "ns", "nc", "so", "secret"})
 _SPACES = re.compile(r"[\s\u00a0\u202f]")
 COMMUNE_CODE_WIDTH = 5  # "01001"; an IRIS code has 9 characters ("010040101")
 CHUNK_BYTES = 4_000_000  # text parsed at once: bounds memory whatever the file's width
 
 Progress = Callable[[float], None]
 
-_MARKER_SPELLINGS = frozenset(
-    v for m in SECRET_MARKERS for v in (m, m.upper(), m.capitalize(), f" {m}", f"{m} ")
-)
+# Each spelling of a marker as met in files (case, one outer space) → its code.
+_MARKER_CODES: dict[str, int] = {
+    variant: int(code)
+    for spelling, code in SPELLINGS.items()
+    for variant in (
+        spelling,
+        spelling.upper(),
+        spelling.capitalize(),
+        f" {spelling}",
+        f"{spelling} ",
+    )
+}
 
 
 def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Floats, secrecy mask, and mask of cells that are text (neither number nor marker).
+    """Floats, marker codes (``carto.common.markers``), and mask of cells that are text.
 
-    ``"1 234,5"``, ``"1234.5"``, ``"-14,8"`` are numbers; ``s``, ``nd`` and empty are secret
-    (NaN, never zero). The common case is vectorised; spaces are only stripped from the few
-    cells that failed, which keeps a 50 MB file fast.
+    ``"1 234,5"``, ``"1234.5"``, ``"-14,8"`` are numbers; ``s``, ``nd``, ``ns``, ``so`` and
+    empty cells are NaN with their own code, never zero and never one another. The common case
+    is vectorised; spaces are only stripped from the few cells that failed, which keeps a 50 MB
+    file fast.
     """
     text = values.astype("str")
-    secret = text.isin(_MARKER_SPELLINGS).to_numpy().copy()
+    codes = text.map(_MARKER_CODES).fillna(0).to_numpy(dtype=MARKER_DTYPE)
     numbers = np.array(
         pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce"),
         dtype=float,
     )
-    retry = np.isnan(numbers) & ~secret
+    retry = np.isnan(numbers) & (codes == 0)
     if retry.any():
         cells = text[retry].str.strip()
-        secret[retry] = cells.str.lower().isin(SECRET_MARKERS).to_numpy()
+        codes[retry] = cells.str.lower().map(SPELLINGS).fillna(0).to_numpy(dtype=MARKER_DTYPE)
         cleaned = cells.str.replace(_SPACES, "", regex=True).str.replace(",", ".", regex=False)
         numbers[retry] = pd.to_numeric(cleaned, errors="coerce").to_numpy(
             dtype=float, na_value=np.nan
         )
-        numbers[secret] = np.nan
-    bad = np.isnan(numbers) & ~secret
-    return numbers, secret, bad
+    numbers[codes > 0] = np.nan
+    bad = np.isnan(numbers) & (codes == 0)
+    return numbers, codes, bad
 
 
 @dataclass
@@ -81,7 +90,7 @@ class ParsedTable:
 
     name: str
     values: pd.DataFrame  # float, index = codes (str)
-    secret: pd.DataFrame  # bool, same shape
+    secret: pd.DataFrame  # marker codes (uint8, 0 = a number), same shape
     columns_all: list[str]
     code_column: str
     padded_codes: int = 0  # "1001" read back as "01001" (Excel drops leading zeros)
@@ -187,7 +196,7 @@ def _read(
     code_widths: Mapping[str, int],
 ) -> ParsedTable:
     sep, header = _header(raw, encoding)
-    check_complete_end(raw, encoding, sep, len(header), SECRET_MARKERS)
+    check_complete_end(raw, encoding, sep, len(header), tuple(SPELLINGS))
     code_column = _find_code_column(raw, header, code_candidates, code_column)
     code_width = code_widths.get(code_column.upper(), COMMUNE_CODE_WIDTH)
     numeric = [h for h in header if h != code_column and select(h)]
@@ -209,7 +218,7 @@ def _read(
         for chunk in reader:
             chunk.columns = [c.strip() for c in chunk.columns]
             block = np.empty((len(chunk), len(numeric)))
-            mask = np.zeros((len(chunk), len(numeric)), dtype=bool)
+            mask = np.zeros((len(chunk), len(numeric)), dtype=MARKER_DTYPE)
             for j, col in enumerate(numeric):
                 block[:, j], mask[:, j] = _column(raw.name, chunk[col], col, done_rows)
             chunk_codes, chunk_padded = pad_codes(chunk[code_column], code_width)
@@ -256,7 +265,7 @@ def _column(name: str, cells: pd.Series, col: str, offset: int) -> tuple[np.ndar
         raise NumericTextError(
             f"La colonne « {col} » de « {name} » contient du texte là où un nombre est attendu "
             f"({int(bad.sum())} cellule(s) dans ce bloc ; {examples}). Seuls les nombres et les "
-            "marques de secret statistique (s, nd, case vide) sont acceptés."
+            "marques de l'INSEE (s, nd, ns, so, case vide) sont acceptés."
         )
     return numbers, secret
 

@@ -123,8 +123,14 @@ class _Siblings(Mapping[str, bytes]):
         return len(self._infos)
 
 
-def open_source(source: str | Path | bytes, name: str | None = None) -> RawSource:
-    """A path or uploaded bytes; in a zip, pick the data file (not the ``meta_`` one)."""
+def open_source(
+    source: str | Path | bytes, name: str | None = None, member: str | None = None
+) -> RawSource:
+    """A path or uploaded bytes; in a zip, pick the data file (not the ``meta_`` one).
+
+    ``member`` names the file to read in a zip holding several (INSEE ships a product's
+    communes, EPCI and departments in one zip); its case does not matter.
+    """
     if isinstance(source, (str, Path)):
         path = Path(source)
         name = name or path.name
@@ -133,17 +139,17 @@ def open_source(source: str | Path | bytes, name: str | None = None) -> RawSourc
         with path.open("rb") as handle:
             is_zip = handle.read(4) == b"PK\x03\x04"
         if is_zip:
-            return _zip_source(name, lambda: path.open("rb"))
+            return _zip_source(name, lambda: path.open("rb"), member)
         size = path.stat().st_size
         return RawSource(name, lambda: BoundedReader(path.open("rb"), name, size), size)
     data = bytes(source)
     name = name or "fichier importé"
     if data.startswith(b"PK\x03\x04"):
-        return _zip_source(name, lambda: io.BytesIO(data))
+        return _zip_source(name, lambda: io.BytesIO(data), member)
     return RawSource(name, lambda: BoundedReader(io.BytesIO(data), name, len(data)), len(data))
 
 
-def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
+def _zip_source(name: str, opener: Callable[[], BinaryIO], member: str | None = None) -> RawSource:
     try:
         with zipfile.ZipFile(opener()) as archive:
             infos = archive_members(archive, name)
@@ -155,6 +161,13 @@ def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
             if not members:
                 raise ImportFailure(f"L'archive « {name} » ne contient aucun fichier CSV.")
             data_names = [m for m in members if not Path(m).name.lower().startswith("meta")]
+            if member is not None:
+                data_names = [m for m in members if Path(m).name.lower() == member.lower()]
+                if not data_names:
+                    raise ImportFailure(
+                        f"L'archive « {name} » ne contient pas « {member} » "
+                        f"(fichiers : {', '.join(sorted(members))})."
+                    )
             if len(data_names) != 1:
                 listed = ", ".join(sorted(members)[:10]) + ("…" if len(members) > 10 else "")
                 raise ImportFailure(
@@ -162,7 +175,11 @@ def _zip_source(name: str, opener: Callable[[], BinaryIO]) -> RawSource:
                     f"({listed}) : importez-les un par un."
                 )
             chosen = members[data_names[0]]
-            metas = [i for m, i in members.items() if m != chosen.filename][:3]
+            metas = [
+                i
+                for m, i in members.items()
+                if m != chosen.filename and Path(m).name.lower().startswith("meta")
+            ][:3]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
         raise ImportFailure(
             f"L'archive « {name} » est endommagée ou d'un format non pris en charge : "

@@ -104,4 +104,5 @@ def portrait_data(
         indicators=src.catalogue(key.imports).available(communes.measures),
         sites=src.sites(state.department, sites),
         observations=observations,
+        markers=src.imported(key.imports).secret,
     )

@@ -10,11 +10,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from carto.common.fmt import format_number
 from carto.compose.scope import Scope
 from carto.compose.sources import Sources
 from carto.indicators.catalogue import Catalogue, Indicator, Kind
+from carto.indicators.cells import published_counts
 from carto.map.classify import PALETTES
 from carto.sites.categories import CATEGORIES
+from carto.territories import levels
 from carto.territories.bundle import Bundle
 from carto.territories.zones import FRANCE
 from carto.viewstate.codec import REFERENCES, Known
@@ -30,10 +33,32 @@ class Offer:
     district_sets: tuple[str, ...]
     district_names: tuple[str, ...] | None
     iris_available: bool
+    published: tuple[tuple[str, int], ...] = ()  # indicator id → zones with a value
+    zone_level: str = "commune"  # the level of the zones counted
+    zone_total: int = 0
 
     @property
     def indicator_ids(self) -> list[str]:
         return [i.id for i in self.indicators]
+
+    def option_label(self, indicator: Indicator) -> str:
+        """« Niveau de vie médian 2021 · Revenus et pauvreté · publié pour 542 communes sur
+        591 »: the theme is searchable as the user types, the count says what to expect."""
+        count = dict(self.published).get(indicator.id)
+        parts = [indicator.display_label, indicator.theme]
+        if count is not None:
+            parts.append(self.publication(count))
+        return " · ".join(parts)
+
+    def publication(self, count: int) -> str:
+        words = levels.level(self.zone_level)
+        total = self.zone_total
+        if total and count == total:
+            return f"publié pour {'la' if total == 1 else 'les'} {words.count(total)}"
+        if not count:
+            none = "aucune" if words.feminine else "aucun"
+            return f"publié pour {none} {words.noun} sur {format_number(total)}"
+        return f"publié pour {words.count(count)} sur {format_number(total)}"
 
     @property
     def count_ids(self) -> list[str]:
@@ -53,11 +78,15 @@ def offer(scope: Scope, src: Sources) -> Offer:
     names = None
     if scope.district_set:
         names = src.district_set(scope.department, scope.district_set, scope.districts).districts
+    indicators = src.catalogue(scope.imports).available(zones.measures)
     return Offer(
-        indicators=tuple(src.catalogue(scope.imports).available(zones.measures)),
+        indicators=tuple(indicators),
         district_sets=scope.district_sets,
         district_names=tuple(names) if names is not None else None,
         iris_available=scope.iris_available,
+        published=tuple(published_counts(indicators, zones).items()),
+        zone_level=zones.level,
+        zone_total=len(zones.measures),
     )
 
 

@@ -21,10 +21,16 @@ class ReferenceArea:
 
 @dataclass(frozen=True)
 class ZoneTable:
-    """The zones' table (every indicator) and its CSV export for French Excel."""
+    """The zones' table (every indicator) and its CSV export for French Excel.
+
+    ``notes``: same rows, one column per indicator column of ``frame``: what a cell shows
+    instead of its bare number (« secret statistique », « au moins 2 319 ménages (20
+    communes sous secret) »), "" elsewhere.
+    """
 
     frame: pd.DataFrame
     csv: bytes
+    notes: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from carto.compose.parts import DistrictOverlay
     from carto.districts.model import DistrictSet
     from carto.indicators.catalogue import Catalogue, Indicator
+    from carto.indicators.national import NationalData
     from carto.map.geojson import ZoneShapes
     from carto.territories.bundle import Bundle
     from carto.territories.zones import Territory
@@ -28,7 +29,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Imported:
-    """The stored imports of one level for some codes: values, secrecy flags, indicators."""
+    """Measures beyond the bundle's own for some codes: values, their markers (why a value is
+    missing, ``carto.common.markers``), and the indicators they allow."""
 
     values: pd.DataFrame
     secret: pd.DataFrame
@@ -36,9 +38,11 @@ class Imported:
 
 
 class Sources(Protocol):
-    """Reads of the bundle and the stores (the first five), then the parts a view reuses."""
+    """Reads of the bundle and the stores (the first six), then the parts a view reuses."""
 
     def bundle(self) -> Bundle: ...
+
+    def national(self) -> NationalData: ...
 
     def stored_measures(self, codes: pd.Index, level: str) -> Imported: ...
 

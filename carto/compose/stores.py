@@ -13,6 +13,7 @@ from carto.compose.sources import Imported
 from carto.districts.model import DistrictSet
 from carto.districts.storage import list_district_sets, load_district_set
 from carto.indicators.catalogue import Indicator
+from carto.indicators.national import NationalData, read_national
 from carto.indicators.sources.store import load_imported_measures
 from carto.indicators.vintages import load_indicator_measures
 from carto.sites.storage import load_site_lists
@@ -26,6 +27,9 @@ class StoreReads:
     def bundle(self) -> Bundle:
         return read_bundle()
 
+    def national(self) -> NationalData:
+        return read_national()
+
     def stored_measures(self, codes: pd.Index, level: str) -> Imported:
         values, secret, indicators = load_imported_measures(codes, level=level)
         return Imported(values, secret, tuple(indicators))
@@ -37,6 +41,10 @@ class StoreReads:
         return list(load_site_lists().values())
 
     def indicator_measures(self, indicator: Indicator) -> pd.DataFrame:
+        """A vintage's measures: the bundle's national ones, else the most recent import's."""
+        national = self.national()
+        if indicator.id in {i.id for i in national.indicators}:
+            return national.values[list(indicator.columns)]
         return load_indicator_measures(indicator)
 
     def stored_district_sets(self, department: str) -> tuple[str, ...]:

@@ -16,6 +16,7 @@ from carto.compose.keys import TerritoryKey
 from carto.compose.parts import ZoneTable
 from carto.compose.sources import Sources
 from carto.indicators.catalogue import Catalogue, Indicator
+from carto.indicators.cells import cell_notes
 from carto.map.choropleth import ID_COLUMNS, table_column, zone_table
 from carto.territories.zones import epci_names
 from carto.viewstate.codec import ViewState
@@ -38,11 +39,37 @@ def view_indicator_ids(state: ViewState) -> list[str]:
 
 
 def zones_table(key: TerritoryKey, kept: tuple[str, ...] | None, src: Sources) -> ZoneTable:
-    """The zones' table (kept communes only, when filtered) and its CSV export."""
-    table = zone_table(src.territory(key), src.catalogue(key.imports), epci_names(src.bundle()))
+    """The zones' table (kept communes only, when filtered), its notes and its CSV export."""
+    terr, catalogue = src.territory(key), src.catalogue(key.imports)
+    table = zone_table(terr, catalogue, epci_names(src.bundle()))
+    indicators = catalogue.available(terr.measures)
+    notes = cell_notes(indicators, terr).reindex(table["Code"].to_numpy())
+    notes.columns = [table_column(i) for i in indicators]
+    notes.index = table.index
     if kept is not None:
-        table = table[table["Code"].isin(kept)]
-    return ZoneTable(table, to_french_csv(table))
+        keep = table["Code"].isin(kept)
+        table, notes = table[keep], notes[keep]
+    return ZoneTable(table, to_french_csv(export_frame(table, notes)), notes)
+
+
+REMARKS = "Remarques"
+
+
+def export_frame(table: pd.DataFrame, notes: pd.DataFrame) -> pd.DataFrame:
+    """The table as exported: a cell without a value says why (« secret statistique »…),
+    never left empty; sums over communes not all published keep their number, and the row's
+    « Remarques » column says « au moins … » for each of them."""
+    out = table.astype(object)
+    remarks = pd.Series("", index=table.index, dtype=object)
+    for col in notes.columns:
+        noted = notes[col].ne("")
+        missing = noted & table[col].isna()
+        out.loc[missing, col] = notes.loc[missing, col]
+        partial = noted & ~missing
+        remarks[partial] += col + " : " + notes.loc[partial, col] + " ; "
+    if remarks.ne("").any():
+        out[REMARKS] = remarks.str.rstrip("; ").str.strip()
+    return out
 
 
 def shown_indicator_ids(

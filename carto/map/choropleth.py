@@ -14,18 +14,68 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from carto.common.fmt import SECRET_LABEL, format_number, format_value
+from carto.common.fmt import format_number, format_value
+from carto.common.markers import Marker
+from carto.common.markers import label as marker_label
 from carto.indicators.catalogue import Catalogue, Indicator, Kind, compute
+from carto.indicators.cells import IndicatorCells, indicator_cells
 from carto.indicators.compare import compare_to_reference, small_denominator
 from carto.indicators.reference import ReferenceTerritory
 from carto.indicators.vintages import listed_indicators
-from carto.map.classify import DEFAULT_METHOD, Classification, classify, counts_for
+from carto.map.classify import (
+    DEFAULT_METHOD,
+    MISSING_COLOR,
+    Classification,
+    classify,
+    counts_for,
+)
 from carto.map.diverging import DEFAULT_DIVERGING, GapMap, gap_map
-from carto.map.geojson import ZoneShapes, choropleth_collection, value_texts
+from carto.map.geojson import ZoneShapes, choropleth_collection
 from carto.territories import levels
 from carto.territories.zones import COMMUNE_COUNT, Territory
 
 AREA_COLUMNS = ("AREA_KM2",)  # a rate per km² has no "small population" problem
+# Zones without a value, coloured by why: secrecy in a grey that reads as « hidden », not as
+# « broken »; values that do not exist in lighter tones; what the source does not cover white.
+MARKER_COLORS: dict[int, str] = {
+    Marker.SECRET: "#a3a3a3",
+    Marker.NOT_AVAILABLE: "#dedede",
+    Marker.NOT_SIGNIFICANT: "#d6cbbd",
+    Marker.NOT_APPLICABLE: "#ebebeb",
+    Marker.EMPTY: "#dedede",
+    Marker.MERGED: "#cfd8e3",
+    Marker.NOT_COVERED: "#ffffff",
+    Marker.NOT_PUBLISHED_HERE: "#e6e6e6",
+}
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """Zones of a map without a value for one reason: a legend entry of its own."""
+
+    marker: int  # ``carto.common.markers`` code (0: no reason known)
+    label: str  # « Secret statistique »
+    count: int
+    color: str
+
+
+def missing_groups(
+    cells: IndicatorCells, within: pd.Index | None = None
+) -> tuple[MissingGroup, ...]:
+    """The legend's entries for zones without a value, one per marker, most frequent first.
+
+    ``within``: the zones the legend counts (those the filters keep); all by default.
+    """
+    groups = [
+        MissingGroup(
+            code,
+            (marker_label(code) or "non disponible").capitalize(),
+            n,
+            MARKER_COLORS.get(code, MISSING_COLOR),
+        )
+        for code, n in cells.missing_by_marker(within).items()
+    ]
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.marker)))
 
 
 def small_threshold() -> float:
@@ -52,6 +102,9 @@ class ChoroplethView:
     reading: str | None = None  # which colour means what (comparison mode)
     details: str | None = None  # plain-text report (codes changed between vintages…)
     small_zones: tuple[str, ...] = ()  # aggregated zones whose denominator is small
+    missing: tuple[MissingGroup, ...] = ()  # zones without a value, by reason
+    incomplete: tuple[str, ...] = ()  # zones whose sum leaves out communes without a value
+    coverage_note: str | None = None  # which zones the indicator's source does not cover
     reference_text: str = ""  # the reference as shown, with what it covers (French)
 
     def __post_init__(self) -> None:
@@ -89,13 +142,13 @@ def build_choropleth(
         classification = counts_for(fixed, to_class)
     else:
         classification = classify(to_class, method, k, palette, manual_bounds)
+    cells = indicator_cells(indicator, territory, values)
     colors = classification.colors_for(values)
+    markers = cells.markers.reindex(values.index, fill_value=0)
+    for code, color in MARKER_COLORS.items():
+        colors[values.isna() & markers.eq(code)] = color
     names = territory.zones["LIBGEO"].astype(str).to_dict()
-    texts = value_texts(values, lambda v: format_indicator(indicator, v))
-    secret_col = indicator.column or indicator.numerator
-    for code, value in values.items():
-        if pd.isna(value) and secret_col and territory.is_secret(secret_col, str(code)):
-            texts[str(code)] = SECRET_LABEL
+    texts = cells.texts()
     notice = None
     aggregated = territory.members is not None
     small: tuple[str, ...] = ()
@@ -124,7 +177,25 @@ def build_choropleth(
         notice=notice,
         small_zones=small,
         reference_text=ref.text(indicator),
+        missing=missing_groups(cells, to_class.index),
+        incomplete=tuple(cells.incomplete_zones(to_class.index)),
+        coverage_note=coverage_note(cells, territory),
     )
+
+
+def coverage_note(cells: IndicatorCells, territory: Territory) -> str | None:
+    """« Source : … ne couvre pas Guadeloupe (971), Guyane (973), Mayotte (976). »"""
+    uncovered = cells.values.isna() & cells.markers.eq(Marker.NOT_COVERED)
+    if not uncovered.any():
+        return None
+    source = cells.indicator.source
+    if territory.is_france:
+        names = [f"{territory.zones.at[c, 'LIBGEO']} ({c})" for c in uncovered.index[uncovered]]
+        return f"{source} ne couvre pas : {', '.join(names)}."
+    if uncovered.all():
+        return f"{source} ne couvre pas {territory.label} : aucune valeur à représenter."
+    zones = levels.level(territory.level).count(int(uncovered.sum()))
+    return f"{source} ne couvre pas {zones} de {territory.label}."
 
 
 def build_comparison(
@@ -222,9 +293,8 @@ ID_COLUMNS = ("Code", *(lvl.title for lvl in levels.LEVELS.values()), "Communes"
 
 def table_column(indicator: Indicator) -> str:
     """Header of an indicator's column; vintages of one indicator get their own column."""
-    if indicator.vintage and indicator.id.endswith(f"_{indicator.vintage}"):
-        return f"{indicator.label} {indicator.vintage} ({indicator.unit})"
-    return f"{indicator.label} ({indicator.unit})"
+    unit = f" ({indicator.unit})" if indicator.unit else ""
+    return f"{indicator.display_label}{unit}"
 
 
 def table_formatters(indicators: list[Indicator]) -> dict[str, Callable[[object], str]]:
@@ -244,18 +314,19 @@ def zone_comparison(
     """A zone's values beside the whole territory's, formatted in French (click panel).
 
     Each indicator is listed once, and with its vintage when another vintage of it is listed
-    too; ``reference`` is the whole territory (see :func:`build_choropleth`).
+    too; ``reference`` is the whole territory (see :func:`build_choropleth`). A missing value
+    says why (« secret statistique », « non significatif »…), a sum over communes not all
+    published says « au moins ».
     """
     if reference is None:
         label = "France" if territory.is_france else territory.label
         reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
     rows = []
     for ind, label in listed_indicators(catalogue.available(territory.measures)):
-        values = compute(ind, territory.measures)
         rows.append(
             {
                 "Indicateur": label,
-                "Valeur": format_indicator(ind, values.get(code, np.nan)),
+                "Valeur": indicator_cells(ind, territory).text(code),
                 reference.label: reference.value(ind).text(ind),
                 "Source": f"{ind.source} ({ind.vintage})",
             }

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import numpy as np
-import pandas as pd
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
@@ -271,8 +269,3 @@ def points_layer(
         ),
         control=False,
     )
-
-
-def value_texts(values: pd.Series, formatter) -> dict[str, str]:
-    arr = values.to_numpy(dtype=float, na_value=np.nan)
-    return {str(code): formatter(v) for code, v in zip(values.index, arr, strict=True)}

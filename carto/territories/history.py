@@ -19,8 +19,14 @@ from carto.territories.bundle import read_history
 @dataclass(frozen=True)
 class UnmatchedCode:
     code: str
-    reason: str  # "fusion", "absente", "autre_departement", "inconnu"
+    reason: str  # "fusion", "ancien_code", "absente", "autre_departement", "inconnu"
     detail: str  # French explanation shown in the report
+
+
+# History rows typed ``COM`` are not former communes: they are a whole commune's former code
+# (its chef-lieu moved: 49069 → 49126 Orée d'Anjou), found by checking the bundle against
+# INSEE's files (``carto.territories.codes``).
+WHOLE_COMMUNE = "COM"
 
 
 @functools.lru_cache(maxsize=1)
@@ -36,6 +42,7 @@ def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[s
     BundleError (French, with the build command) rather than quietly explaining less.
     """
     table = _bundled_history() if history is None else history
+    table = table[table["TYPE"].ne(WHOLE_COMMUNE)]
     return {
         str(old): (str(new), str(name))
         for old, new, name in zip(
@@ -44,13 +51,36 @@ def delegated_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[s
     }
 
 
+def former_codes(history: pd.DataFrame | None = None) -> dict[str, str]:
+    """Former codes of whole communes → their current code (49069 → 49126)."""
+    table = _bundled_history() if history is None else history
+    table = table[table["TYPE"].eq(WHOLE_COMMUNE)]
+    return dict(zip(table["CODGEO_ANCIEN"].astype(str), table["CODGEO"].astype(str), strict=True))
+
+
+def renamed_codes(codes: pd.Index, history: pd.DataFrame | None = None) -> dict[str, str]:
+    """The codes of a file that are a whole commune's former code, → its current code.
+
+    Only when the file does not also have the current code (then it is of a newer geography,
+    and the former code is a delegated commune's row).
+    """
+    present = set(codes)
+    return {
+        old: new
+        for old, new in former_codes(history).items()
+        if old in present and new not in present
+    }
+
+
 def former_communes(history: pd.DataFrame | None = None) -> dict[str, tuple[str, str, str]]:
     """Every former commune: old code → (absorbing commune's code, old name, TYPE).
 
     TYPE is COMD (now a delegated commune), COMA (associated) or FUS (absorbed outright, old
-    name unknown to the bundle: see ``carto.territories.fusions``).
+    name unknown to the bundle: see ``carto.territories.fusions``). A whole commune's former
+    code (``WHOLE_COMMUNE``) is not a former commune: see ``former_codes``.
     """
     table = _bundled_history() if history is None else history
+    table = table[table["TYPE"].ne(WHOLE_COMMUNE)]
     return {
         str(old): (str(new), str(name), str(kind))
         for old, new, name, kind in zip(
@@ -102,10 +132,21 @@ def match_codes(
     all_deps = set(communes["DEP"].astype("str"))
     matched = codes[codes.isin(known)]
     merged = former_communes(history)
+    whole = former_codes(history)
     unmatched: list[UnmatchedCode] = []
     for code in codes[~codes.isin(known)]:
         dep = department_of(code)
-        if code in merged:
+        if code in whole:
+            new = whole[code]
+            unmatched.append(
+                UnmatchedCode(
+                    code,
+                    "ancien_code",
+                    f"{code} : ancien code de {new} {names.get(new, '')}, changé quand son "
+                    f"chef-lieu a été déplacé ; la ligne porte sur toute la commune {new}.",
+                )
+            )
+        elif code in merged:
             parent, old_name, kind = merged[code]
             detail = merged_detail(code, parent, names.get(parent, ""), old_name, kind)
             unmatched.append(UnmatchedCode(code, "fusion", detail))

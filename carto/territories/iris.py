@@ -184,7 +184,7 @@ def iris_territory(
     zones = zones.assign(LIBGEO=zones["NOM_IRIS"].astype(str) + " (" + names + ")")
     zones["CODGEO"] = zones.index
     measures = values.reindex(zones.index).astype(float)
-    sec = None if secret is None else secret.reindex(zones.index, fill_value=False)
+    sec = None if secret is None else secret.reindex(zones.index, fill_value=0)
     return Territory(
         code=dep,
         label=department_label(bundle, dep),

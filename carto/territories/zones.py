@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import geopandas as gpd
 import pandas as pd
 
+from carto.common.markers import MARKER_DTYPE
 from carto.territories import levels
 from carto.territories.bundle import Bundle
 
@@ -33,8 +34,13 @@ class Territory:
     zones: gpd.GeoDataFrame  # index: zone code; columns: LIBGEO, EPCI, DEP, geometry…
     measures: pd.DataFrame  # index: zone code; measure columns (P_POP, AREA_KM2, …)
     by_arrondissement: bool = False
-    secret: pd.DataFrame | None = None  # same shape as measures: True = statistical secrecy
+    # Same index as measures: why a value is missing (``carto.common.markers`` codes, 0 = a
+    # number). On aggregated zones: the code of their communes when none has a value.
+    secret: pd.DataFrame | None = None
     members: pd.Series | None = None  # aggregated levels: commune code → zone code
+    # Aggregated levels: how many member communes carry a marker, per zone and column; a sum
+    # over such a zone counts only the published communes (« au moins »).
+    incomplete: pd.DataFrame | None = None
 
     @property
     def is_france(self) -> bool:
@@ -56,9 +62,14 @@ class Territory:
         return levels.level(self.level).with_article
 
     def is_secret(self, column: str, code: str) -> bool:
+        """Whether the cell carries any marker (secret, non disponible…)."""
+        return bool(self.marker(column, code))
+
+    def marker(self, column: str, code: str) -> int:
+        """The marker code of one cell (0 when it holds a number or nothing is known)."""
         if self.secret is None or column not in self.secret.columns:
-            return False
-        return bool(self.secret[column].get(code, False))
+            return 0
+        return int(self.secret[column].get(code, 0))
 
 
 def zone_sums(measures: pd.DataFrame, members: pd.Series) -> pd.DataFrame:
@@ -101,7 +112,8 @@ def with_measures(
     measures = terr.measures.join(extra[cols].reindex(terr.measures.index))
     merged_secret = terr.secret
     if secret is not None and len(secret.columns):
-        sec = secret.reindex(terr.measures.index, fill_value=False)
+        sec = secret[[c for c in cols if c in secret.columns]]
+        sec = sec.reindex(terr.measures.index, fill_value=0).astype(MARKER_DTYPE)
         merged_secret = sec if merged_secret is None else merged_secret.join(sec, how="left")
     return replace(terr, measures=measures, secret=merged_secret)
 

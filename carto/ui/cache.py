@@ -27,6 +27,7 @@ from carto.compose.sources import Imported
 from carto.compose.stores import StoreReads
 from carto.districts.model import DistrictSet
 from carto.indicators.catalogue import Catalogue
+from carto.indicators.national import NationalData
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import ZoneShapes
@@ -38,6 +39,11 @@ from carto.ui.table import StyledTable, french_styler
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
 def get_bundle() -> Bundle:
     return StoreReads().bundle()
+
+
+@st.cache_resource(show_spinner="Chargement des indicateurs nationaux…")
+def get_national() -> NationalData:
+    return StoreReads().national()
 
 
 @st.cache_resource(show_spinner=False)
@@ -156,9 +162,10 @@ def get_table_styler(
     key: TerritoryKey, kept: tuple[str, ...] | None, indicator_ids: tuple[str, ...]
 ) -> StyledTable:
     """The on-screen table (identifier columns + the view's indicators) as a French Styler."""
-    frame = get_zone_table(key, kept).frame
-    shown = table.shown_table(frame, get_catalogue(key.imports), indicator_ids)
-    return StyledTable(french_styler(shown.frame, list(shown.indicators)), tuple(shown.frame))
+    zones = get_zone_table(key, kept)
+    shown = table.shown_table(zones.frame, get_catalogue(key.imports), indicator_ids)
+    styler = french_styler(shown.frame, list(shown.indicators), zones.notes)
+    return StyledTable(styler, tuple(shown.frame))
 
 
 def read_scope(pending: Pending, imports: Token) -> Scope:
@@ -174,6 +181,9 @@ class _CachedSources(StoreReads):
 
     def bundle(self) -> Bundle:
         return get_bundle()
+
+    def national(self) -> NationalData:
+        return get_national()
 
     def imported(self, imports: Token) -> Imported:
         return get_imported(imports)

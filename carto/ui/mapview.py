@@ -14,7 +14,8 @@ from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
 from carto.common.text import md_escape
-from carto.indicators.catalogue import Catalogue
+from carto.indicators.alternatives import published_instead
+from carto.indicators.catalogue import Catalogue, Indicator
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, small_threshold, zone_comparison
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
@@ -89,6 +90,9 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
             level=terr.level,
             labels=view.legend_labels,
             title=view.legend_title,
+            missing=view.missing,
+            incomplete=len(view.incomplete),
+            notes=(view.coverage_note,) if view.coverage_note else (),
         ),
         unsafe_allow_html=True,
     )
@@ -113,12 +117,18 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
 
 
 def selection_panel(
-    terr: Territory, catalogue: Catalogue, reference: ReferenceTerritory | None = None
+    terr: Territory,
+    catalogue: Catalogue,
+    indicator: Indicator,
+    reference: ReferenceTerritory | None = None,
 ) -> None:
     code = st.session_state.get(keys.SELECTED_KEY)
     if code in terr.zones.index:
         st.subheader(md_escape(terr.zones.at[code, "LIBGEO"]))
         st.caption(f"Code {md_escape(code)}")
+        instead = published_instead(indicator, terr, catalogue, code)
+        if instead:
+            st.info(md_escape(instead))
         st.dataframe(zone_comparison(terr, catalogue, code, reference), hide_index=True)
         if st.button("Effacer la sélection", key="clear_sel"):
             st.session_state[keys.SELECTED_KEY] = None
@@ -148,18 +158,18 @@ def map_fragment(
             with col:
                 draw_map(panel, shapes, tiles, height - 120, width=560)
                 legend(panel, terr, meeting)
-        selection_panel(terr, catalogue, reference)
+        selection_panel(terr, catalogue, panels[0].view.indicator, reference)
     elif meeting:
         draw_map(panels[0], shapes, tiles, height, width=1150)
         cols = st.columns([2, 1])
         with cols[0]:
             legend(panels[0], terr, True)
         with cols[1]:
-            selection_panel(terr, catalogue, reference)
+            selection_panel(terr, catalogue, panels[0].view.indicator, reference)
     else:
         col_map, col_side = st.columns([3, 1])
         with col_map:
             draw_map(panels[0], shapes, tiles, height)
         with col_side:
             legend(panels[0], terr, False)
-            selection_panel(terr, catalogue, reference)
+            selection_panel(terr, catalogue, panels[0].view.indicator, reference)

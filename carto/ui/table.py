@@ -26,6 +26,19 @@ class StyledTable:
     columns: tuple[str, ...]
 
 
-def french_styler(table: pd.DataFrame, indicators: list[Indicator]) -> Styler:
-    """A Styler showing the indicators' columns in French; marked for the memo."""
-    return hooks.memoisable(table.style.format(table_formatters(indicators)))
+def french_styler(
+    table: pd.DataFrame, indicators: list[Indicator], notes: pd.DataFrame | None = None
+) -> Styler:
+    """A Styler showing the indicators' columns in French; marked for the memo.
+
+    ``notes`` (``ZoneTable.notes``): a cell with a note shows it instead of its number, so a
+    secret cell reads « secret statistique » and a partial sum « au moins … », while sorting
+    still uses the numbers.
+    """
+    styler = table.style.format(table_formatters(indicators))
+    if notes is not None:
+        for col in [c for c in notes.columns if c in table.columns]:
+            noted = notes[col][notes[col].ne("")]
+            for text, rows in noted.groupby(noted).groups.items():
+                styler = styler.format(lambda _v, t=text: t, subset=(list(rows), [col]))
+    return hooks.memoisable(styler)

@@ -51,7 +51,7 @@ __all__ = [
     "to_query_string",
 ]
 
-CURRENT_VERSION = 1
+CURRENT_VERSION = 2
 Params = dict[str, str]
 Migration = Callable[[Params], Params]
 
@@ -67,7 +67,11 @@ def pin_defaults(old_defaults: Mapping[str, str]) -> Migration:
 
 # MIGRATIONS[n] turns the parameters of a version-n link into version n+1. When a default
 # changes, bump CURRENT_VERSION and add e.g. ``1: pin_defaults({"k": "5"})``.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {
+    # Version 2 opens on the median standard of living (national indicators in data/); a
+    # version-1 link without ``ind`` was written when the default was the population density.
+    1: pin_defaults({"ind": "densite"}),
+}
 
 MAX_VALUE_LEN = 4000  # one parameter; longer values are dropped, not cut
 MAX_QUERY_LEN = 20000  # whole query string

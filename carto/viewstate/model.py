@@ -139,7 +139,7 @@ class Filters:
 
 @dataclass(frozen=True)
 class ViewState:
-    """What one screen shows. Defaults are what a bare URL shows (version 1 of the links)."""
+    """What one screen shows. Defaults are what a bare URL shows (version 2 of the links)."""
 
     department: str = DEFAULT_DEPARTMENT  # INSEE code, or FRANCE for France by department
     by_arrondissement: bool = False  # Paris, Lyon, Marseille by municipal arrondissement

@@ -17,6 +17,7 @@ from carto.diagnosis.model import LEVELS, Observation
 from carto.diagnosis.portrait.model import IndicatorRow, MapShape, PortraitData, SiteRow
 from carto.indicators.aggregation import single_zone_total
 from carto.indicators.catalogue import Indicator, Kind
+from carto.indicators.cells import group_text
 from carto.indicators.reference import ReferenceValue, reference_value
 from carto.sites.categories import category_label
 from carto.territories import levels
@@ -55,11 +56,14 @@ def build_portrait(
     indicators: Iterable[Indicator],
     sites: pd.DataFrame | None = None,
     observations: Sequence[Observation] = (),
+    markers: pd.DataFrame | None = None,
 ) -> PortraitData:
     """The portrait of ``members`` (commune codes) within a department.
 
     ``zones``/``measures``: the department's communes (``Territory.zones`` / ``.measures``,
-    indexed by CODGEO); ``france_measures``: the same measures for every commune of France.
+    indexed by CODGEO); ``france_measures``: the same measures for every commune of France;
+    ``markers``: why a commune's value is missing (any communes including those), so that
+    the portrait says « secret statistique » or « au moins … » as the map does.
     Members outside the department are named in the notes, never silently dropped.
     """
     inside = [c for c in members if c in measures.index]
@@ -74,7 +78,12 @@ def build_portrait(
     if not inside:
         notes.append("Aucune commune du territoire n'a été trouvée dans le département.")
     rows = indicator_rows(
-        indicators, measures.loc[inside], measures, france_measures, levels.level(level).scale
+        indicators,
+        measures.loc[inside],
+        measures,
+        france_measures,
+        levels.level(level).scale,
+        markers,
     )
     shapes = ()
     if inside:
@@ -111,6 +120,7 @@ def indicator_rows(
     department: pd.DataFrame,
     france: pd.DataFrame,
     level_label: str = "du territoire",
+    markers: pd.DataFrame | None = None,
 ) -> tuple[IndicatorRow, ...]:
     """Indicator values of the territory, its department and France, from commune measures.
 
@@ -150,6 +160,11 @@ def indicator_rows(
         else:
             values = (single_zone_total(ind, territory), dep_ref.value, fr_ref.value)
             note = _with_references("", ind, (dep_ref, fr_ref))
+        texts: tuple[str, str, str] | tuple[()] = ()
+        if ind.kind is not Kind.SHARE and markers is not None:
+            # the territory's own cell, marker or « au moins » included; the references as
+            # carto.indicators.reference shows them
+            texts = (group_text(ind, territory, markers), dep_ref.text(ind), fr_ref.text(ind))
         rows.append(
             IndicatorRow(
                 label=ind.label,
@@ -161,6 +176,7 @@ def indicator_rows(
                 source=ind.source + (" (données simulées)" if ind.simulated else ""),
                 vintage=ind.vintage,
                 note=note,
+                texts=texts,
             )
         )
     return tuple(rows)

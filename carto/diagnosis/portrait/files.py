@@ -48,10 +48,7 @@ def _indicators_html(data: PortraitData) -> str:
     )
     body = []
     for r in data.indicators:
-        values = "".join(
-            f'<td class="num">{escape(r.text(v))}</td>'
-            for v in (r.value, r.department_value, r.france_value)
-        )
+        values = "".join(f'<td class="num">{escape(r.shown(i))}</td>' for i in range(3))
         source = f"{r.source}, millésime {r.vintage}" + (f". {r.note}" if r.note else "")
         body.append(
             f"<tr><td>{escape(r.label)}<div class='src'>{escape(source)}</div></td>{values}</tr>"

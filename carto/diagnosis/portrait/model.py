@@ -43,9 +43,31 @@ class IndicatorRow:
     source: str
     vintage: str
     note: str = ""
+    # What each of the three columns shows (territory, department, France) when it is more
+    # than the number: « secret statistique », « au moins 2 319 ménages (20 communes sous
+    # secret) ». Empty: the numbers, formatted.
+    texts: tuple[str, str, str] | tuple[()] = ()
 
     def text(self, value: float | None) -> str:
         return format_value(value, self.unit, self.decimals)
+
+    def shown(self, column: int) -> str:
+        """The text of column 0 (territory), 1 (department) or 2 (France)."""
+        if self.texts:
+            return self.texts[column]
+        values = (self.value, self.department_value, self.france_value)
+        return self.text(values[column])
+
+    def cell(self, column: int) -> object:
+        """A CSV or XLSX cell: the rounded number, or why there is none."""
+        values = (self.value, self.department_value, self.france_value)
+        number = self.rounded(values[column])
+        return self.shown(column) if number is None and self.texts else number
+
+    def remark(self) -> str:
+        """The note, and which columns are sums over communes not all published."""
+        partial = self.texts[0] if self.texts and self.texts[0].startswith("au moins") else ""
+        return " ".join([self.note, f"Somme partielle : {partial}." if partial else ""]).strip()
 
     def rounded(self, value: float | None) -> float | None:
         return None if is_missing(value) else round(float(value), self.decimals)  # type: ignore[arg-type]
@@ -100,16 +122,7 @@ class PortraitData:
 def table_rows(data: PortraitData) -> list[tuple[object, ...]]:
     """The key-indicator table with numbers (rounded as displayed) for CSV and XLSX."""
     return [
-        (
-            r.label,
-            r.rounded(r.value),
-            r.rounded(r.department_value),
-            r.rounded(r.france_value),
-            r.unit,
-            r.source,
-            r.vintage,
-            r.note,
-        )
+        (r.label, r.cell(0), r.cell(1), r.cell(2), r.unit, r.source, r.vintage, r.remark())
         for r in data.indicators
     ]
 

@@ -127,9 +127,9 @@ def to_pdf(data: PortraitData) -> bytes:
         rows = [
             (
                 f"{r.label}\n{r.source}, millésime {r.vintage}" + (f"\n{r.note}" if r.note else ""),
-                r.text(r.value),
-                r.text(r.department_value),
-                r.text(r.france_value),
+                r.shown(0),
+                r.shown(1),
+                r.shown(2),
             )
             for r in data.indicators
         ]

@@ -17,6 +17,7 @@ from carto.common.files import WriteFailed
 from carto.common.identity import InvalidName, NameTaken
 from carto.common.tabular import ImportFailure
 from carto.indicators.catalogue import Kind
+from carto.indicators.national import NationalDataError, read_national
 from carto.indicators.sources.imports import (
     ColumnMapping,
     PartnerMapping,
@@ -128,7 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             )
             dataset = import_partner(args.file, mapping, communes=communes)
         else:
-            dataset = import_insee(args.file, kind=args.kind, communes=communes, meta=args.meta)
+            try:
+                national = read_national()
+            except NationalDataError as exc:
+                print(f"Attention : {exc}", file=sys.stderr)
+                national = None
+            dataset = import_insee(
+                args.file, kind=args.kind, communes=communes, meta=args.meta, national=national
+            )
             if args.title:
                 dataset = replace(dataset, title=args.title)
         print(dataset.report.summary_fr())

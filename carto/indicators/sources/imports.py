@@ -8,16 +8,16 @@ checked :class:`ImportedDataset` is handed to :mod:`carto.indicators.sources.sto
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carto.common.bounded import MAX_COLUMNS, check_count
 from carto.common.fmt import format_number
 from carto.common.identity import new_id
+from carto.common.markers import label as marker_label
 from carto.common.numeric_table import Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
@@ -29,9 +29,11 @@ from carto.common.tabular import (
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
+from carto.indicators.national import NationalData, overlap_report
+from carto.indicators.sources.dataset_ids import partner_indicator_ids
 from carto.indicators.sources.insee import COMMUNE_CODES, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
-from carto.territories.history import UnmatchedCode, match_codes
+from carto.territories.history import UnmatchedCode, match_codes, renamed_codes
 
 KIND_LABELS = {
     "filosofi": "base Filosofi communale",
@@ -48,8 +50,6 @@ FAMILY_LABELS = {
     "sirene": "établissements",
     "superficie": "superficie",
 }
-ID_SEPARATOR = "__"  # between a dataset's id and a column or label of a partner's table
-MAX_LABEL_ID = 40  # 12 + 2 + 40 characters: a partner indicator's id fits in any link
 MERGED_SHOWN = 300  # a national file of an older geography has about a hundred merged codes
 PARTNER_CODES = (*COMMUNE_CODES, "CODE", "CODE_GEO", "CODGEO_2025", "COMMUNE_CODE")
 
@@ -63,13 +63,16 @@ class ImportReport:
     rows_read: int
     matched: int
     unmatched: list[UnmatchedCode] = field(default_factory=list)
-    secret_cells: dict[str, int] = field(default_factory=dict)
+    secret_cells: dict[str, int] = field(default_factory=dict)  # cells without a number
+    markers: dict[int, int] = field(default_factory=dict)  # cells per marker code
     recognised: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     vintages: dict[str, str] = field(default_factory=dict)
     padded_codes: int = 0
     indicators: list[str] = field(default_factory=list)
     level: str = "commune"
+    renamed: dict[str, str] = field(default_factory=dict)  # whole commune's former → current
+    national: list[str] = field(default_factory=list)  # what the bundle's national data kept
 
     def summary_fr(self) -> str:
         unit = "IRIS reconnus" if self.level == "iris" else "Communes reconnues"
@@ -98,6 +101,13 @@ class ImportReport:
                 lines.extend(f"  – {item.detail}" for item in items[:shown])
                 if len(items) > shown:
                     lines.append(f"  – … et {len(items) - shown} autre(s) du même type.")
+        if self.renamed:
+            pairs = ", ".join(f"{old} → {new}" for old, new in sorted(self.renamed.items()))
+            lines.append(
+                f"Anciens codes de communes entières ({len(self.renamed)}), lus sous leur code "
+                f"actuel (chef-lieu déplacé depuis le millésime du fichier) : {pairs}."
+            )
+        lines.extend(self.national)
         if self.padded_codes:
             lines.append(
                 f"{self.padded_codes} code(s) IRIS à 8 chiffres complété(s) d'un 0 initial "
@@ -109,10 +119,15 @@ class ImportReport:
         total_secret = sum(self.secret_cells.values())
         if total_secret:
             worst = sorted(self.secret_cells.items(), key=lambda kv: -kv[1])[:5]
+            kinds = "; ".join(
+                f"{marker_label(code)} : {format_number(n)}"
+                for code, n in sorted(self.markers.items())
+            )
             lines.append(
-                f"Cellules soumises au secret statistique ou non disponibles : "
-                f"{format_number(total_secret)} (lues comme « secret », jamais comme zéro ; "
-                f"surtout {', '.join(f'{k} : {v}' for k, v in worst)})."
+                f"Cellules sans valeur : {format_number(total_secret)}"
+                + (f" ({kinds})" if kinds else "")
+                + ", lues avec leur marque, jamais comme zéro ; surtout "
+                + f"{', '.join(f'{k} : {v}' for k, v in worst)}."
             )
         recognised = ", ".join(self.recognised) or "aucune"
         lines.append(f"Colonnes reconnues ({len(self.recognised)}) : {recognised}.")
@@ -139,11 +154,6 @@ class ImportedDataset:
     report: ImportReport
 
 
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60] or "donnees"
-
-
 def _match(codes: pd.Index, communes: pd.DataFrame | None, level: str) -> tuple[int, list]:
     if communes is None:
         return len(codes), []
@@ -163,9 +173,20 @@ def import_insee(
     communes: pd.DataFrame | None = None,
     meta: str | Path | bytes | None = None,
     progress: Progress | None = None,
+    national: NationalData | None = None,
 ) -> ImportedDataset:
-    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes."""
+    """Read an INSEE file; ``communes`` (bundle.communes) explains unmatched codes.
+
+    ``national``: the bundle's national indicators; the report then says what this file's
+    columns they already hold do (the national values stay: ``carto.indicators.national``).
+    """
     table = read_insee(source, name, kind, meta, progress)
+    renamed = {}
+    if table.level == "commune" and communes is not None:
+        renamed = renamed_codes(table.values.index)
+    if renamed:
+        table.values = table.values.rename(index=renamed)
+        table.secret = table.secret.rename(index=renamed)
     for col in table.columns.values():
         if col.stem.startswith(("NB", "POP", "MEN", "LOG", "ACT", "CHOM", "EMPLT", "TOT")):
             _no_negative(table.file_name, table.values[col.name])
@@ -180,12 +201,15 @@ def import_insee(
         matched=matched,
         unmatched=unmatched,
         secret_cells=table.secret_counts(),
+        markers=table.marker_counts(),
         recognised=list(table.columns),
         ignored=table.ignored,
         vintages=table.vintages,
         padded_codes=table.padded_codes,
         indicators=[f"{i.label} {i.vintage}" for i in indicators],
         level=table.level,
+        renamed=renamed,
+        national=overlap_report(national, table.values) if national is not None else [],
     )
     title = f"{KIND_LABELS[table.kind.value].capitalize()} {vintage}"
     return ImportedDataset(
@@ -198,6 +222,11 @@ def import_insee(
         indicators,
         report,
     )
+
+
+def _marker_counts(markers: pd.DataFrame) -> dict[int, int]:
+    codes, counts = np.unique(markers.to_numpy(), return_counts=True)
+    return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if c}
 
 
 def _no_negative(file_name: str, values: pd.Series) -> None:
@@ -287,7 +316,7 @@ def import_partner(
     prefix = dataset_id + "__"
     values = parsed.values.add_prefix(prefix)
     secret = parsed.secret.add_prefix(prefix)
-    ids = _indicator_ids(dataset_id, [m.label for m in mapping.columns])
+    ids = partner_indicator_ids(dataset_id, [m.label for m in mapping.columns])
     indicators = [
         _partner_indicator(m, mapping, ident, prefix)
         for m, ident in zip(mapping.columns, ids, strict=True)
@@ -300,7 +329,8 @@ def import_partner(
         rows_read=len(values),
         matched=matched,
         unmatched=unmatched,
-        secret_cells={k[len(prefix) :]: v for k, v in secret.sum().items() if v},
+        secret_cells={k[len(prefix) :]: int(v) for k, v in secret.gt(0).sum().items() if v},
+        markers=_marker_counts(secret),
         recognised=sorted(used),
         ignored=ignored,
         vintages={m.label: m.vintage for m in mapping.columns if m.vintage},
@@ -309,47 +339,6 @@ def import_partner(
     )
     return ImportedDataset(
         dataset_id, mapping.title, "partner", "commune", values, secret, indicators, report
-    )
-
-
-def _indicator_ids(dataset_id: str, labels: list[str]) -> list[str]:
-    """``<dataset id>__<label folded>``, short enough for links; two labels folding alike
-    (« Taux (%) » and « taux ») get distinct ids."""
-    ids: list[str] = []
-    for number, label in enumerate(labels, start=1):
-        base = f"{dataset_id}{ID_SEPARATOR}{slug(label)[:MAX_LABEL_ID]}"
-        ids.append(base if base not in ids else f"{base}_{number}")
-    return ids
-
-
-def with_id(dataset: ImportedDataset, new: str) -> ImportedDataset:
-    """The dataset under another id (a replaced dataset keeps its id, so links to its
-    indicators keep working); a partner's columns and indicator ids carry the id."""
-    if dataset.id == new:
-        return dataset
-    if dataset.kind != "partner":
-        return replace(dataset, id=new)
-    old = dataset.id + ID_SEPARATOR
-
-    def rekey(name: str | None) -> str | None:
-        return new + ID_SEPARATOR + name[len(old) :] if name and name.startswith(old) else name
-
-    indicators = [
-        replace(
-            i,
-            id=rekey(i.id),
-            column=rekey(i.column),
-            numerator=rekey(i.numerator),
-            denominator=rekey(i.denominator),
-        )
-        for i in dataset.indicators
-    ]
-    return replace(
-        dataset,
-        id=new,
-        values=dataset.values.rename(columns=rekey),
-        secret=dataset.secret.rename(columns=rekey),
-        indicators=indicators,
     )
 
 

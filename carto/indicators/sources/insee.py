@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carto.common.bounded import MAX_SIDE_BYTES, check_lines, check_size
+from carto.common.markers import Marker
 from carto.common.numeric_table import ParsedTable, Progress, read_numeric_table
 from carto.common.tabular import (
     ImportFailure,
@@ -94,7 +96,8 @@ def recognise(column: str) -> InseeColumn | None:
 
 @dataclass
 class InseeTable:
-    """Values as published: floats with NaN + ``secret`` mask where INSEE wrote s/nd/empty."""
+    """Values as published: floats with NaN, and ``secret``: the marker code of each cell
+    (``carto.common.markers``: s, nd, ns, so each keep theirs; 0 where a number)."""
 
     kind: InseeKind
     file_name: str
@@ -123,8 +126,14 @@ class InseeTable:
         )
 
     def secret_counts(self) -> dict[str, int]:
-        counts = self.secret.sum()
+        """Cells without a number, per column (any marker)."""
+        counts = self.secret.gt(0).sum()
         return {str(k): int(v) for k, v in counts.items() if v}
+
+    def marker_counts(self) -> dict[int, int]:
+        """Cells per marker code, over the whole table."""
+        codes, counts = np.unique(self.secret.to_numpy(), return_counts=True)
+        return {int(c): int(n) for c, n in zip(codes, counts, strict=True) if c}
 
 
 def guess_kind(name: str, header: Iterable[str]) -> InseeKind:
@@ -151,9 +160,13 @@ def read_insee(
     kind: InseeKind | str | None = None,
     meta: str | Path | bytes | None = None,
     progress: Progress | None = None,
+    member: str | None = None,
 ) -> InseeTable:
-    """Read an INSEE file (csv or zip); labels from the zip's ``meta_`` file or ``meta``."""
-    raw = open_source(source, name)
+    """Read an INSEE file (csv or zip); labels from the zip's ``meta_`` file or ``meta``.
+
+    ``member``: the file to read in a zip that holds several (e.g. ``cc_filosofi_2021_COM.csv``).
+    """
+    raw = open_source(source, name, member)
     table = _parse(raw, kind, progress)
     meta_bytes = _meta_bytes(raw, meta)
     if meta_bytes is not None:
@@ -180,7 +193,7 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         )
     columns = {c: recognise(c) for c in parsed.values.columns}
     ignored = [c for c in parsed.columns_all if c != parsed.code_column and c not in columns]
-    values, secret = parsed.values, parsed.secret
+    values, secret = parsed.values, _insee_empty_cells(parsed.secret, columns)
     if resolved is InseeKind.IRIS:
         values.index.name = secret.index.name = "IRIS"
     return InseeTable(
@@ -193,6 +206,23 @@ def _parse(raw: RawSource, kind: InseeKind | str | None, progress: Progress | No
         padded_codes=parsed.padded_codes,
         level="iris" if resolved is InseeKind.IRIS else "commune",
     )
+
+
+def _insee_empty_cells(
+    markers: pd.DataFrame, columns: dict[str, InseeColumn | None]
+) -> pd.DataFrame:
+    """What an empty cell means in an INSEE file: secrecy for Filosofi columns (the
+    comparateur leaves them empty where the base communale writes ``s``), "non disponible"
+    elsewhere (the 2022 comparateur leaves Mayotte's census cells empty)."""
+    out = markers.copy()
+    for name in out.columns:
+        col = columns.get(name)
+        empty = out[name].eq(Marker.EMPTY)
+        if empty.any():
+            family = col.family if col is not None else ""
+            code = Marker.SECRET if family.startswith("filosofi") else Marker.NOT_AVAILABLE
+            out.loc[empty, name] = int(code)
+    return out
 
 
 def _meta_bytes(raw: RawSource, meta: str | Path | bytes | None) -> bytes | None:

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carto.indicators.catalogue import Kind, Polarity
+from carto.indicators.catalogue import EMPLOI, LOGEMENT, POPULATION, REVENUS, Kind, Polarity
 
 W, B, N = Polarity.HIGHER_WORSE, Polarity.HIGHER_BETTER, Polarity.NEUTRAL
-REVENUS = "Revenus et pauvreté"
-EMPLOI = "Emploi et activité"
-LOGEMENT = "Logement"
-POPULATION = "Population"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -24,9 +24,11 @@ import pandas as pd
 from carto.common.authorisation import Grant, authorise
 from carto.common.collection import CollectionError, Entry, JsonCollection, now_iso
 from carto.common.files import WriteFailed, atomic_write, remove_file
+from carto.common.markers import MARKER_DTYPE, as_markers
 from carto.common.paths import user_data_folder
-from carto.indicators.catalogue import Indicator, Kind, Polarity
-from carto.indicators.sources.imports import ImportedDataset, with_id
+from carto.indicators.catalogue import Indicator, indicator_from_json, indicator_to_json
+from carto.indicators.sources.dataset_ids import with_id
+from carto.indicators.sources.imports import ImportedDataset
 
 SECRET_PREFIX = "__secret__"
 ORPHAN_AFTER_S = 3600.0  # a parquet no manifest names, older than this, is a killed import's
@@ -59,26 +61,12 @@ DATASETS = JsonCollection(
 )
 
 
-def _indicator_to_json(ind: Indicator) -> dict:
-    data = asdict(ind)
-    data["kind"], data["polarity"] = ind.kind.value, ind.polarity.value
-    data["published_levels"] = list(ind.published_levels)
-    return data
-
-
-def _indicator_from_json(data: dict) -> Indicator:
-    data = dict(data)
-    data["kind"], data["polarity"] = Kind(data["kind"]), Polarity(data["polarity"])
-    data["published_levels"] = tuple(data["published_levels"])
-    return Indicator(**data)
-
-
 def _write_frame(dataset: ImportedDataset, grant: Grant) -> str:
     folder = imports_dir()
     data_file = f"{dataset.id}-{uuid.uuid4().hex[:10]}.parquet"
     frame = dataset.values.copy()
     for col in dataset.secret.columns:
-        frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=bool)
+        frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=MARKER_DTYPE)
     frame.index = frame.index.astype("str")
     atomic_write(folder / data_file, lambda p: frame.to_parquet(p), grant=grant)
     return data_file
@@ -92,7 +80,7 @@ def _manifest(dataset: ImportedDataset, data_file: str) -> dict:
         "imported_at": now_iso(),
         "rows": len(dataset.values),
         "summary": dataset.report.summary_fr(),
-        "indicators": [_indicator_to_json(i) for i in dataset.indicators],
+        "indicators": [indicator_to_json(i) for i in dataset.indicators],
         "data_file": data_file,
     }
 
@@ -150,7 +138,7 @@ def remove_orphans(grant: Grant, older_than_s: float = ORPHAN_AFTER_S) -> list[s
 def _stored(entry: Entry) -> StoredDataset:
     try:
         payload = {k: entry.document[k] for k in StoredDataset.__dataclass_fields__ if k != "id"}
-        payload["indicators"] = tuple(_indicator_from_json(i) for i in payload["indicators"])
+        payload["indicators"] = tuple(indicator_from_json(i) for i in payload["indicators"])
         return StoredDataset(id=entry.id, **payload)
     except (ValueError, KeyError, TypeError) as exc:
         raise StoreError(f"Description d'import illisible : {entry.id}.json ({exc}).") from exc
@@ -178,7 +166,8 @@ def delete_dataset(dataset_id: str, *, code: str | None = None) -> None:
 
 
 def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Values and secrecy mask of one stored dataset."""
+    """Values and marker codes of one stored dataset (older imports stored a boolean
+    secrecy mask: read as « secret statistique », as they were shown then)."""
     try:
         frame = pd.read_parquet(imports_dir() / stored.data_file)
     except Exception as exc:  # pyarrow raises several unrelated types for a corrupt file
@@ -188,7 +177,7 @@ def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
         ) from exc
     frame.index = frame.index.astype("str")
     secret_cols = [c for c in frame.columns if c.startswith(SECRET_PREFIX)]
-    secret = frame[secret_cols].rename(columns=lambda c: c[len(SECRET_PREFIX) :]).astype(bool)
+    secret = as_markers(frame[secret_cols].rename(columns=lambda c: c[len(SECRET_PREFIX) :]))
     values = frame.drop(columns=secret_cols).astype(float)
     return values, secret
 
@@ -210,14 +199,14 @@ def load_imported_measures(
         if stored.level != level:
             continue
         vals, sec = read_dataset(stored)
-        vals, sec = vals.reindex(index), sec.reindex(index, fill_value=False)
+        vals, sec = vals.reindex(index), sec.reindex(index, fill_value=0)
         new = [c for c in vals.columns if c not in values.columns]
         for col in vals.columns.intersection(values.columns):
-            gap = values[col].isna() & ~secret[col]
+            gap = values[col].isna() & secret[col].eq(0)
             values.loc[gap, col] = vals.loc[gap, col]
             secret.loc[gap, col] = sec.loc[gap, col]
         values = pd.concat([values, vals[new]], axis=1)
-        secret = pd.concat([secret, sec[new].astype(bool)], axis=1)
+        secret = pd.concat([secret, sec[new].astype(MARKER_DTYPE)], axis=1)
         for ind in stored.indicators:
             indicators.setdefault(ind.id, ind)
-    return values, secret.astype(bool), list(indicators.values())
+    return values, secret.astype(MARKER_DTYPE), list(indicators.values())

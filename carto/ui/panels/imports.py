@@ -26,11 +26,23 @@ from carto.indicators.sources.imports import (
 )
 from carto.indicators.sources.store import delete_dataset, list_datasets, save_dataset
 from carto.territories.bundle import Bundle
+from carto.ui import cache
 from carto.ui.edit_code import edit_code, edit_code_field
 from carto.ui.guard import confirmed_save, french_errors
 from carto.ui.panels.iris import iris_contours_panel
 from carto.ui.uploads import content_digest, parsed_once
 
+# How an import sits beside the national indicators built into the atlas (the rule is
+# carto.indicators.national's); said before the user uploads anything.
+BESIDE_NATIONAL = (
+    "L'atlas contient déjà, pour toutes les communes de France, les indicateurs nationaux de "
+    "Filosofi 2021 et du comparateur de territoires (édition 2022). Un fichier importé ajoute "
+    "ses millésimes et ses indicateurs à côté d'eux, sans jamais les remplacer : pour une "
+    "colonne déjà fournie (même produit, même millésime), la valeur nationale est conservée et "
+    "le fichier ne complète que les communes qui n'en ont pas ; le rapport d'import le "
+    "détaille. Importer le fichier d'un seul département ne retire donc aucune valeur "
+    "nationale aux autres."
+)
 SOURCE_INSEE = "Fichier INSEE (Filosofi, comparateur de territoires, Filosofi IRIS)"
 SOURCE_PARTNER = "Tableau d'un partenaire (CAF, CCAS…)"
 KIND_CHOICES = {
@@ -99,6 +111,7 @@ def _insee_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
                 communes=_communes(bundle),
                 meta=meta.getvalue() if meta is not None else None,
                 progress=_progress_callback(),
+                national=cache.get_national(),
             ),
             meta_digest,
         )
@@ -205,6 +218,7 @@ def _stored_list() -> None:
 def render_import_panel(bundle) -> None:  # type: ignore[no-untyped-def]
     """The whole import panel; ``bundle`` only needs ``communes`` (CODGEO, LIBGEO, DEP)."""
     st.markdown("### Importer des données")
+    st.caption(BESIDE_NATIONAL)
     origin = st.radio("Type de fichier", [SOURCE_INSEE, SOURCE_PARTNER], key="import_origin")
     upload = st.file_uploader(
         "Fichier à importer (.csv ou .zip, séparateur « ; »)",

@@ -21,6 +21,17 @@ def sources_panel(ctx: PanelContext) -> None:
         f"({meta['source']['geography']}), construit le {meta['built_at'][:10]} "
         f"par `{meta['command']}`."
     )
+    national = meta.get("indicateurs")
+    if national:
+        for src in national["sources"]:
+            st.markdown(
+                f"Indicateurs nationaux : {src['produit']} — fichier officiel de l'INSEE "
+                f"`{src['fichier']}` (sha256 `{src['sha256'][:12]}…`), géographie "
+                f"{src['geographie']}, rapportée à celle de l'atlas : "
+                f"{src['rapprochement']['identiques']} codes identiques, "
+                f"{src['rapprochement']['communes_fusionnees']} lignes de communes fusionnées "
+                f"depuis, {src['rapprochement']['codes_absents']} codes non rapprochés."
+            )
     report = meta.get("report", {})
     if report.get("sans_geometrie"):
         st.caption(

@@ -26,14 +26,15 @@ def indicator_section(catalogue: Catalogue, offer: Offer, department: str) -> In
     ind_ids = offer.indicator_ids
     keep_valid(KEYS["indicator"], ind_ids, DEFAULT_INDICATOR)
     ind_id = st.selectbox(
-        "Indicateur",
+        "Indicateur (tapez pour chercher un indicateur ou un thème)",
         ind_ids,
         key=KEYS["indicator"],
-        format_func=lambda i: catalogue.get(i).label,
+        format_func=lambda i: offer.option_label(catalogue.get(i)),
     )
     ind = catalogue.get(ind_id)
+    unit = f" Unité : {md_escape(ind.unit)}." if ind.unit else ""
     st.caption(
-        f"{md_escape(ind.definition)} Unité : {md_escape(ind.unit)}. "
+        f"**{md_escape(ind.theme)}** — {md_escape(ind.definition)}{unit} "
         f"{md_escape(ind.source_line())}."
     )
     comparison = comparison_section(catalogue, department, ind_id)

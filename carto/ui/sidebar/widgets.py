@@ -10,9 +10,10 @@ from carto.common.fmt import parse_number
 
 
 def keep_valid(key: str, options: Sequence[object], default: object) -> None:
-    """A stale value in session_state (option gone) falls back to the default, not an error."""
+    """A stale value in session_state (option gone) falls back to the default, not an error
+    (to the first option when the default itself is not offered)."""
     if key in st.session_state and st.session_state[key] not in options:
-        st.session_state[key] = default
+        st.session_state[key] = default if default in options or not options else options[0]
 
 
 def keep_valid_list(key: str, options: Sequence[object]) -> None:
