@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
 from carto.map.assets import ensure_leaflet
@@ -33,7 +34,7 @@ st.markdown(LEGEND_CSS, unsafe_allow_html=True)
 try:
     bundle = cache.get_bundle()
 except BundleError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 
 # --- View state: the link is read once per session, then the widgets rule -----------------
@@ -47,7 +48,7 @@ render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 scope = cache.read_scope(keys.pending(), imports)
 result = sidebar(bundle, catalogue, cache.get_offer(scope))
 for message in result.errors:
-    st.error(message)
+    st.error(md_escape(message))
 view_state = result.state
 keys.forget_view_if_moved(view_state.department)
 terr_key = scope.territory_key(view_state)
@@ -65,7 +66,7 @@ if view_state.meeting:
     )
 st.title(f"Atlas des besoins sociaux — {terr.label}")
 if kept.summary is not None and kept.summary.active:
-    st.info(kept.summary.sentence)
+    st.info(md_escape(kept.summary.sentence))
 
 
 map_panels = views.map_panels(view_state, terr, terr_key, catalogue, kept)

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
+from carto.common.text import md_escape
 from carto.indicators.alternatives import published_instead
 from carto.indicators.catalogue import Catalogue, Indicator
 from carto.indicators.reference import ReferenceTerritory
@@ -96,13 +97,13 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
         unsafe_allow_html=True,
     )
     if view.reading:
-        st.caption(view.reading)
+        st.caption(md_escape(view.reading))
     if panel.circles_legend:
         st.markdown(panel.circles_legend, unsafe_allow_html=True)
     if view.notice:
-        st.info(view.notice)
+        st.info(md_escape(view.notice))
     if view.small_zones:
-        shown = ", ".join(view.small_zones[:10])
+        shown = md_escape(", ".join(view.small_zones[:10]))
         more = f" et {len(view.small_zones) - 10} autre(s)" if len(view.small_zones) > 10 else ""
         st.warning(
             f"Petits effectifs : le taux de {len(view.small_zones)} zone(s) repose sur un "
@@ -112,7 +113,7 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
     if view.details:
         with st.expander("Communes dont le code a changé entre les millésimes"):
             st.text(view.details)
-    st.markdown(f"**{view.reference_label}** : {view.reference_text}")
+    st.markdown(f"**{md_escape(view.reference_label)}** : {md_escape(view.reference_text)}")
 
 
 def selection_panel(
@@ -123,11 +124,11 @@ def selection_panel(
 ) -> None:
     code = st.session_state.get(keys.SELECTED_KEY)
     if code in terr.zones.index:
-        st.subheader(str(terr.zones.at[code, "LIBGEO"]))
-        st.caption(f"Code {code}")
+        st.subheader(md_escape(terr.zones.at[code, "LIBGEO"]))
+        st.caption(f"Code {md_escape(code)}")
         instead = published_instead(indicator, terr, catalogue, code)
         if instead:
-            st.info(instead)
+            st.info(md_escape(instead))
         st.dataframe(zone_comparison(terr, catalogue, code, reference), hide_index=True)
         if st.button("Effacer la sélection", key="clear_sel"):
             st.session_state[keys.SELECTED_KEY] = None
