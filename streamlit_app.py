@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
 from carto.map.assets import ensure_leaflet
@@ -17,7 +18,6 @@ from carto.ui import state as keys
 from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
-from carto.ui.panels.observations import md_escape
 from carto.ui.sidebar import sidebar
 from carto.viewstate.codec import to_query_string
 
@@ -32,7 +32,7 @@ ensure_leaflet()
 try:
     bundle = cache.get_bundle()
 except BundleError as exc:
-    st.error(str(exc))
+    st.error(md_escape(str(exc)))
     st.stop()
 
 # --- View state: the link is read once per session, then the widgets rule -----------------
@@ -46,7 +46,7 @@ render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 scope = cache.read_scope(keys.pending(), imports)
 result = sidebar(bundle, catalogue, cache.get_offer(scope))
 for message in result.errors:
-    st.error(message)
+    st.error(md_escape(message))
 view_state = result.state
 keys.forget_view_if_moved(view_state.department)
 terr_key = scope.territory_key(view_state)

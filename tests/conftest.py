@@ -78,6 +78,14 @@ def _isolated_user_data(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ATLAS_DATA_DIR", str(tmp_path_factory.mktemp("atlas_data")))
 
 
+@pytest.fixture(autouse=True)
+def _fresh_attempt_limiter(monkeypatch):
+    """Wrong edit codes tried by one test never lock the next one out."""
+    from carto.common import authorisation
+
+    monkeypatch.setattr(authorisation, "LIMITER", authorisation.AttemptLimiter())
+
+
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
     if not REFERENCE_DIR.is_dir():

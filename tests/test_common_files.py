@@ -6,18 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from carto.common.files import atomic_write
+from carto.common.authorisation import authorise
+from carto.common.files import WriteFailed, atomic_write
 from carto.common.paths import user_data_dir, user_data_folder
 from carto.common.text import normalize_text, sort_key, strip_accents
 
 
 def test_atomic_write_text_bytes_and_writer(tmp_path: Path) -> None:
     target = tmp_path / "liste.json"
-    atomic_write(target, '{"nom": "Saint-Dié"}')
+    grant = authorise(None)
+    atomic_write(target, '{"nom": "Saint-Dié"}', grant=grant)
     assert target.read_text(encoding="utf-8") == '{"nom": "Saint-Dié"}'
-    atomic_write(target, b"\x00\x01")
+    atomic_write(target, b"\x00\x01", grant=grant)
     assert target.read_bytes() == b"\x00\x01"
-    atomic_write(target, lambda path: path.write_text("écrit", encoding="utf-8"))
+    atomic_write(target, lambda path: path.write_text("écrit", encoding="utf-8"), grant=grant)
     assert target.read_text(encoding="utf-8") == "écrit"
     assert [p.name for p in tmp_path.iterdir()] == ["liste.json"]
 
@@ -30,10 +32,10 @@ def test_atomic_write_keeps_the_old_file_when_the_writer_fails(tmp_path: Path) -
     def crash(path: Path) -> None:
         path.write_bytes(b"moiti")
         seen.append(path)
-        raise OSError("disque plein")
+        raise OSError(28, "No space left on device")
 
-    with pytest.raises(OSError, match="disque plein"):
-        atomic_write(target, crash)
+    with pytest.raises(WriteFailed, match="Rien n'a changé"):
+        atomic_write(target, crash, grant=authorise(None))
     assert target.read_bytes() == b"ancien"
     assert [p.name for p in tmp_path.iterdir()] == ["contours.parquet"]
     # The temporary name never matches a store's glob, so a reader never picks it up.

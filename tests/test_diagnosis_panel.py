@@ -6,10 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from mdtext import shown as plain_texts
 from streamlit.testing.v1 import AppTest
 
+from carto.common.text import md_escape
 from carto.diagnosis.store import ObservationDraft, Store
-from carto.ui.panels.observations import md_escape
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -21,8 +22,10 @@ def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def observations_app(url: str) -> None:
+    from carto.ui.edit_code import edit_code_field
     from carto.ui.panels.observations import get_store, observation_form, observations_list
 
+    edit_code_field()
     store = get_store(url)
     observation_form(store, "commune", "54395", "54", "Nancy (54395)")
     observations_list(store, department="54")
@@ -31,9 +34,11 @@ def observations_app(url: str) -> None:
 def views_app(url: str) -> None:
     import streamlit as st
 
+    from carto.ui.edit_code import edit_code_field
     from carto.ui.panels.observations import get_store
     from carto.ui.panels.saved_views import saved_views_panel
 
+    edit_code_field()
     opened = saved_views_panel(get_store(url), "dep=54&ind=densite")
     if opened is not None:
         st.session_state["opened"] = opened
@@ -88,22 +93,30 @@ def test_bad_observation_is_refused_and_the_text_is_kept(url: str):
     at = AppTest.from_function(observations_app, args=(url,)).run()
     fill(at, "obs_form", "CAF", "   ", "Un long texte à ne pas perdre")
     at.button[0].click().run()
-    assert any("Auteur : ce champ est obligatoire" in e.value for e in at.error)
+    assert any("Auteur : ce champ est obligatoire" in e for e in plain_texts(at.error))
     assert at.text_area(key="obs_form_text").value == "Un long texte à ne pas perdre"
     assert Store(url).count_observations() == 0
 
 
-def test_edit_secret_is_asked_and_checked(url: str, monkeypatch: pytest.MonkeyPatch):
+def test_edit_secret_is_asked_once_checked_and_never_shown(url: str, monkeypatch):
     monkeypatch.setenv("ATLAS_EDIT_SECRET", "code-54")
     at = AppTest.from_function(observations_app, args=(url,)).run()
     fill(at, "obs_form", "CAF", "Paul", "Texte")
-    at.text_input(key="obs_form_secret").set_value("faux")
     at.button[0].click().run()
-    assert any("code d'édition est absent ou incorrect" in e.value for e in at.error)
+    assert any("code d'édition est absent ou incorrect" in e for e in plain_texts(at.error))
+    at.text_input(key="edit_code_input").set_value("faux").run()
+    assert any("code d'édition est absent ou incorrect" in e for e in plain_texts(at.error))
+    assert at.text_input(key="edit_code_input").value == ""  # never echoed
     assert Store(url, edit_secret="code-54").count_observations() == 0
-    at.text_input(key="obs_form_secret").set_value("code-54")
-    at.button[0].click().run()
+    assert at.text_area(key="obs_form_text").value == "Texte"  # the note is kept
+    at.text_input(key="edit_code_input").set_value("code-54").run()
+    assert any("Code d'édition saisi" in c.value for c in at.caption)
+    visible = [w.value for w in at.text_input] + [m.value for m in [*at.markdown, *at.caption]]
+    assert not any("code-54" in str(v) for v in visible)
+    at.button[[b.label for b in at.button].index("Enregistrer l'observation")].click().run()
     assert Store(url, edit_secret="code-54").count_observations() == 1
+    at.button(key="edit_code_forget").click().run()
+    assert at.text_input(key="edit_code_input").value == ""
 
 
 def test_filter_edit_and_delete(url: str):
@@ -116,13 +129,15 @@ def test_filter_edit_and_delete(url: str):
     at.multiselect(key="obs_list_themes").set_value(["santé"]).run()
     assert any("1 observation(s)" in c.value for c in at.caption)
 
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
     at.text_area(key=f"obs_list_e{first.id}_text").set_value("A corrigé")
     edit_buttons = [b for b in at.button if b.label == "Enregistrer les modifications"]
     edit_buttons[0].click().run()
     assert not at.exception
     assert store.get_observation(first.id).text == "A corrigé"
-    assert any(f"Observation n° {first.id} modifiée" in s.value for s in at.success)
+    assert any(f"Observation n° {first.id} modifiée" in s for s in plain_texts(at.success))
 
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
     [delete] = [b for b in at.button if b.label == "Supprimer l'observation"]
     delete.click().run()
     assert any("Je confirme la suppression" in w.value for w in at.warning)
@@ -139,10 +154,18 @@ def test_saved_views_flow(url: str):
     assert any("Aucune vue" in c.value for c in at.caption)
     at.text_input(key="views_name").set_value("Densité 54")
     at.button(key="views_save").click().run()
-    assert any("Vue « Densité 54 » enregistrée" in s.value for s in at.success)
-    at.text_input(key="views_name").set_value("Densité 54")
+    assert any("Vue « Densité 54 » enregistrée" in s for s in plain_texts(at.success))
+    # The same name, case and accents aside, asks before replacing.
+    at.text_input(key="views_name").set_value("densite 54 !")
     at.button(key="views_save").click().run()
-    assert any("Une vue s'appelle déjà" in e.value for e in at.error)
+    assert any("Une vue s'appelle déjà « Densité 54 »" in w for w in plain_texts(at.warning))
+    at.button(key="views_save_cancel").click().run()
+    assert [v.name for v in Store(url).list_views()] == ["Densité 54"]
+    at.button(key="views_save").click().run()
+    at.button(key="views_save_confirm").click().run()
+    assert any("remplacée" in s for s in plain_texts(at.success))
+    [view] = Store(url).list_views()
+    assert view.name == "densite 54 !"
 
     at.button(key="views_open").click().run()
     assert at.session_state["opened"] == "dep=54&ind=densite"
@@ -170,10 +193,55 @@ def test_portrait_files_are_built_only_on_click():
     ("text", "expected"),
     [
         ("<b>x</b>", r"\<b\>x\</b\>"),
-        ("![img](http://x/a.png)", r"\!\[img\]\(http\://x/a\.png\)"),
+        ("![img](http://x/a.png)", "\\!\\[img\\]\\(http\u2060\\://x/a\\.png\\)"),
+        ("www.x.fr a@b.fr", "www\u2060\\.x\\.fr a\u2060@b\\.fr"),
         ("a\nb", "a  \nb"),
         ("**gras** _it_ `code` $x$", r"\*\*gras\*\* \_it\_ \`code\` \$x\$"),
     ],
 )
 def test_md_escape(text: str, expected: str):
     assert md_escape(text) == expected
+
+
+def test_observations_are_paged_and_only_the_edited_one_has_a_form(url: str):
+    store = Store(url)
+    base = ObservationDraft("commune", "54395", "54", "CAF", "Paul", "santé", "A", date(2025, 1, 2))
+    stored = store.add_observations(
+        ObservationDraft(**{**base.__dict__, "text": f"note {n:02d}"}) for n in range(45)
+    )
+    at = AppTest.from_function(observations_app, args=(url,), default_timeout=30).run()
+    assert any("45 observation(s) : n° 1 à 20 affichées" in c.value for c in at.caption)
+    assert _edit_forms(at.main) == []  # no edit form until one is asked for
+    at.number_input(key="obs_list_page").set_value(3).run()
+    assert any("n° 41 à 45 affichées" in c.value for c in at.caption)
+    shown_texts = [m.value for m in at.markdown if m.value.startswith("note")]
+    assert shown_texts == [f"note {n:02d}" for n in range(4, -1, -1)]  # newest first
+    first = stored[0]
+    at.button(key=f"obs_list_edit_open_{first.id}").click().run()
+    assert _edit_forms(at.main) == [f"obs_list_edit_{first.id}"]
+    at.button(key=f"obs_list_close_{first.id}").click().run()
+    assert _edit_forms(at.main) == []
+
+
+def _edit_forms(node) -> list[str]:  # type: ignore[no-untyped-def]
+    """Ids of the edit forms in the page (AppTest's tree of blocks)."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        if getattr(child, "type", None) == "form" and "_edit_" in child.proto.form.form_id:
+            found.append(child.proto.form.form_id)
+        found += _edit_forms(child)
+    return found
+
+
+def test_a_portrait_and_the_export_take_every_observation_not_just_the_page(url: str):
+    from carto.diagnosis.model import observations_csv
+    from carto.ui.panels.observations import ShownObservations
+
+    store = Store(url)
+    base = ObservationDraft("commune", "54395", "54", "CAF", "Paul", "santé", "A", date(2025, 1, 2))
+    store.add_observations(
+        [base] * 30 + [ObservationDraft(**{**base.__dict__, "theme": "logement"})]
+    )
+    shown = ShownObservations([], 30, {"theme": ["santé"], "department": "54"})
+    assert len(shown.all(store)) == 30
+    assert observations_csv(shown.all(store)).decode("utf-8-sig").count("\r\n") == 31

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sites_fixtures import tiny_communes
 
+from carto.common.identity import NameTaken
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
 from carto.districts.importers import (
     DistrictImportError,
@@ -185,7 +186,7 @@ def test_sets_persist_and_survive_a_restart():
     assert list_district_sets("54") == ["Autre découpage", "Circonscriptions 2024"]
     assert list_district_sets("55") == []
     assert load_district_set("54", "Circonscriptions 2024") == ds
-    with pytest.raises(DistrictError, match="trop proche"):
+    with pytest.raises(NameTaken, match="« Circonscriptions 2024 »"):
         save_district_set(DistrictSet("54", "circonscriptions 2024"))
     with pytest.raises(DistrictError, match="Aucun jeu"):
         load_district_set("54", "Découpage jamais enregistré")
@@ -252,3 +253,33 @@ def test_pas_de_calais_mds(reference_dir, bundle):
     union = shapely.union_all(geoms.to_crs("EPSG:2154").geometry.values)
     assert union.area == pytest.approx(shapely.union_all(own.geometry.values).area, rel=1e-9)
     assert geoms.to_crs("EPSG:2154").area.sum() == pytest.approx(union.area, rel=1e-9)
+
+
+def _one(geometry: object) -> str:
+    feature = {"type": "Feature", "properties": {"nom": "A"}, "geometry": geometry}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]})
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (_one({"type": "Polygon", "coordinates": [[[6, 48], [6.1, 48], [6.1, 48.1]]]}), "fermé"),
+        (
+            _one({"type": "Polygon", "coordinates": [[["a", 48], [6.1, 48], [6, 49], ["a", 48]]]}),
+            "coordonnée invalide",
+        ),
+        (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+            '"geometry":{"type":"Polygon","coordinates":[[[NaN,48],[6,48],[6,49],[NaN,48]]]}}]}',
+            "ni texte ni NaN",
+        ),
+        (_one({"type": "Hexagon", "coordinates": []}), "type Hexagon"),
+        ("[" * 100_000 + "]" * 100_000, "imbriqués"),
+        (_one({"type": "Polygon", "coordinates": [[[6, 48]] * 250_000]}), "sommets"),
+    ],
+)
+def test_malformed_polygons_are_french_errors_naming_the_feature(content, words):
+    """Issue 16: these raised GEOSException, ValueError or RecursionError tracebacks."""
+    with pytest.raises(DistrictImportError, match=words) as caught:
+        read_district_geojson(content, "54", "P", COMMUNES, file_name="d.geojson")
+    assert "d.geojson" in str(caught.value)

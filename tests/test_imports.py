@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from carto.common.identity import NameTaken
 from carto.common.tabular import (
     DuplicateCodesError,
     EmptyFileError,
@@ -73,7 +74,7 @@ def partner(text: str, mapping: PartnerMapping = MAPPING, encoding: str = "utf-8
 
 def test_partner_import_values_and_report():
     ds = partner(GOOD)
-    prefix = "partenaire_allocataires_caf_2024__"
+    prefix = ds.id + "__"
     assert ds.values.at["93066", prefix + "allocataires"] == 12500  # "12 500" is a number
     assert ds.values.at["93066", prefix + "revenu_median"] == 1050.5
     assert ds.secret.at["93001", prefix + "revenu_median"]
@@ -162,17 +163,14 @@ def test_preview_lists_columns():
 
 
 def test_persistence_list_delete_and_merge():
-    save_dataset(partner(GOOD))
+    caf = save_dataset(partner(GOOD))
     other = PartnerMapping(
         "CCAS aides 2023", "CCAS", "code_commune", (ColumnMapping("aides", "Aides"),)
     )
-    save_dataset(
+    ccas = save_dataset(
         import_partner(b"code_commune;aides\n93066;40\n54395;7\n", other, communes=COMMUNES)
     )
-    assert {d.id for d in list_datasets()} == {
-        "partenaire_allocataires_caf_2024",
-        "partenaire_ccas_aides_2023",
-    }
+    assert {d.title for d in list_datasets()} == {"Allocataires CAF 2024", "CCAS aides 2023"}
     # A new process (an app restart) sees the same datasets.
     out = subprocess.run(
         [
@@ -185,28 +183,31 @@ def test_persistence_list_delete_and_merge():
         text=True,
         check=True,
     )
-    assert "partenaire_ccas_aides_2023" in out.stdout
+    assert ccas.id in out.stdout and caf.id in out.stdout
     values, secret, indicators = load_imported_measures(pd.Index(["93066", "54395", "75056"]))
-    assert values.at["54395", "partenaire_ccas_aides_2023__aides"] == 7
-    assert np.isnan(values.at["75056", "partenaire_ccas_aides_2023__aides"])
-    assert not secret.at["75056", "partenaire_ccas_aides_2023__aides"]
+    column = f"{ccas.id}__aides"
+    assert values.at["54395", column] == 7
+    assert np.isnan(values.at["75056", column])
+    assert not secret.at["75056", column]
     assert len(indicators) == 4
-    delete_dataset("partenaire_ccas_aides_2023")
-    assert [d.id for d in list_datasets()] == ["partenaire_allocataires_caf_2024"]
+    delete_dataset(ccas.id)
+    assert [d.id for d in list_datasets()] == [caf.id]
     assert len(list(imports_dir().glob("*.parquet"))) == 1
     with pytest.raises(StoreError):
-        delete_dataset("partenaire_ccas_aides_2023")
+        delete_dataset(ccas.id)
 
 
-def test_replacing_a_dataset_keeps_one_file():
-    save_dataset(partner(GOOD))
-    save_dataset(partner(GOOD.replace("12 500", "13 000")))
+def test_replacing_a_dataset_asks_then_keeps_its_id_and_one_file():
+    first = save_dataset(partner(GOOD))
+    with pytest.raises(NameTaken, match="« Allocataires CAF 2024 »"):
+        save_dataset(partner(GOOD.replace("12 500", "13 000")))
+    again = save_dataset(partner(GOOD.replace("12 500", "13 000")), replace=True)
+    assert again.id == first.id  # links to its indicators keep working
+    assert [i.id for i in again.indicators] == [i.id for i in first.indicators]
     assert len(list(imports_dir().glob("*.parquet"))) == 1
     values, _, _ = load_imported_measures(pd.Index(["93066"]))
     assert values.iloc[0, 0] == 13000
-    manifest = json.loads(
-        (imports_dir() / "partenaire_allocataires_caf_2024.json").read_text("utf-8")
-    )
+    manifest = json.loads((imports_dir() / f"{first.id}.json").read_text("utf-8"))
     assert manifest["indicators"][1]["kind"] == "rate"
 
 
@@ -222,7 +223,7 @@ def test_insee_report_explains_unmatched_codes(reference_dir, bundle):
         codes["95282"].detail
     )
     assert ds.report.matched == 1623 - len(codes)
-    assert ds.id == "filosofi_communes_2020"
+    assert ds.title == "Base filosofi communale 2020"
     text = ds.report.summary_fr()
     assert "Pierrefitte-sur-Seine" in text and "jamais comme zéro" in text
 
@@ -232,13 +233,18 @@ def test_cli_imports_and_lists(reference_dir, capsys):
     path = reference_dir / "insee_comparateur_territoires" / "base_cc_comparateur_2025_dep93.csv"
     assert cli_main([str(path)]) == 0
     out = capsys.readouterr().out
-    assert "Lignes lues : 40." in out and "comparateur_rp2022" in out
+    assert "Lignes lues : 40." in out
+    [stored] = list_datasets()
+    assert stored.id in out and stored.title == "Comparateur de territoires 2022"
     assert cli_main(["--list"]) == 0
-    assert "comparateur_rp2022" in capsys.readouterr().out
+    assert stored.id in capsys.readouterr().out
     bad = path.parent / "SOURCES.md"
     assert cli_main([str(bad), "--kind", "filosofi"]) == 1
     assert "Aucune donnée déjà importée n'a été modifiée." in capsys.readouterr().err
-    assert [d.id for d in list_datasets()] == ["comparateur_rp2022"]
+    assert cli_main([str(path)]) == 1  # the same title again: refused without --replace
+    assert "--replace" in capsys.readouterr().err
+    assert cli_main([str(path), "--replace"]) == 0
+    assert [d.id for d in list_datasets()] == [stored.id]
 
 
 BIG_SCRIPT = textwrap.dedent(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mdtext import plain, shown
 from streamlit.testing.v1 import AppTest
 
 from carto.indicators.sources.store import list_datasets
@@ -51,13 +52,15 @@ def test_insee_upload_report_and_delete():
     at.button(key="import_insee_go").click()
     at.run()
     assert not at.exception and not at.error
-    assert "filosofi_communes_2021" in at.success[0].value
+    assert "« Base filosofi communale 2021 »" in plain(at.success[0].value)
     report = "\n".join(t.value for t in at.text)
     assert "Communes reconnues dans la géographie de l'atlas : 2 sur 3." in report
     assert "93059" in report
-    assert [d.id for d in list_datasets()] == ["filosofi_communes_2021"]
-    at.button(key="import_delete_filosofi_communes_2021").click()
-    at.run()
+    [stored] = list_datasets()
+    at.button(key=f"import_delete_{stored.id}").click().run()
+    assert [d.id for d in list_datasets()] == [stored.id]  # not without the confirmation
+    at.checkbox(key=f"import_confirm_{stored.id}").check()
+    at.button(key=f"import_delete_{stored.id}").click().run()
     assert list_datasets() == []
 
 
@@ -75,9 +78,10 @@ def test_bad_file_shows_french_error_and_keeps_data():
     at.run()
     at.button(key="import_insee_go").click()
     at.run()
-    assert "page web (HTML)" in at.error[0].value
-    assert "Aucune donnée déjà importée n'a été modifiée." in at.error[0].value
-    assert [d.id for d in list_datasets()] == ["filosofi_communes_2021"]
+    [error] = shown(at.error)
+    assert "page web (HTML)" in error
+    assert "Aucune donnée déjà importée n'a été modifiée." in error
+    assert [d.title for d in list_datasets()] == ["Base filosofi communale 2021"]
 
 
 def test_partner_mapping_step():
@@ -102,5 +106,5 @@ def test_partner_mapping_step():
     (stored,) = list_datasets()
     (indicator,) = stored.indicators
     assert indicator.label == "Part des allocataires au RSA"
-    assert indicator.denominator == "partenaire_caf_2024__allocataires"
+    assert indicator.denominator == f"{stored.id}__allocataires"
     assert indicator.source == "CAF de Seine-Saint-Denis" and indicator.vintage == "2024"

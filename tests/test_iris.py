@@ -114,6 +114,24 @@ def test_geopackage_and_zipped_shapefile(tmp_path):
                     ],
                 }
             ).encode(),
+            "n'est pas un polygone",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"nom": "x"},
+                            "geometry": {
+                                "type": "Polygon",
+                                "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                            },
+                        }
+                    ],
+                }
+            ).encode(),
             "Aucune colonne de code IRIS",
         ),
     ],

@@ -201,14 +201,14 @@ def test_hours_texts():
 
 def test_site_lists_persist_atomically(communes):
     sites = read_sites_csv("nom;categorie;code commune\nA;PMI;54001\n", communes).sites
-    path = save_site_list("Partenaires 2024", sites)
-    assert path.parent == user_data_dir() / "sites"
-    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
-    loaded = load_site_lists()["Partenaires 2024"]
+    stored = save_site_list("Partenaires 2024", sites)
+    folder = user_data_dir() / "sites"
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [f"{stored.id}.json"]
+    loaded = load_site_lists()[stored.id]
     assert loaded["CODGEO"].tolist() == ["54001"] and loaded["category"].tolist() == ["pmi"]
-    delete_site_list("Partenaires 2024")
+    delete_site_list(stored.id)
     assert load_site_lists() == {}
-    (path.parent / "casse.json").write_text("{", encoding="utf-8")
+    (folder / "casse.json").write_text("{", encoding="utf-8")
     with pytest.raises(ValueError, match=r"illisible : casse\.json"):
         load_site_lists()
 
@@ -270,3 +270,24 @@ def test_ccas_cias_real_list(reference_dir, bundle, filename):
     assert "figure 5 fois" in text and "figure 3 fois" in text
     assert "Hellemmes" in text and "13004 Marseille" in text
     assert np.isfinite(sites[["lon", "lat"]].to_numpy()).all()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ('{"type":"FeatureCollection","features":42}', "« features » doit être une liste"),
+        ('{"type":"FeatureCollection","features":[1,2]}', "L'objet n° 1"),
+        (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":[1],'
+            '"geometry":null}]}',
+            "« properties » doit être un objet",
+        ),
+        ("[" * 100_000 + "]" * 100_000, "imbriqués"),
+        ('[{"nom":"CCAS"}, 3]', "L'enregistrement n° 2"),
+    ],
+)
+def test_malformed_site_json_is_a_french_error_naming_the_feature(communes, content, words):
+    """Issue 16: these shapes raised TypeError or AttributeError tracebacks."""
+    with pytest.raises(SiteImportError, match=words) as caught:
+        read_sites_file("sites.geojson", content.encode(), communes)
+    assert "sites.geojson" in str(caught.value) or "imbriqués" in words

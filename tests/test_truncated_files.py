@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from mdtext import shown
 from national_files import FILOSOFI_2021, national_file
 from streamlit.testing.v1 import AppTest
 
@@ -60,14 +61,14 @@ def test_national_file_cut_inside_a_line_is_refused_naming_file_and_line(tmp_pat
 
 
 def test_cli_refuses_with_nonzero_exit_and_keeps_the_stored_data(tmp_path, national, capsys):
-    save_dataset(import_insee(SMALL, "cc_filosofi_2021_COM.csv"))
+    stored = save_dataset(import_insee(SMALL, "cc_filosofi_2021_COM.csv"))
     codes = pd.Index(["01001", "01004", "97423", "97424"], dtype="str")
     before, _, _ = load_imported_measures(codes)
     assert main([_write(tmp_path, FILOSOFI_2021, _cut_inside_97423(national))]) != 0
     err = capsys.readouterr().err
     assert "tronqué" in err and "ligne 34909" in err and "Aucune donnée" in err
     after, _, _ = load_imported_measures(codes)
-    assert [d.id for d in list_datasets()] == ["filosofi_communes_2021"]
+    assert [d.id for d in list_datasets()] == [stored.id]
     assert after.equals(before) and after.at["01004", "MED21"] == 21160
 
 
@@ -156,6 +157,6 @@ def test_app_refuses_a_cut_upload_and_stores_nothing() -> None:
     at.button(key="import_insee_go").click()
     at.run()
     assert not at.exception
-    errors = " ".join(e.value for e in at.error)
+    errors = " ".join(shown(at.error))  # shown as text: Markdown escapes removed
     assert "tronqué" in errors and "ligne 9" in errors and "cc_filosofi_2021_COM.csv" in errors
     assert list_datasets() == []

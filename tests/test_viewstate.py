@@ -370,3 +370,13 @@ def test_migrate_applies_steps_in_order() -> None:
     assert migrate({}, 1, steps, current=3) == {"trace": "12"}
     assert migrate({}, 2, steps, current=3) == {"trace": "2"}
     assert migrate({"a": "b"}, 3, steps, current=3) == {"a": "b"}
+
+
+def test_long_partner_indicator_ids_survive_links_and_saved_views() -> None:
+    """Ids of earlier versions were ``partenaire_<title>__<label>``: a realistic title and label
+    gave 97 characters, and the link dropped them (new ids are at most 54)."""
+    long_id = "partenaire_" + "allocataires_caf_de_meurthe_et_moselle_2024" + "__" + "x" * 41
+    assert len(long_id) == 97
+    known = replace(KNOWN, indicators=KNOWN.indicators | {long_id})
+    state = ViewState(department="54", indicator=long_id, indicator2=long_id, side_by_side=True)
+    assert from_query_string(to_query_string(state), known) == (state, [])

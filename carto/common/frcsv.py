@@ -2,7 +2,9 @@
 
 Why a module of its own: observations, portraits and tables are all exported this way, and
 the two traps (numbers written with a dot become text in French Excel; a cell starting with
-``=`` is run as a formula) must be handled once, the same way everywhere.
+``=`` is run as a formula) must be handled once, the same way everywhere: every cell goes
+through :func:`csv_cell`, the header's cells too (a partner's indicator label becomes a
+column heading).
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def to_french_csv(
         header = table
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([csv_cell(h) for h in header])
     for row in rows:
         writer.writerow([csv_cell(v) for v in row])
     return buffer.getvalue().encode("utf-8-sig")

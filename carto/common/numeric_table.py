@@ -3,8 +3,10 @@
 Why not ``pd.read_csv`` in one go: official files mix a decimal comma and a decimal point in
 one line, mark statistical secrecy with ``s``, ``nd`` or an empty field, and codes such as
 ``2A004`` or ``01001`` must stay strings. The file is read in chunks so that a 50 MB table keeps
-memory bounded (only float columns are kept, never the raw text) and a progress bar can follow.
-Opening, decoding and the French errors are ``carto.common.tabular``'s.
+memory bounded (only float columns are kept, never the raw text) and a progress bar can follow;
+rows, columns and cells have limits (``carto.common.bounded``), and pandas' English parsing
+errors become French ones naming the line. Opening, decoding and the other French errors are
+``carto.common.tabular``'s.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
+from carto.common.bounded import MAX_CELLS, MAX_COLUMNS, MAX_ROWS, check_count
 from carto.common.markers import MARKER_DTYPE, SPELLINGS
 from carto.common.tabular import (
     DuplicateCodesError,
@@ -29,6 +32,8 @@ from carto.common.tabular import (
     check_text_start,
     detect_encoding,
     detect_separator,
+    header_head,
+    parser_failure,
 )
 from carto.common.truncation import check_complete_end
 
@@ -119,14 +124,16 @@ def _chunk_rows(raw: RawSource) -> int:
 
 
 def _header(raw: RawSource, encoding: str) -> tuple[str, list[str]]:
-    head = raw.head(65536)
+    head = header_head(raw)
     text = head.decode(encoding, errors="replace")
     check_text_start(raw.name, text)
     lines = text.splitlines()
     if len(head) == 65536 and len(lines) > 1:
         text = "\n".join(lines[:-1])  # drop the line cut by the sample's end
     sep = detect_separator(raw.name, text)
-    header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]], delimiter=sep))
+    first = text.lstrip("\ufeff").splitlines()[0]
+    check_count(raw.name, "colonnes", first.count(sep) + 1, MAX_COLUMNS)
+    header = next(csv.reader([first], delimiter=sep))
     return sep, [h.strip() for h in header]
 
 
@@ -170,10 +177,13 @@ def read_numeric_table(
     encoding = detect_encoding(raw.head(1 << 20))
     args = (code_candidates, select, progress, code_column, code_widths or {})
     try:
-        return _read(raw, encoding, *args)
-    except UnicodeDecodeError:
-        # A Latin-1 character after the sampled start: read again as Windows-1252.
-        return _read(raw, "latin-1", *args)
+        try:
+            return _read(raw, encoding, *args)
+        except UnicodeDecodeError:
+            # A Latin-1 character after the sampled start: read again as Windows-1252.
+            return _read(raw, "latin-1", *args)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeError) as exc:
+        raise parser_failure(raw.name, exc) from exc
 
 
 def _read(
@@ -217,6 +227,8 @@ def _read(
             values.append(block)
             secrets.append(mask)
             done_rows += len(chunk)
+            check_count(raw.name, "lignes", done_rows, MAX_ROWS)
+            check_count(raw.name, "cellules numériques", done_rows * len(numeric), MAX_CELLS)
             if progress is not None:
                 progress(min(0.99, counter.count / max(raw.size, 1)))
     if done_rows == 0:

@@ -10,7 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from carto.common import authorisation
 from carto.common.frcsv import to_french_csv
+from carto.common.identity import NameTaken
 from carto.diagnosis.schema import StoreError
 from carto.territories.levels import level
 
@@ -53,8 +55,35 @@ class InvalidInput(StoreError):
     """A field is missing, too long or not allowed; nothing was written."""
 
 
-class WriteDenied(StoreError):
+class WriteDenied(StoreError, authorisation.WriteDenied):
     """An edit secret is configured and was not given (or is wrong); reading stays open."""
+
+
+class ViewNameTaken(InvalidInput, NameTaken):
+    """A view of the same name exists (case and accents aside); ``replace`` replaces it."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached or written (server stopped, disk full)."""
+
+    @classmethod
+    def from_error(cls, exc: Exception) -> StoreUnavailable:
+        detail = str(getattr(exc, "orig", exc)).lower()
+        if "full" in detail or "no space" in detail:
+            return cls(
+                "Enregistrement impossible : le disque de la base du diagnostic partagé est "
+                "plein. Rien n'a été enregistré ; prévenez l'administrateur de l'atlas."
+            )
+        if "readonly" in detail or "read-only" in detail:
+            return cls(
+                "Enregistrement impossible : la base du diagnostic partagé est en lecture "
+                "seule. Rien n'a été enregistré ; prévenez l'administrateur de l'atlas."
+            )
+        return cls(
+            "La base du diagnostic partagé est momentanément injoignable : observations et vues "
+            "enregistrées ne peuvent être ni lues ni enregistrées. La carte reste utilisable ; "
+            "réessayez dans un instant (rien de ce qui était enregistré n'est perdu)."
+        )
 
 
 class NotFound(StoreError):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 
+CONNECT_TIMEOUT_S = 5
 BUSY_TIMEOUT_MS = 30_000  # measured: 1 ms gives "database is locked" under 8 writers
 _PG_MIGRATION_LOCK = 0x41544C53  # arbitrary advisory-lock key ("ATLS")
 
@@ -120,6 +121,12 @@ def create_engine(url: str) -> Engine:
     write lock at BEGIN makes concurrent writers wait their turn instead.
     """
     parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        # A server that does not answer must not freeze the page: give up after a few
+        # seconds (the store then says so in French, and the next rerun tries again).
+        return sa.create_engine(
+            parsed, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT_S}
+        )
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(parsed, pool_pre_ping=True)
     engine = sa.create_engine(

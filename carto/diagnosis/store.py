@@ -9,7 +9,7 @@ before anything is written and refused with a French message (``StoreError`` sub
 
 from __future__ import annotations
 
-import hmac
+import logging
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from carto.common import authorisation
+from carto.common.identity import name_key
 from carto.common.paths import user_data_dir
 from carto.common.text import sort_key
 from carto.diagnosis import schema
@@ -34,6 +36,8 @@ from carto.diagnosis.model import (
     Observation,
     ObservationDraft,
     SavedView,
+    StoreUnavailable,
+    ViewNameTaken,
     WriteDenied,
     clean_view,
     observations_csv,
@@ -57,6 +61,8 @@ __all__ = [
     "SchemaTooNew",
     "Store",
     "StoreError",
+    "StoreUnavailable",
+    "ViewNameTaken",
     "WriteDenied",
     "database_url",
     "observations_csv",
@@ -72,6 +78,8 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
+_LOG = logging.getLogger(__name__)
+_VIEWS_LOCK = 0x41544C56  # advisory-lock key of the saved views' names ("ATLV")
 _OBS = schema.observations
 _VIEWS = schema.saved_views
 _OBS_FIELDS = tuple(f for f in ObservationDraft.__dataclass_fields__)
@@ -82,10 +90,11 @@ class Store:
 
     def __init__(self, url: str | None = None, edit_secret: str | None = None) -> None:
         self.url = url or database_url()
-        secret = edit_secret if edit_secret is not None else os.environ.get("ATLAS_EDIT_SECRET")
-        self._secret = secret.encode("utf-8") if secret else None
+        secret = edit_secret if edit_secret is not None else authorisation.configured_secret()
+        self._secret = secret or None
         self.engine: Engine = schema.create_engine(self.url)
-        self.schema_version = schema.migrate(self.engine)
+        with self._database():
+            self.schema_version = schema.migrate(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -94,27 +103,44 @@ class Store:
 
     @property
     def requires_secret(self) -> bool:
-        """True when writing needs the edit secret (the UI then shows a secret field)."""
-        return self._secret is not None
+        """True when writing needs the edit code (the UI then asks for it)."""
+        return authorisation.requires_code(self._secret)
 
     def can_write(self, secret: str | None) -> bool:
-        if self._secret is None:
-            return True
-        given = (secret or "").encode("utf-8")
-        return hmac.compare_digest(given, self._secret)
+        """Whether ``secret`` opens writing (an attempt, counted like a write's)."""
+        try:
+            self._check_write(secret)
+        except WriteDenied:
+            return False
+        return True
 
     def _check_write(self, secret: str | None) -> None:
-        if not self.can_write(secret):
-            raise WriteDenied(
-                "Modification refusée : le code d'édition est absent ou incorrect. "
-                "La consultation reste ouverte à tous ; demandez le code à l'animateur "
-                "du diagnostic."
-            )
+        try:
+            authorisation.authorise(secret, secret=self._secret)
+        except authorisation.WriteDenied as exc:
+            raise WriteDenied(str(exc)) from exc
+
+    @contextmanager
+    def _database(self) -> Iterator[None]:
+        """A database that cannot be reached, or a full disk, becomes a French message; the
+        details (host, port, driver text) go to the server's log, never to the page."""
+        try:
+            yield
+        except sa.exc.IntegrityError:
+            raise
+        except (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.DBAPIError) as exc:
+            _LOG.warning("diagnosis database unavailable: %r", exc)
+            raise StoreUnavailable.from_error(exc) from exc
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._database(), self.engine.connect() as conn:
+            yield conn
 
     @contextmanager
     def _write(self, secret: str | None) -> Iterator[Connection]:
         self._check_write(secret)
-        with schema.write_transaction(self.engine) as conn:
+        with self._database(), schema.write_transaction(self.engine) as conn:
             yield conn
 
     # --- observations ---------------------------------------------------------------------
@@ -167,7 +193,7 @@ class Store:
                 raise NotFound(f"L'observation n° {obs_id} n'existe plus (déjà supprimée ?).")
 
     def get_observation(self, obs_id: int) -> Observation:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(_OBS).where(_OBS.c.id == obs_id)).mappings().first()
         if row is None:
             raise NotFound(f"L'observation n° {obs_id} n'existe pas.")
@@ -193,8 +219,12 @@ class Store:
         territory_code: str | Iterable[str] | None = None,
         department: str | None = None,
         limit: int | None = None,
+        offset: int = 0,
     ) -> list[Observation]:
-        """Newest first; each filter is one value or a list of accepted values."""
+        """Newest first; each filter is one value or a list of accepted values.
+
+        ``limit`` and ``offset`` give one page (the panel never reads thousands at once).
+        """
         where = self._filters(
             theme=theme,
             organisation=organisation,
@@ -203,13 +233,29 @@ class Store:
             department=department,
         )
         query = sa.select(_OBS).where(*where).order_by(_OBS.c.observed_on.desc(), _OBS.c.id.desc())
-        with self.engine.connect() as conn:
-            rows = conn.execute(query.limit(limit)).mappings().all()
+        with self._read() as conn:
+            rows = conn.execute(query.limit(limit).offset(max(0, offset))).mappings().all()
         return [Observation(**r) for r in rows]
 
-    def count_observations(self) -> int:
-        with self.engine.connect() as conn:
-            return conn.execute(sa.select(sa.func.count()).select_from(_OBS)).scalar_one()
+    def count_observations(
+        self,
+        theme: str | Iterable[str] | None = None,
+        organisation: str | Iterable[str] | None = None,
+        territory_level: str | None = None,
+        territory_code: str | Iterable[str] | None = None,
+        department: str | None = None,
+    ) -> int:
+        """How many observations the same filters as ``list_observations`` keep."""
+        where = self._filters(
+            theme=theme,
+            organisation=organisation,
+            territory_level=territory_level,
+            territory_code=territory_code,
+            department=department,
+        )
+        with self._read() as conn:
+            query = sa.select(sa.func.count()).select_from(_OBS).where(*where)
+            return conn.execute(query).scalar_one()
 
     def counts_by_territory(
         self,
@@ -230,7 +276,7 @@ class Store:
             .where(*where)
             .group_by(_OBS.c.territory_code)
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return {code: int(n) for code, n in conn.execute(query)}
 
     def organisations(self, department: str | None = None) -> list[str]:
@@ -238,10 +284,35 @@ class Store:
         query = (
             sa.select(_OBS.c.organisation).distinct().where(*self._filters(department=department))
         )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return sorted(conn.execute(query).scalars(), key=sort_key)
 
     # --- saved views ----------------------------------------------------------------------
+
+    @staticmethod
+    def _same_name(conn: Connection, name: str, except_id: int | None = None) -> SavedView | None:
+        """The view people would take for ``name`` (case, accents, punctuation aside).
+
+        Why in Python, in the write transaction: views are few, and the folding is the one
+        every other store uses; on PostgreSQL an advisory lock serialises the check and the
+        write (SQLite's BEGIN IMMEDIATE already does).
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VIEWS_LOCK})
+        key = name_key(name)
+        for row in conn.execute(sa.select(_VIEWS)).all():
+            if row.id != except_id and name_key(row.name) == key:
+                return SavedView(*row)
+        return None
+
+    @staticmethod
+    def _taken(existing: SavedView) -> ViewNameTaken:
+        return ViewNameTaken(
+            f"Une vue s'appelle déjà « {existing.name} » (noms comparés sans tenir compte des "
+            "majuscules, des accents ni de la ponctuation) : confirmez le remplacement, ou "
+            "choisissez un autre nom.",
+            existing,
+        )
 
     def save_view(
         self, name: str, query_string: str, secret: str | None = None, replace: bool = False
@@ -250,50 +321,51 @@ class Store:
         clean_name, query = clean_view(name, query_string)
         now = _now()
         with self._write(secret) as conn:
-            existing = conn.execute(
-                sa.select(_VIEWS.c.id).where(_VIEWS.c.name == clean_name)
-            ).scalar_one_or_none()
+            existing = self._same_name(conn, clean_name)
             if existing is not None and not replace:
-                raise InvalidInput(
-                    f"Une vue s'appelle déjà « {clean_name} » : choisissez un autre nom."
-                )
+                raise self._taken(existing)
             if existing is None:
                 values = {"name": clean_name, "query_string": query, "created_at": now}
                 try:
-                    conn.execute(_VIEWS.insert().values(**values, updated_at=now))
+                    result = conn.execute(
+                        _VIEWS.insert().values(**values, updated_at=now).returning(_VIEWS.c.id)
+                    )
                 except sa.exc.IntegrityError as exc:  # a concurrent save took the name
                     raise InvalidInput(f"Une vue s'appelle déjà « {clean_name} ».") from exc
+                view_id = result.scalar_one()
             else:
+                view_id = existing.id
                 conn.execute(
                     _VIEWS.update()
-                    .where(_VIEWS.c.id == existing)
-                    .values(query_string=query, updated_at=now)
+                    .where(_VIEWS.c.id == view_id)
+                    .values(name=clean_name, query_string=query, updated_at=now)
                 )
-            row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.name == clean_name)).one()
+            row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.id == view_id)).one()
         return SavedView(*row)
 
     def list_views(self) -> list[SavedView]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(_VIEWS)).all()
         return sorted((SavedView(*r) for r in rows), key=lambda v: (sort_key(v.name), v.id))
 
     def get_view(self, view_id: int) -> SavedView:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(_VIEWS).where(_VIEWS.c.id == view_id)).first()
         if row is None:
             raise NotFound(f"La vue n° {view_id} n'existe plus.")
         return SavedView(*row)
 
-    def rename_view(self, view_id: int, new_name: str, secret: str | None = None) -> SavedView:
+    def rename_view(
+        self, view_id: int, new_name: str, secret: str | None = None, replace: bool = False
+    ) -> SavedView:
+        """Rename a view; a view already named so is deleted only if ``replace``."""
         clean_name, _ = clean_view(new_name)
         with self._write(secret) as conn:
-            taken = conn.execute(
-                sa.select(_VIEWS.c.id).where(_VIEWS.c.name == clean_name, _VIEWS.c.id != view_id)
-            ).first()
+            taken = self._same_name(conn, clean_name, except_id=view_id)
+            if taken is not None and not replace:
+                raise self._taken(taken)
             if taken is not None:
-                raise InvalidInput(
-                    f"Une vue s'appelle déjà « {clean_name} » : choisissez un autre nom."
-                )
+                conn.execute(_VIEWS.delete().where(_VIEWS.c.id == taken.id))
             done = conn.execute(
                 _VIEWS.update()
                 .where(_VIEWS.c.id == view_id)

@@ -7,14 +7,15 @@ measured in the department's metric CRS; communes it covers only partly are repo
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from shapely.errors import GEOSException
 
-from carto.common.tabular import decode, read_text_table
+from carto.common.failures import ImportFailure
+from carto.common.tabular import read_text_table
 from carto.common.text import normalize_text
 from carto.districts.model import (
     DistrictIssue,
@@ -24,6 +25,7 @@ from carto.districts.model import (
     validate,
 )
 from carto.territories.bundle import area_crs_for_department
+from carto.territories.polygons_in import check_total, feature_list, load_geojson, polygon
 
 
 class DistrictImportError(ValueError):
@@ -68,9 +70,9 @@ def _column(frame: pd.DataFrame, aliases: tuple[str, ...], given: str | None, wh
     )
 
 
-def read_district_names(data: bytes | str) -> dict[str, str]:
+def read_district_names(data: bytes | str, file_name: str = "fichier") -> dict[str, str]:
     """Two-column CSV identifier → district name (e.g. organisation_id,nom_mds)."""
-    frame = read_text_table(data, DistrictImportError)
+    frame = read_text_table(data, DistrictImportError, file_name)
     if frame.shape[1] < 2:
         raise DistrictImportError(
             "Le fichier des noms doit avoir deux colonnes : identifiant, nom."
@@ -86,9 +88,10 @@ def read_district_csv(
     names: dict[str, str] | None = None,
     code_column: str | None = None,
     district_column: str | None = None,
+    file_name: str = "fichier",
 ) -> DistrictImport:
     """CSV commune code → district (name, or identifier translated by ``names``)."""
-    frame = read_text_table(data, DistrictImportError)
+    frame = read_text_table(data, DistrictImportError, file_name)
     code_col = _column(frame, _CODE_ALIASES, code_column, "code commune")
     district_col = _column(frame, _DISTRICT_ALIASES, district_column, "district")
     codes = frame[code_col].str.strip().str.upper()
@@ -111,25 +114,28 @@ def read_district_csv(
     return DistrictImport(ds, issues + pair_issues + validate(ds, communes))
 
 
-def _polygons(data: bytes | str | dict, name_property: str | None) -> gpd.GeoDataFrame:
+def _polygons(
+    data: bytes | str | dict, name_property: str | None, file_name: str = "fichier"
+) -> gpd.GeoDataFrame:
     try:
-        obj = data if isinstance(data, dict) else json.loads(decode(data))
-        features = obj["features"]
-    except (json.JSONDecodeError, KeyError, TypeError) as exc:
-        raise DistrictImportError(
-            "Le fichier n'est pas une collection GeoJSON de polygones (FeatureCollection)."
-        ) from exc
-    rows = []
-    for number, feat in enumerate(features, start=1):
-        props = feat.get("properties") or {}
-        geom = shapely.geometry.shape(feat["geometry"]) if feat.get("geometry") else None
-        if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
-            raise DistrictImportError(f"L'objet n° {number} n'est pas un polygone.")
-        key = name_property or next(
-            (k for k in props if normalize_text(k) in ("nom", "name", *_DISTRICT_ALIASES)), None
-        )
-        label = str(props.get(key, "")).strip() if key else ""
-        rows.append({"DISTRICT": label or f"District {number}", "geometry": geom})
+        obj = data if isinstance(data, dict) else load_geojson(data, file_name)
+        features = feature_list(obj, file_name)
+        rows, total = [], 0
+        for number, feat in enumerate(features, start=1):
+            props = feat.get("properties") or {}
+            geom, vertices = polygon(
+                feat.get("geometry"), f"L'objet n° {number} de « {file_name} »"
+            )
+            total += vertices
+            check_total(file_name, total)
+            key = name_property or next(
+                (k for k in props if normalize_text(k) in ("nom", "name", *_DISTRICT_ALIASES)),
+                None,
+            )
+            label = str(props.get(key, "")).strip() if key else ""
+            rows.append({"DISTRICT": label or f"District {number}", "geometry": geom})
+    except ImportFailure as exc:
+        raise DistrictImportError(str(exc)) from exc
     if not rows:
         raise DistrictImportError("Le fichier GeoJSON ne contient aucun polygone.")
     frame = gpd.GeoDataFrame(rows, crs="EPSG:4326")
@@ -143,17 +149,24 @@ def read_district_geojson(
     name: str,
     communes: pd.DataFrame,
     name_property: str | None = None,
+    file_name: str = "fichier",
 ) -> DistrictImport:
     """Each commune of the department goes to the polygon covering most of its area."""
-    polygons = _polygons(data, name_property)
+    polygons = _polygons(data, name_property, file_name)
     crs = area_crs_for_department(department)
     own = gpd.GeoDataFrame(department_communes(communes, department), crs="EPSG:4326")
     own = own[own.geometry.notna()].to_crs(crs)
     polys = polygons.to_crs(crs)
-    left, right = polys.sindex.query(own.geometry.values, predicate="intersects")
-    areas = shapely.area(
-        shapely.intersection(own.geometry.values[left], polys.geometry.values[right])
-    )
+    try:
+        left, right = polys.sindex.query(own.geometry.values, predicate="intersects")
+        areas = shapely.area(
+            shapely.intersection(own.geometry.values[left], polys.geometry.values[right])
+        )
+    except GEOSException as exc:
+        raise DistrictImportError(
+            f"Les polygones de « {file_name} » ne peuvent pas être croisés avec les communes "
+            "(géométrie dégénérée même après réparation) : corrigez-les dans un SIG."
+        ) from exc
     pairs = pd.DataFrame(
         {
             "CODGEO": own["CODGEO"].values[left],

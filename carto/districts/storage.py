@@ -1,19 +1,23 @@
 """Saved district sets: one JSON file per set, in a folder per department.
 
-Why the file name is the folded set name: two names that differ only by accents or case
-(« Secteurs Nord » and « secteurs nord ») would be confused by people too, so the second one
-is refused rather than silently written over the first. Writes are atomic
-(``carto.common.files``): a crash leaves the previous version readable.
+Why files named by a random id, not by the set's name: a folded name (« Secteurs Nord » →
+``secteurs-nord``) turned every name in another script into one empty name and let two
+names share a file. The name is kept as typed; two names people would confuse (« Secteurs
+Nord » and « secteurs nord ») are the same name, so saving the second asks to replace the
+first (``replace``) instead of writing over it. Sets saved by earlier versions (no id, file
+named by the folded name) are read as they are. Writes are atomic (``carto.common.files``) and
+need the edit code (``carto.common.authorisation``).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from carto.common.files import atomic_write
+from carto.common.authorisation import authorise
+from carto.common.collection import CollectionError, Entry, JsonCollection
+from carto.common.identity import Named, same_name
 from carto.common.paths import user_data_folder
-from carto.common.text import normalize_text
+from carto.common.text import normalize_text, sort_key
 from carto.districts.model import DistrictError, DistrictSet
 
 
@@ -21,41 +25,75 @@ def _dir(dep: str) -> Path:
     return user_data_folder("districts", normalize_text(dep).replace(" ", ""))
 
 
-def _path(dep: str, name: str) -> Path:
-    slug = normalize_text(name).replace(" ", "-")[:80]
-    if not slug:
-        raise DistrictError("Donnez un nom au jeu de districts.")
-    return _dir(dep) / f"{slug}.json"
+def _sets(dep: str) -> JsonCollection:
+    return JsonCollection(lambda: _dir(dep), "Un jeu de districts", what_name="au jeu de districts")
 
 
-def save_district_set(ds: DistrictSet, overwrite: bool = True) -> Path:
-    """Atomic write under user_data_dir()/districts/<dep>/; refuses a clashing name."""
-    path = _path(ds.department, ds.name)
-    if path.exists():
-        stored = load_path(path)
-        if stored.name != ds.name:
-            raise DistrictError(
-                f"Le nom « {ds.name} » est trop proche du jeu existant « {stored.name} »."
-            )
-        if not overwrite:
-            raise DistrictError(f"Un jeu « {ds.name} » existe déjà.")
-    atomic_write(path, json.dumps(ds.to_dict(), ensure_ascii=False, indent=1))
-    return path
-
-
-def load_path(path: Path) -> DistrictSet:
+def _district_set(entry: Entry) -> DistrictSet:
     try:
-        return DistrictSet.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except json.JSONDecodeError as exc:
-        raise DistrictError(f"Jeu de districts illisible : {path.name} ({exc.msg}).") from exc
+        return DistrictSet.from_dict(entry.document)
+    except DistrictError as exc:
+        raise DistrictError(f"{exc} (fichier {entry.id}.json)") from exc
+
+
+def _entries(dep: str) -> list[Entry]:
+    try:
+        return _sets(dep).entries()
+    except CollectionError as exc:
+        raise DistrictError(str(exc)) from exc
+
+
+def save_district_set(
+    ds: DistrictSet,
+    *,
+    code: str | None = None,
+    replace: bool = False,
+    set_id: str | None = None,
+) -> Named:
+    """Store ``ds``; a set of the same name is replaced only if ``replace`` (``NameTaken``
+    otherwise). ``set_id`` saves a stored set again under its id (the editor's set)."""
+    grant = authorise(code)
+    entry = _sets(ds.department).save(
+        ds.name, ds.to_dict(), grant=grant, replace=replace, item_id=set_id
+    )
+    return Named(entry.id, entry.name)
+
+
+def district_sets(dep: str) -> list[Named]:
+    """The department's sets (id and name as typed), in French alphabetical order."""
+    named = [Named(e.id, e.name) for e in _entries(dep)]
+    return sorted(named, key=lambda n: (sort_key(n.name), n.name, n.id))
 
 
 def list_district_sets(dep: str) -> list[str]:
-    return sorted((load_path(p).name for p in _dir(dep).glob("*.json")), key=normalize_text)
+    return [n.name for n in district_sets(dep)]
 
 
 def load_district_set(dep: str, name: str) -> DistrictSet:
-    path = _path(dep, name)
-    if not path.exists():
+    """The set of that name (compared as people would, so a link keeps working)."""
+    entries = _entries(dep)
+    exact = next((e for e in entries if e.name == name), None)
+    found = exact or same_name(entries, name)
+    if found is None:
         raise DistrictError(f"Aucun jeu de districts « {name} » pour le département {dep}.")
-    return load_path(path)
+    return _district_set(found)
+
+
+def district_set_id(dep: str, name: str) -> str | None:
+    entries = _entries(dep)
+    found = next((e for e in entries if e.name == name), None) or same_name(entries, name)
+    return None if found is None else found.id
+
+
+def rename_district_set(
+    dep: str, set_id: str, new_name: str, *, code: str | None = None, replace: bool = False
+) -> Named:
+    """Rename a set (its districts stay); a set already named so goes only if ``replace``."""
+    grant = authorise(code)
+    renamed = _sets(dep).rename(set_id, new_name, grant=grant, replace=replace)
+    return Named(renamed.id, renamed.name)
+
+
+def delete_district_set(dep: str, set_id: str, *, code: str | None = None) -> None:
+    grant = authorise(code)
+    _sets(dep).delete(set_id, grant=grant)

@@ -12,13 +12,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carto.common.bounded import check_count
+from carto.common.failures import ImportFailure
 from carto.common.fmt import parse_number
 from carto.common.tabular import read_text_table
 from carto.common.text import normalize_text
 from carto.sites.categories import OTHER, category_code, category_label
 from carto.sites.national import read_annuaire_geojson, read_ccas_cias
 from carto.sites.placement import CommuneIndex, SiteImport, place_rows
-from carto.sites.reading import SiteImportError, features, load_json, point
+from carto.sites.reading import MAX_SITES, SiteImportError, features, load_json, point
 
 # --- CSV ----------------------------------------------------------------------------------------
 
@@ -36,9 +38,15 @@ _CSV_COLUMNS = {
 }
 
 
-def read_sites_csv(data: bytes | str, communes: pd.DataFrame, source: str = "") -> SiteImport:
+def read_sites_csv(
+    data: bytes | str, communes: pd.DataFrame, source: str = "", name: str = "fichier"
+) -> SiteImport:
     """CSV with name, category, address, commune code, optional latitude/longitude (';' or ',')."""
-    frame = read_text_table(data, SiteImportError)
+    frame = read_text_table(data, SiteImportError, name)
+    try:
+        check_count(name, "lignes", len(frame), MAX_SITES)
+    except ImportFailure as exc:
+        raise SiteImportError(str(exc)) from exc
     names = {normalize_text(c): c for c in frame.columns}
     cols = {}
     for target, aliases in _CSV_COLUMNS.items():
@@ -104,18 +112,18 @@ def _report_other(result: SiteImport, other: list[str]) -> None:
 
 
 def read_sites_geojson(
-    data: bytes | str | dict, communes: pd.DataFrame, source: str = ""
+    data: bytes | str | dict, communes: pd.DataFrame, source: str = "", name: str = "fichier"
 ) -> SiteImport:
     """GeoJSON points; recognises the annuaire export and the CCAS/CIAS list by their keys."""
-    obj = load_json(data)
+    obj = load_json(data, name)
     if isinstance(obj, list):
-        return read_ccas_cias(obj, communes)
-    found = features(obj)
+        return read_ccas_cias(obj, communes, name)
+    found = features(obj, name)
     props0 = (found[0].get("properties") or {}) if found else {}
     if "pivotLocal" in props0:
-        return read_annuaire_geojson(obj, communes)
+        return read_annuaire_geojson(obj, communes, name)
     if "code_postal" in props0 and "nom" in props0:
-        return read_ccas_cias(obj, communes)
+        return read_ccas_cias(obj, communes, name)
     rows, other = [], []
     for number, feat in enumerate(found, start=1):
         props = {normalize_text(k): v for k, v in (feat.get("properties") or {}).items()}
@@ -153,12 +161,29 @@ def read_sites_geojson(
 
 
 def read_sites_file(filename: str, data: bytes, communes: pd.DataFrame) -> SiteImport:
-    """Dispatch on the file name: .csv/.txt → CSV, .json/.geojson → JSON formats."""
+    """Dispatch on the file name: .csv/.txt → CSV, .json/.geojson → JSON formats.
+
+    A field of an unforeseen type deep in a file (a list where a text is expected…) is
+    refused in French, naming the file, rather than shown as a trace.
+    """
+    try:
+        return _read_sites_file(filename, data, communes)
+    except SiteImportError:
+        raise
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        raise SiteImportError(
+            f"« {filename} » a une structure inattendue (un champ d'un type imprévu, "
+            f"{type(exc).__name__}) : aucun site n'a été importé. Vérifiez que c'est bien une "
+            "liste de sites au format CSV, GeoJSON ou JSON de l'annuaire."
+        ) from exc
+
+
+def _read_sites_file(filename: str, data: bytes, communes: pd.DataFrame) -> SiteImport:
     suffix = Path(filename).suffix.lower()
     if suffix in (".csv", ".txt"):
-        return read_sites_csv(data, communes, source=f"Import {filename}")
+        return read_sites_csv(data, communes, source=f"Import {filename}", name=filename)
     if suffix in (".json", ".geojson"):
-        return read_sites_geojson(data, communes, source=f"Import {filename}")
+        return read_sites_geojson(data, communes, source=f"Import {filename}", name=filename)
     raise SiteImportError(
         f"Format de fichier non pris en charge : « {filename} » (attendu : .csv, .json, .geojson)."
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from carto.common.text import normalize_text
 from carto.sites.placement import CommuneIndex, SiteImport, place_rows
 from carto.sites.reading import features, load_json, point
+from carto.sites.reading import records as checked_records
 from carto.territories.town_halls import clock_time
 
 ANNUAIRE_SOURCE = "Annuaire Service-Public (DILA), base locale 2017"
@@ -52,6 +53,15 @@ def _as_list(value: object) -> list:
     return value if isinstance(value, list) else [value]
 
 
+def _dicts(value: object) -> list[dict]:
+    """The objects of a field that should hold objects (anything else is ignored)."""
+    return [v for v in _as_list(value) if isinstance(v, dict)]
+
+
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: object) -> str:
     """A string, an annuaire object {"$t": …} or a list of them, as one string."""
     if isinstance(value, dict):
@@ -66,12 +76,12 @@ def annuaire_hours(ouverture: object) -> str:
     if not isinstance(ouverture, dict):
         return ""
     parts = []
-    for day in _as_list(ouverture.get("PlageJ")):
+    for day in _dicts(ouverture.get("PlageJ")):
         first, last = day.get("début", ""), day.get("fin", "")
         days = f"le {first}" if not last or first == last else f"du {first} au {last}"
         hours = ", ".join(
             f"{clock_time(h.get('début', ''))} – {clock_time(h.get('fin', ''))}"
-            for h in _as_list(day.get("PlageH"))
+            for h in _dicts(day.get("PlageH"))
         )
         text = f"{days} : {hours}" if hours else days
         if day.get("Note"):
@@ -90,28 +100,31 @@ def _best_address(adresse: object) -> dict:
 
 def _address_text(addr: dict) -> str:
     lines = [str(line) for line in _as_list(addr.get("Ligne")) if line]
-    city = " ".join(x for x in (addr.get("CodePostal"), addr.get("NomCommune")) if x)
+    city = " ".join(str(x) for x in (addr.get("CodePostal"), addr.get("NomCommune")) if x)
     return "\n".join([*lines, city] if city else lines)
 
 
 def _float(value: object) -> float:
     try:
-        return float(str(value).replace(",", "."))
-    except (TypeError, ValueError):
+        number = float(str(value).replace(",", "."))
+    except (TypeError, ValueError, OverflowError):
         return np.nan
+    return number if np.isfinite(number) else np.nan
 
 
-def read_annuaire_geojson(data: bytes | str | dict, communes: pd.DataFrame) -> SiteImport:
+def read_annuaire_geojson(
+    data: bytes | str | dict, communes: pd.DataFrame, name: str = "fichier"
+) -> SiteImport:
     """Service-Public annuaire GeoJSON (one department × type file, or several merged)."""
     rows, hosted = [], []
-    for number, feat in enumerate(features(load_json(data)), start=1):
+    for number, feat in enumerate(features(load_json(data, name), name), start=1):
         props = feat.get("properties") or {}
         addr = _best_address(props.get("Adresse"))
-        loc = addr.get("Localisation") or {}
+        loc = _dict(addr.get("Localisation"))
         lon, lat = _float(loc.get("Longitude")), _float(loc.get("Latitude"))
         if np.isnan(lon) or np.isnan(lat):
             lon, lat = point(feat)
-        contact = props.get("CoordonnéesNum") or {}
+        contact = _dict(props.get("CoordonnéesNum"))
         pivot = str(props.get("pivotLocal", ""))
         row = {
             "id": str(props.get("id") or f"annuaire-{number}"),
@@ -188,13 +201,18 @@ def _ccas_category(name: str) -> str:
     return "cias" if re.search(r"\bc ?i ?a ?s\b|intercommunal", text) else "ccas"
 
 
-def read_ccas_cias(data: bytes | str | dict | list, communes: pd.DataFrame) -> SiteImport:
+def read_ccas_cias(
+    data: bytes | str | dict | list, communes: pd.DataFrame, name: str = "fichier"
+) -> SiteImport:
     """The ANCT CCAS/CIAS list (JSON array or GeoJSON): commune from postal code + name."""
-    obj = load_json(data)
+    obj = load_json(data, name)
     if isinstance(obj, list):
-        records = [(rec, _float(rec.get("longitude")), _float(rec.get("latitude"))) for rec in obj]
+        records = [
+            (rec, _float(rec.get("longitude")), _float(rec.get("latitude")))
+            for rec in checked_records(obj, name)
+        ]
     else:
-        records = [(f.get("properties") or {}, *point(f)) for f in features(obj)]
+        records = [(f.get("properties") or {}, *point(f)) for f in features(obj, name)]
     index = CommuneIndex(communes)
     rows, unresolved = [], []
     for number, (rec, lon, lat) in enumerate(records, start=1):

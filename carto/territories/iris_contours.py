@@ -5,22 +5,42 @@ as OpenDataSoft's JSON export (a list of records whose shape sits in ``fields.ge
 end up as one GeoDataFrame indexed by the 9-character IRIS code, kept as a string. The join
 reports both directions (IRIS without contour, contour without data), since a city mapped by
 IRIS with silent holes would mislead.
+
+Why read in memory with every limit checked first: an archive is never extracted; its
+members' names and inflated sizes are checked while they are read (``carto.common.bounded``),
+a shapefile's parts are handed to GDAL as one flat in-memory archive, and GeoJSON polygons
+are checked feature by feature (``carto.territories.polygons_in``).
 """
 
 from __future__ import annotations
 
 import io
-import json
-import tempfile
+import warnings
 import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import geopandas as gpd
 import pandas as pd
+import pyogrio
 import shapely
 
-from carto.common.tabular import ImportFailure, decode
+from carto.common.bounded import MB, archive_members, check_size, read_member
+from carto.common.failures import ImportFailure, TooLarge
+from carto.territories.polygons_in import (
+    MAX_POLYGON_FEATURES,
+    MAX_VERTICES_PER_FEATURE,
+    check_total,
+    feature_list,
+    load_geojson,
+    polygon,
+)
+
+MAX_LAYER_BYTES = 200 * MB  # a GeoPackage or the parts of a shapefile, read in memory
+MAX_JSON_BYTES = 30 * MB  # GeoJSON and OpenDataSoft exports are parsed whole
+ADVICE = "Importez les contours d'un ou de quelques départements."
+LAYER_SUFFIXES = (".shp", ".gpkg", ".geojson", ".json")
+SHP_PARTS = (".shp", ".shx", ".dbf", ".prj", ".cpg")
 
 CODE_FIELDS = ("code_iris", "CODE_IRIS", "IRIS", "DCOMIRIS", "iris")
 NAME_FIELDS = ("nom_iris", "NOM_IRIS", "LIBIRIS", "lib_iris")
@@ -31,17 +51,32 @@ def _pick(columns, choices: tuple[str, ...]) -> str | None:  # type: ignore[no-u
     return next((c for c in choices if c in columns), None)
 
 
-def _from_ods_records(records: list) -> gpd.GeoDataFrame:
-    rows, shapes = [], []
-    for record in records:
-        fields = dict(record.get("fields") or {})
+def _from_features(features: list[dict], label: str) -> gpd.GeoDataFrame:
+    rows, shapes, total = [], [], 0
+    for number, feat in enumerate(features, start=1):
+        shape, count = polygon(feat.get("geometry"), f"L'objet n° {number} de « {label} »")
+        total += count
+        check_total(label, total)
+        rows.append(dict(feat.get("properties") or {}))
+        shapes.append(shape)
+    return gpd.GeoDataFrame(rows, geometry=shapes, crs="EPSG:4326")
+
+
+def _from_ods_records(records: list, label: str) -> gpd.GeoDataFrame:
+    if len(records) > MAX_POLYGON_FEATURES:
+        raise TooLarge(
+            f"« {label} » compte trop d'enregistrements (limite {MAX_POLYGON_FEATURES})."
+        )
+    features = []
+    for number, record in enumerate(records, start=1):
+        fields = dict(record.get("fields") or {}) if isinstance(record, dict) else None
+        if fields is None:
+            raise ImportFailure(f"L'enregistrement n° {number} de « {label} » n'est pas un objet.")
         shape = fields.pop("geo_shape", None)
         fields.pop("geo_point_2d", None)
-        if shape is None:
-            continue
-        rows.append(fields)
-        shapes.append(shapely.geometry.shape(shape))
-    return gpd.GeoDataFrame(rows, geometry=shapes, crs="EPSG:4326")
+        if shape is not None:
+            features.append({"properties": fields, "geometry": shape})
+    return _from_features(features, label)
 
 
 def read_contours(source: str | Path | bytes, name: str | None = None) -> gpd.GeoDataFrame:
@@ -51,8 +86,11 @@ def read_contours(source: str | Path | bytes, name: str | None = None) -> gpd.Ge
         frame = _read_any(source, label)
     except ImportFailure:
         raise
-    except Exception as exc:  # fiona/pyogrio raise many types for an unreadable layer
-        raise ImportFailure(f"Contours IRIS « {label} » illisibles ({exc}).") from exc
+    except Exception as exc:  # pyogrio and GDAL raise many types for an unreadable layer
+        raise ImportFailure(
+            f"Contours IRIS « {label} » illisibles ({type(exc).__name__}) : format non reconnu, "
+            "fichier incomplet ou endommagé."
+        ) from exc
     code = _pick(frame.columns, CODE_FIELDS)
     if code is None:
         raise ImportFailure(
@@ -82,39 +120,100 @@ def read_contours(source: str | Path | bytes, name: str | None = None) -> gpd.Ge
 
 
 def _read_any(source: str | Path | bytes, label: str) -> gpd.GeoDataFrame:
-    data = Path(source).read_bytes() if isinstance(source, (str, Path)) else bytes(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        check_size(label, path.stat().st_size, MAX_LAYER_BYTES, ADVICE)
+        data = path.read_bytes()
+    else:
+        data = bytes(source)
+        check_size(label, len(data), MAX_LAYER_BYTES, ADVICE)
     if data.startswith(b"PK\x03\x04"):
-        with tempfile.TemporaryDirectory() as tmp:
-            zipfile.ZipFile(io.BytesIO(data)).extractall(tmp)
-            layers = [
-                p for p in Path(tmp).rglob("*") if p.suffix.lower() in (".shp", ".gpkg", ".geojson")
-            ]
+        layer, is_shapefile = _layer_from_zip(data, label)
+        if is_shapefile:
+            return _read_layer(layer, label)
+        if layer.startswith(b"PK\x03\x04"):
+            raise ImportFailure(f"« {label} » contient une archive dans l'archive : refusé.")
+        return _read_any(layer, label)  # a GeoPackage or a GeoJSON taken out of the zip
+    if data.startswith(b"SQLite format 3"):
+        return _read_layer(data, label)
+    if not data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith((b"{", b"[")):
+        raise ImportFailure(
+            f"« {label} » n'est ni un GeoJSON, ni un export JSON OpenDataSoft, ni un GeoPackage, "
+            "ni un shapefile zippé."
+        )
+    parsed = load_geojson(data, label, MAX_JSON_BYTES)
+    if isinstance(parsed, list):
+        return _from_ods_records(parsed, label)
+    if isinstance(parsed, dict) and parsed.get("type") == "FeatureCollection":
+        return _from_features(feature_list(parsed, label), label)
+    raise ImportFailure(
+        f"« {label} » : JSON sans entités géographiques (FeatureCollection attendue)."
+    )
+
+
+def _layer_from_zip(data: bytes, label: str) -> tuple[bytes, bool]:
+    """The first layer of an archive and whether it is a shapefile (its parts then flattened
+    into a stored archive GDAL reads); every member read is checked while it inflates."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = {i.filename: i for i in archive_members(archive, label) if not i.is_dir()}
+            layers = sorted(n for n in infos if n.lower().endswith(LAYER_SUFFIXES))
             if not layers:
                 raise ImportFailure(
                     f"L'archive « {label} » ne contient ni .shp, ni .gpkg, ni .geojson."
                 )
-            return gpd.read_file(layers[0])
-    if data.startswith(b"SQLite format 3"):
-        with tempfile.NamedTemporaryFile(suffix=".gpkg") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            return gpd.read_file(tmp.name)
-    if isinstance(source, (str, Path)) and Path(source).suffix.lower() == ".shp":
-        return gpd.read_file(source)
-    try:
-        parsed = json.loads(decode(data))
-    except ValueError as exc:
+            chosen = layers[0]
+            if not chosen.lower().endswith(".shp"):
+                return read_member(archive, infos[chosen], MAX_LAYER_BYTES), False
+            return _flat_shapefile(archive, infos, chosen, label), True
+    except zipfile.BadZipFile as exc:
+        raise ImportFailure(f"L'archive « {label} » est endommagée.") from exc
+
+
+def _flat_shapefile(
+    archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], shp: str, label: str
+) -> bytes:
+    stem = shp[: -len(".shp")]
+    parts = {ext: infos.get(stem + ext) or infos.get(stem + ext.upper()) for ext in SHP_PARTS}
+    missing = [ext for ext in (".shx", ".dbf") if parts[ext] is None]
+    if missing:
         raise ImportFailure(
-            f"« {label} » n'est ni un GeoJSON, ni un export JSON OpenDataSoft, ni un GeoPackage, "
-            "ni un shapefile zippé."
-        ) from exc
-    if isinstance(parsed, list):
-        return _from_ods_records(parsed)
-    if isinstance(parsed, dict) and parsed.get("type") == "FeatureCollection":
-        return gpd.GeoDataFrame.from_features(parsed["features"], crs="EPSG:4326")
-    raise ImportFailure(
-        f"« {label} » : JSON sans entités géographiques (FeatureCollection attendue)."
-    )
+            f"Le shapefile « {PurePosixPath(shp).name} » de « {label} » est incomplet : il "
+            f"manque {' et '.join(missing)}. Joignez tous les fichiers du shapefile à l'archive."
+        )
+    flat, budget = io.BytesIO(), MAX_LAYER_BYTES
+    with zipfile.ZipFile(flat, "w", zipfile.ZIP_STORED) as out:
+        for ext, info in parts.items():
+            if info is None:
+                continue
+            content = read_member(archive, info, budget)
+            budget -= len(content)
+            out.writestr("layer" + ext, content)
+    return flat.getvalue()
+
+
+def _read_layer(data: bytes, label: str) -> gpd.GeoDataFrame:
+    """A layer read by GDAL from memory, its number of features (counted before reading)
+    and of vertices bounded."""
+    with warnings.catch_warnings():  # GDAL notes the in-memory name lacks ".gpkg"
+        warnings.filterwarnings("ignore", "File .* non conformant file extension")
+        features = pyogrio.read_info(io.BytesIO(data)).get("features", 0)
+        if features > MAX_POLYGON_FEATURES:
+            raise TooLarge(
+                f"« {label} » compte {features} objets, au-delà de la limite de "
+                f"{MAX_POLYGON_FEATURES} : importez les contours d'un ou de quelques départements."
+            )
+        frame = gpd.read_file(io.BytesIO(data))
+    if frame.empty:
+        raise ImportFailure(f"« {label} » ne contient aucun contour.")
+    counts = shapely.get_num_coordinates(frame.geometry.values)
+    if counts.max() > MAX_VERTICES_PER_FEATURE:
+        raise TooLarge(
+            f"Un contour de « {label} » a plus de {MAX_VERTICES_PER_FEATURE} sommets (limite "
+            "par objet) : simplifiez les contours."
+        )
+    check_total(label, int(counts.sum()))
+    return frame
 
 
 @dataclass

@@ -15,6 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
+from carto.common.text import md_escape
 from carto.indicators.catalogue import Catalogue
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, small_threshold
@@ -98,15 +99,15 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
         ),
         unsafe_allow_html=True,
     )
-    st.markdown(f"**{view.reference_label}** : {view.reference_text}")
+    st.markdown(f"**{md_escape(view.reference_label)}** : {md_escape(view.reference_text)}")
     if view.reading:
-        st.caption(view.reading)
+        st.caption(md_escape(view.reading))
     if panel.circles_legend:
         st.markdown(panel.circles_legend, unsafe_allow_html=True)
     if view.notice:
-        st.info(view.notice)
+        st.info(md_escape(view.notice))
     if view.small_zones:
-        shown = ", ".join(view.small_zones[:10])
+        shown = md_escape(", ".join(view.small_zones[:10]))
         more = f" et {len(view.small_zones) - 10} autre(s)" if len(view.small_zones) > 10 else ""
         st.warning(
             f"Petits effectifs : le taux de {len(view.small_zones)} zone(s) repose sur un "

@@ -13,6 +13,7 @@ import html
 import pandas as pd
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.search import search_options, zone_focus
 from carto.indicators.alternatives import published_instead
 from carto.indicators.catalogue import Catalogue
@@ -21,7 +22,6 @@ from carto.map.choropleth import ChoroplethView, format_indicator, zone_comparis
 from carto.territories import levels
 from carto.territories.zones import Territory
 from carto.ui import state as keys
-from carto.ui.panels.observations import md_escape
 
 SEARCH_KEY = "w_search"
 _SYNCED_KEY = "_search_synced"  # the selection the search box last showed
@@ -101,7 +101,7 @@ def selection_panel(
     st.markdown(f"**{md_escape(view.indicator.label)}** : {md_escape(_value_text(view, code))}")
     instead = published_instead(view.indicator, terr, catalogue, code)
     if instead:
-        st.info(instead)
+        st.info(md_escape(instead))
     if st.button("Effacer la sélection", key="clear_sel"):
         select(None, terr)
     observable = not terr.is_france and not meeting

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.filtering import KeptCommunes
 from carto.compose.filtering import kept_communes as compose_kept
 from carto.compose.keys import TerritoryKey, sites_token
@@ -32,7 +33,7 @@ def kept_communes(state: ViewState, key: TerritoryKey) -> KeptCommunes:
     try:
         return compose_kept(state, key, cache.SOURCES)
     except FilterError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return KeptCommunes()
 
 
@@ -43,7 +44,7 @@ def first_map(key: TerritoryKey, requests: tuple[MapRequest, ...]) -> Choropleth
         try:
             return cache.get_map(key, request)
         except (VintageError, ClassificationError) as exc:
-            st.error(str(exc))
+            st.error(md_escape(str(exc)))
     return cache.get_map(key, last)
 
 
@@ -54,7 +55,7 @@ def _circles(state: ViewState, key: TerritoryKey, catalogue: Catalogue) -> Circl
     try:
         return cache.get_circles(key, indicator_id)
     except CirclesError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return None
 
 

@@ -40,7 +40,7 @@ CENTRE_DECIMALS = 5  # ~1 m: more digits only lengthen links
 
 _DEPARTMENT_RE = re.compile(rf"[0-9]{{2}}|2[AB]|97[1-8]|{FRANCE}")
 _CODE_RE = re.compile(r"[0-9A-Za-z]{1,12}")  # commune, EPCI, department, region codes
-_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,60}")  # indicator and palette ids
+_ID_RE = re.compile(r"[A-Za-z0-9_.\-]{1,120}")  # indicator and palette ids (imports: ~100)
 
 
 class ViewStateError(ValueError):

@@ -12,6 +12,7 @@ from html import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 
 from carto.common.frcsv import to_french_csv
@@ -102,8 +103,9 @@ def to_html(data: PortraitData) -> str:
 
 
 def _text_cell(cell: Cell, value: object) -> None:
-    """Write text as text: openpyxl would store "=…" from a user as a live formula."""
-    cell.value = "" if value is None else str(value)
+    """Write text as text: openpyxl would store "=…" from a user as a live formula, and
+    refuses the control characters XML forbids (a site name holding ``\x0b``)."""
+    cell.value = "" if value is None else ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.data_type = "s"
 
 

@@ -7,8 +7,14 @@ Why a CLI next to the upload panel: a departmental observatory imports the natio
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import sys
+from dataclasses import replace
 
+from carto.common.authorisation import WriteDenied, requires_code
+from carto.common.files import WriteFailed
+from carto.common.identity import InvalidName, NameTaken
 from carto.common.tabular import ImportFailure
 from carto.indicators.catalogue import Kind
 from carto.indicators.national import NationalDataError, read_national
@@ -59,14 +65,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="tableau partenaire : COL:libellé:count|value:unité:millésime ou "
         "NUM/DEN:libellé:rate::millésime (répétable)",
     )
-    parser.add_argument("--title", help="tableau partenaire : titre du jeu de données")
+    parser.add_argument(
+        "--title", help="titre du jeu de données (par défaut : nature et millésime du fichier)"
+    )
     parser.add_argument("--source", default="partenaire", help="tableau partenaire : producteur")
     parser.add_argument(
         "--dry-run", action="store_true", help="rapport seulement, sans enregistrer"
     )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="remplacer le jeu de données enregistré sous le même titre",
+    )
     parser.add_argument("--list", action="store_true", help="lister les imports enregistrés")
     parser.add_argument("--delete", metavar="ID", help="supprimer un import enregistré")
+    parser.epilog = (
+        "Quand ATLAS_EDIT_SECRET est défini, enregistrer ou supprimer demande le code "
+        "d'édition : variable ATLAS_EDIT_CODE, sinon il est demandé au clavier."
+    )
     return parser
+
+
+def _edit_code() -> str | None:
+    """The edit code, from ``ATLAS_EDIT_CODE`` or typed (never an argument: ``ps`` shows
+    arguments to every user of the machine)."""
+    code = os.environ.get("ATLAS_EDIT_CODE")
+    if code or not requires_code():
+        return code
+    return getpass.getpass("Code d'édition : ") if sys.stdin.isatty() else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{item.id}\t{item.title}\t{item.file_name}\t{item.imported_at}")
             return 0
         if args.delete:
-            delete_dataset(args.delete)
+            delete_dataset(args.delete, code=_edit_code())
             print(f"Import « {args.delete} » supprimé.")
             return 0
         if not args.file:
@@ -111,14 +137,26 @@ def main(argv: list[str] | None = None) -> int:
             dataset = import_insee(
                 args.file, kind=args.kind, communes=communes, meta=args.meta, national=national
             )
+            if args.title:
+                dataset = replace(dataset, title=args.title)
         print(dataset.report.summary_fr())
         if args.dry_run:
             print("Essai seulement : rien n'a été enregistré.")
             return 0
-        stored = save_dataset(dataset)
-        print(f"Données enregistrées sous l'identifiant « {stored.id} ».")
+        stored = save_dataset(dataset, code=_edit_code(), replace=args.replace)
+        verb = "remplacées" if args.replace else "enregistrées"
+        print(f"Données {verb} : « {stored.title} », identifiant « {stored.id} ».")
         return 0
-    except (ImportFailure, StoreError) as exc:
+    except NameTaken as exc:
+        print(
+            f"Import refusé : un jeu de données s'appelle déjà « {exc.existing.name} » "
+            f"(identifiant {exc.existing.id}). Relancez avec --replace pour le remplacer, "
+            "ou avec --title pour l'enregistrer sous un autre titre.",
+            file=sys.stderr,
+        )
+        print("Aucune donnée déjà importée n'a été modifiée.", file=sys.stderr)
+        return 1
+    except (ImportFailure, StoreError, WriteDenied, WriteFailed, InvalidName) as exc:
         print(f"Import refusé : {exc}", file=sys.stderr)
         print("Aucune donnée déjà importée n'a été modifiée.", file=sys.stderr)
         return 1

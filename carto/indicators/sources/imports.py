@@ -8,15 +8,15 @@ checked :class:`ImportedDataset` is handed to :mod:`carto.indicators.sources.sto
 from __future__ import annotations
 
 import csv
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from carto.common.bounded import MAX_COLUMNS, check_count
 from carto.common.fmt import format_number
+from carto.common.identity import new_id
 from carto.common.markers import label as marker_label
 from carto.common.numeric_table import Progress, read_numeric_table
 from carto.common.tabular import (
@@ -25,11 +25,13 @@ from carto.common.tabular import (
     check_text_start,
     decode,
     detect_separator,
+    header_head,
     open_source,
 )
 from carto.indicators.catalogue import Indicator, Kind, Polarity
 from carto.indicators.national import NationalData, overlap_report
-from carto.indicators.sources.insee import COMMUNE_CODES, InseeKind, read_insee
+from carto.indicators.sources.dataset_ids import partner_indicator_ids
+from carto.indicators.sources.insee import COMMUNE_CODES, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
 from carto.territories.history import UnmatchedCode, match_codes, renamed_codes
 
@@ -152,11 +154,6 @@ class ImportedDataset:
     report: ImportReport
 
 
-def slug(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:60] or "donnees"
-
-
 def _match(codes: pd.Index, communes: pd.DataFrame | None, level: str) -> tuple[int, list]:
     if communes is None:
         return len(codes), []
@@ -196,12 +193,7 @@ def import_insee(
     indicators = indicators_for(table)
     matched, unmatched = _match(table.values.index, communes, table.level)
     vintage = table.main_vintage
-    dataset_id = {
-        InseeKind.FILOSOFI: f"filosofi_communes_{vintage}",
-        InseeKind.COMPARATEUR: f"comparateur_rp{vintage}",
-        InseeKind.IRIS: f"filosofi_iris_{vintage}_"
-        + ("disp" if any(c.startswith("DISP_") for c in table.columns) else "dec"),
-    }[table.kind]
+    dataset_id = new_id()
     report = ImportReport(
         file_name=table.file_name,
         kind=table.kind.value,
@@ -276,10 +268,11 @@ class PartnerMapping:
 def preview(source: str | Path | bytes, name: str | None = None, rows: int = 5) -> pd.DataFrame:
     """First rows as text, for the mapping step (the user picks code and value columns)."""
     raw = open_source(source, name)
-    text = decode(raw.head(1 << 16))
+    text = decode(header_head(raw))
     check_text_start(raw.name, text)
-    lines = text.splitlines()[: rows + 1]
+    lines = [line for line in text.splitlines() if line.strip()][: rows + 1]
     sep = detect_separator(raw.name, "\n".join(lines))
+    check_count(raw.name, "colonnes", lines[0].count(sep) + 1, MAX_COLUMNS)
     parsed = list(csv.reader(lines, delimiter=sep))
     header = [h.strip().lstrip("\ufeff") for h in parsed[0]]
     body = [r + [""] * (len(header) - len(r)) for r in parsed[1:]]
@@ -319,11 +312,15 @@ def import_partner(
             for col in (m.column, m.denominator):
                 if col:
                     _no_negative(raw.name, parsed.values[col])
-    dataset_id = "partenaire_" + slug(mapping.title)
+    dataset_id = new_id()
     prefix = dataset_id + "__"
     values = parsed.values.add_prefix(prefix)
     secret = parsed.secret.add_prefix(prefix)
-    indicators = [_partner_indicator(m, mapping, dataset_id, prefix) for m in mapping.columns]
+    ids = partner_indicator_ids(dataset_id, [m.label for m in mapping.columns])
+    indicators = [
+        _partner_indicator(m, mapping, ident, prefix)
+        for m, ident in zip(mapping.columns, ids, strict=True)
+    ]
     matched, unmatched = _match(values.index, communes, "commune")
     ignored = [c for c in parsed.columns_all if c not in used and c != parsed.code_column]
     report = ImportReport(
@@ -346,11 +343,11 @@ def import_partner(
 
 
 def _partner_indicator(
-    m: ColumnMapping, mapping: PartnerMapping, dataset_id: str, prefix: str
+    m: ColumnMapping, mapping: PartnerMapping, indicator_id: str, prefix: str
 ) -> Indicator:
     rate = m.kind is Kind.RATE
     return Indicator(
-        id=f"{dataset_id}__{slug(m.label)}",
+        id=indicator_id,
         label=m.label,
         definition=m.definition or f"Donnée transmise par {mapping.source} ({mapping.title}).",
         unit=m.unit or ("%" if rate else ""),

@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from carto.common.bounded import MAX_SIDE_BYTES, check_lines, check_size
 from carto.common.markers import Marker
 from carto.common.numeric_table import ParsedTable, Progress, read_numeric_table
 from carto.common.tabular import (
@@ -226,8 +227,10 @@ def _insee_empty_cells(
 
 def _meta_bytes(raw: RawSource, meta: str | Path | bytes | None) -> bytes | None:
     if isinstance(meta, (str, Path)):
+        check_size(Path(meta).name, Path(meta).stat().st_size, MAX_SIDE_BYTES)
         return Path(meta).read_bytes()
     if meta is not None:
+        check_size("dictionnaire des variables", len(meta), MAX_SIDE_BYTES)
         return bytes(meta)
     for sibling, data in raw.siblings.items():
         if sibling.lower().startswith("meta"):
@@ -241,14 +244,22 @@ def read_meta(data: bytes) -> dict[str, tuple[str, str]]:
     Modality rows (commune code → name) are skipped: only the variable's own row is kept.
     """
     text = decode(data)
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    check_lines("dictionnaire des variables", text)
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff").replace("\x00", "")), delimiter=";")
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise ImportFailure(
+            f"Le dictionnaire des variables est illisible ligne {reader.line_num} : "
+            "guillemets ou caractères inattendus."
+        ) from exc
     if not reader.fieldnames or "COD_VAR" not in reader.fieldnames:
         raise ImportFailure(
             "Le dictionnaire des variables doit commencer par les colonnes "
             "COD_VAR;LIB_VAR;LIB_VAR_LONG (fichier meta_… fourni par l'INSEE)."
         )
     labels: dict[str, tuple[str, str]] = {}
-    for row in reader:
+    for row in rows:
         code = (row.get("COD_VAR") or "").strip()
         if code and code not in labels:
             labels[code] = (

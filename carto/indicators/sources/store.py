@@ -3,25 +3,35 @@
 Why a JSON manifest that names a uniquely named parquet file: replacing the manifest with
 ``os.replace`` is atomic, so a dataset is either the old one or the new one, never half
 written, even if the app stops mid-import; the previous parquet is removed only afterwards.
+
+Why a random id and a title compared as people would: two partners uploading ``export.csv``
+under the default title must not replace each other's data; saving under a title already
+taken (case, accents and punctuation aside) is refused unless ``replace`` is given, and the
+replaced dataset keeps its id, so the links to its indicators keep working. Manifests of
+earlier versions (ids made from the title) are read as they are. Every write needs the edit
+code (``carto.common.authorisation``).
 """
 
 from __future__ import annotations
 
-import json
+import time
 import uuid
-from dataclasses import asdict, dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from carto.common.files import atomic_write
+from carto.common.authorisation import Grant, authorise
+from carto.common.collection import CollectionError, Entry, JsonCollection, now_iso
+from carto.common.files import WriteFailed, atomic_write, remove_file
 from carto.common.markers import MARKER_DTYPE, as_markers
 from carto.common.paths import user_data_folder
 from carto.indicators.catalogue import Indicator, indicator_from_json, indicator_to_json
+from carto.indicators.sources.dataset_ids import with_id
 from carto.indicators.sources.imports import ImportedDataset
 
 SECRET_PREFIX = "__secret__"
+ORPHAN_AFTER_S = 3600.0  # a parquet no manifest names, older than this, is a killed import's
 
 
 class StoreError(RuntimeError):
@@ -46,67 +56,113 @@ def imports_dir() -> Path:
     return user_data_folder("imports")
 
 
-def save_dataset(dataset: ImportedDataset) -> StoredDataset:
-    """Store (or replace) a dataset atomically; the previous version stays until the switch."""
+DATASETS = JsonCollection(
+    imports_dir, "Un jeu de données importé", name_field="title", what_name="au jeu de données"
+)
+
+
+def _write_frame(dataset: ImportedDataset, grant: Grant) -> str:
     folder = imports_dir()
-    manifest = folder / f"{dataset.id}.json"
-    previous = _read_manifest(manifest) if manifest.exists() else None
     data_file = f"{dataset.id}-{uuid.uuid4().hex[:10]}.parquet"
     frame = dataset.values.copy()
     for col in dataset.secret.columns:
         frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=MARKER_DTYPE)
     frame.index = frame.index.astype("str")
+    atomic_write(folder / data_file, lambda p: frame.to_parquet(p), grant=grant)
+    return data_file
+
+
+def _manifest(dataset: ImportedDataset, data_file: str) -> dict:
+    return {
+        "kind": dataset.kind,
+        "level": dataset.level,
+        "file_name": dataset.report.file_name,
+        "imported_at": now_iso(),
+        "rows": len(dataset.values),
+        "summary": dataset.report.summary_fr(),
+        "indicators": [indicator_to_json(i) for i in dataset.indicators],
+        "data_file": data_file,
+    }
+
+
+def save_dataset(
+    dataset: ImportedDataset, *, code: str | None = None, replace: bool = False
+) -> StoredDataset:
+    """Store a dataset atomically under its title; a dataset of the same title is replaced
+    (keeping its id) only if ``replace``, else ``NameTaken``. The previous parquet stays
+    until the new manifest is in place."""
+    grant = authorise(code)
+    written: list[str] = []
+
+    def document(target_id: str) -> dict:
+        keyed = with_id(dataset, target_id)
+        written.append(_write_frame(keyed, grant))
+        return _manifest(keyed, written[-1])
+
+    def drop_previous(previous: Entry) -> None:
+        old = previous.document.get("data_file")
+        if isinstance(old, str) and old not in written and Path(old).name == old:
+            remove_file(imports_dir() / old, grant=grant)
+
     try:
-        atomic_write(folder / data_file, lambda p: frame.to_parquet(p))
-        stored = StoredDataset(
-            id=dataset.id,
-            title=dataset.title,
-            kind=dataset.kind,
-            level=dataset.level,
-            file_name=dataset.report.file_name,
-            imported_at=datetime.now(UTC).isoformat(timespec="microseconds"),
-            rows=len(frame),
-            summary=dataset.report.summary_fr(),
-            indicators=tuple(dataset.indicators),
-            data_file=data_file,
+        entry = DATASETS.save(
+            dataset.title, document, grant=grant, replace=replace, on_replaced=drop_previous
         )
-        payload = asdict(stored)
-        payload["indicators"] = [indicator_to_json(i) for i in stored.indicators]
-        text = json.dumps(payload, ensure_ascii=False, indent=1)
-        atomic_write(manifest, text)
-    except OSError as exc:
-        (folder / data_file).unlink(missing_ok=True)
-        raise StoreError(
-            f"Enregistrement de l'import impossible ({exc}) : rien n'a changé."
-        ) from exc
-    if previous is not None and previous.data_file != data_file:
-        (folder / previous.data_file).unlink(missing_ok=True)
-    return stored
+    except WriteFailed as exc:
+        for name in written:
+            remove_file(imports_dir() / name, grant=grant)
+        raise StoreError(f"{exc}") from exc
+    except BaseException:
+        for name in written:
+            remove_file(imports_dir() / name, grant=grant)
+        raise
+    remove_orphans(grant)
+    return _stored(entry)
 
 
-def _read_manifest(path: Path) -> StoredDataset:
+def remove_orphans(grant: Grant, older_than_s: float = ORPHAN_AFTER_S) -> list[str]:
+    """Remove the parquet files no manifest names (an import killed between its two writes)."""
     try:
-        payload = json.loads(path.read_text(encoding="utf-8"))
+        named = {e.document.get("data_file") for e in DATASETS.entries()}
+    except CollectionError:
+        return []  # a manifest is unreadable: keep every file until it is repaired
+    limit = time.time() - older_than_s
+    removed = []
+    for path in imports_dir().glob("*.parquet"):
+        if path.name not in named and path.exists() and path.stat().st_mtime < limit:
+            remove_file(path, grant=grant)
+            removed.append(path.name)
+    return removed
+
+
+def _stored(entry: Entry) -> StoredDataset:
+    try:
+        payload = {k: entry.document[k] for k in StoredDataset.__dataclass_fields__ if k != "id"}
         payload["indicators"] = tuple(indicator_from_json(i) for i in payload["indicators"])
-        return StoredDataset(**payload)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"Description d'import illisible : {path.name} ({exc}).") from exc
+        return StoredDataset(id=entry.id, **payload)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"Description d'import illisible : {entry.id}.json ({exc}).") from exc
 
 
 def list_datasets() -> list[StoredDataset]:
     """Stored datasets, most recent first (unreadable manifests raise, never vanish)."""
-    folder = imports_dir()
-    found = [_read_manifest(p) for p in sorted(folder.glob("*.json"))]
+    try:
+        found = [_stored(e) for e in DATASETS.entries()]
+    except CollectionError as exc:
+        raise StoreError(str(exc)) from exc
     return sorted(found, key=lambda d: d.imported_at, reverse=True)
 
 
-def delete_dataset(dataset_id: str) -> None:
-    manifest = imports_dir() / f"{dataset_id}.json"
-    if not manifest.exists():
-        raise StoreError(f"Aucun import nommé « {dataset_id} ».")
-    stored = _read_manifest(manifest)
-    manifest.unlink()
-    (imports_dir() / stored.data_file).unlink(missing_ok=True)
+def delete_dataset(dataset_id: str, *, code: str | None = None) -> None:
+    """Remove a dataset: its manifest first (readers stop seeing it), then its data."""
+    grant = authorise(code)
+    try:
+        entry = DATASETS.delete(dataset_id, grant=grant)
+    except CollectionError as exc:
+        raise StoreError(f"Aucun import d'identifiant « {dataset_id} » : {exc}") from exc
+    data_file = entry.document.get("data_file")
+    if isinstance(data_file, str) and Path(data_file).name == data_file:
+        remove_file(imports_dir() / data_file, grant=grant)
 
 
 def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:

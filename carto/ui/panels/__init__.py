@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from carto.ui.guard import french_errors
 from carto.ui.panels.context import PanelContext
 from carto.ui.panels.diagnosis import diagnosis_panel
 from carto.ui.panels.imports import imports_panel
@@ -33,6 +34,8 @@ __all__ = ["PANELS", "PanelContext", "show"]
 
 
 def show(panel: str | None, ctx: PanelContext) -> None:
-    """Build the panel chosen (none while the selector is cleared)."""
+    """Build the panel chosen (none while the selector is cleared); a failure is shown in
+    French and logged, and the map above stays."""
     if panel in _SHOW:
-        _SHOW[panel](ctx)
+        with french_errors(f"affichage du panneau « {PANELS[panel]} »"):
+            _SHOW[panel](ctx)

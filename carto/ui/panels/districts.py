@@ -7,15 +7,16 @@ table at the district level.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.keys import sites_token
 from carto.districts.importers import (
     DistrictImport,
-    DistrictImportError,
     read_district_csv,
     read_district_geojson,
     read_district_names,
@@ -30,29 +31,43 @@ from carto.districts.model import (
     rename_district,
     validate,
 )
-from carto.districts.storage import list_district_sets, load_district_set, save_district_set
+from carto.districts.storage import (
+    delete_district_set,
+    district_sets,
+    load_district_set,
+    rename_district_set,
+    save_district_set,
+)
 from carto.districts.table import district_table, format_district_table, sites_in_district
 from carto.indicators.catalogue import Indicator
 from carto.sites.categories import category_label
 from carto.territories import zones
 from carto.territories.levels import level as level_words
 from carto.ui import cache
+from carto.ui.edit_code import edit_code
 from carto.ui.french import CHOOSE
+from carto.ui.guard import confirmed_save, french_errors
 from carto.ui.panels.context import PanelContext
+from carto.ui.panels.manage import Item, manage_items
 from carto.ui.state import SELECTED_KEY
+from carto.ui.uploads import parsed_once
 
 NEW = "(nouveau jeu)"
 
 
 def show_issues(ds: DistrictSet, communes: pd.DataFrame, issues: list | None = None) -> None:
     for issue in issues if issues is not None else validate(ds, communes):
-        st.warning(issue.message)
+        st.warning(md_escape(issue.message))
 
 
 def district_import_panel(
     communes: pd.DataFrame, dep: str, key: str = "district_import"
 ) -> DistrictImport | None:
-    """Upload a CSV (code commune → district) or GeoJSON polygons, check, save."""
+    """Upload a CSV (code commune → district) or GeoJSON polygons, check, save.
+
+    The file is read once (``carto.ui.uploads``); saving under a name already taken asks
+    before replacing that set.
+    """
     uploaded = st.file_uploader(
         "Importer un découpage (CSV code commune → district, ou GeoJSON de polygones)",
         type=["csv", "txt", "json", "geojson"],
@@ -73,21 +88,17 @@ def district_import_panel(
     if missing:
         st.info(missing)
         return None
-    try:
-        if uploaded.name.lower().endswith((".json", ".geojson")):
-            result = read_district_geojson(uploaded.getvalue(), dep, name, communes)
-        else:
-            names = read_district_names(names_file.getvalue()) if names_file else None
-            result = read_district_csv(uploaded.getvalue(), dep, name, communes, names=names)
-    except DistrictImportError as exc:
-        st.error(str(exc))
+    result = None
+    with french_errors(f"lecture de « {uploaded.name} »"):
+        result = _read_import(uploaded, names_file, communes, dep)
+    if result is None:
         return None
-    ds = result.district_set
+    ds = replace(result.district_set, name=name.strip())
     st.success(f"{len(ds.mapping)} communes réparties en {len(ds.districts)} districts.")
     show_issues(ds, communes, result.issues)
-    if st.button("Enregistrer ce découpage", key=f"{key}_save"):
-        _save(ds)
-    return result
+    clicked = st.button("Enregistrer ce découpage", key=f"{key}_save")
+    confirmed_save(f"{key}_save", clicked, ds.name, lambda r: _save(ds, r), "enregistrement")
+    return DistrictImport(ds, result.issues)
 
 
 def missing_for_import(has_file: bool, has_name: bool) -> str | None:
@@ -104,13 +115,43 @@ def missing_for_import(has_file: bool, has_name: bool) -> str | None:
     )
 
 
-def _save(ds: DistrictSet) -> None:
-    try:
-        save_district_set(ds)
-    except DistrictError as exc:
-        st.error(str(exc))
-    else:
-        st.success(f"Découpage « {ds.name} » enregistré.")
+def _read_import(uploaded, names_file, communes: pd.DataFrame, dep: str) -> DistrictImport:  # type: ignore[no-untyped-def]
+    """The file's districts, parsed once per content (the set's name is given at saving)."""
+    if uploaded.name.lower().endswith((".json", ".geojson")):
+        return parsed_once(
+            "districts_geojson",
+            uploaded,
+            lambda: read_district_geojson(
+                uploaded.getvalue(), dep, "", communes, file_name=uploaded.name
+            ),
+            dep,
+        )
+    names = None
+    if names_file is not None:
+        names = parsed_once(
+            "district_names",
+            names_file,
+            lambda: read_district_names(names_file.getvalue(), names_file.name),
+        )
+    return parsed_once(
+        "districts_csv",
+        uploaded,
+        lambda: read_district_csv(
+            uploaded.getvalue(), dep, "", communes, names=names, file_name=uploaded.name
+        ),
+        dep,
+        tuple(sorted(names.items())) if names else (),
+    )
+
+
+def _save(ds: DistrictSet, replace: bool, editor_key: str | None = None) -> str:
+    """Save ``ds``; from the editor, the set being edited is saved again under its id (a
+    new name renames it), and a new set keeps the id it was given for the next saves."""
+    set_id = st.session_state.get(f"{editor_key}_loaded_id") if editor_key else None
+    stored = save_district_set(ds, code=edit_code(), replace=replace, set_id=set_id)
+    if editor_key:
+        st.session_state[f"{editor_key}_loaded_id"] = stored.id
+    return f"Découpage « {stored.name} » enregistré."
 
 
 def district_editor(
@@ -132,25 +173,38 @@ def district_editor(
         if draft.districts:
             draft = _rename_or_delete(draft, key)
     except DistrictError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
     st.session_state[f"{key}_draft"] = draft
     st.caption(f"{len(draft.mapping)} commune(s) affectée(s), {len(draft.districts)} district(s).")
     show_issues(draft, communes)
-    if st.button("Enregistrer le jeu", key=f"{key}_save"):
-        if not draft.name:
-            st.error("Donnez un nom au jeu de districts avant de l'enregistrer.")
-        else:
-            _save(draft)
+    clicked = st.button("Enregistrer le jeu", key=f"{key}_save")
+    if clicked and not draft.name:
+        st.error("Donnez un nom au jeu de districts avant de l'enregistrer.")
+    else:
+        confirmed_save(
+            f"{key}_save",
+            clicked,
+            draft.name,
+            lambda replace: _save(draft, replace, key),
+            "enregistrement du jeu de districts",
+        )
     return draft
 
 
 def _draft(dep: str, key: str) -> DistrictSet:
     """The set being edited: a new one or a stored one, reloaded when another is chosen."""
-    base = st.selectbox("Jeu à modifier", [NEW, *list_district_sets(dep)], key=f"{key}_base")
+    stored = {n.id: n.name for n in district_sets(dep)}
+    base = st.selectbox(
+        "Jeu à modifier",
+        [NEW, *stored],
+        format_func=lambda i: stored.get(i, i),
+        key=f"{key}_base",
+    )
     draft: DistrictSet | None = st.session_state.get(f"{key}_draft")
     if draft is None or st.session_state.get(f"{key}_loaded") != (dep, base):
-        draft = DistrictSet(dep, "") if base == NEW else load_district_set(dep, base)
+        draft = DistrictSet(dep, "") if base == NEW else load_district_set(dep, stored[base])
         st.session_state[f"{key}_loaded"] = (dep, base)
+        st.session_state[f"{key}_loaded_id"] = None if base == NEW else base
     set_name = st.text_input("Nom du jeu", value=draft.name, key=f"{key}_name_{base}")
     return DistrictSet(dep, set_name.strip(), draft.mapping, draft.origin)
 
@@ -171,7 +225,7 @@ def _assign(
     district = st.text_input(
         "District de destination (existant ou nouveau)",
         key=f"{key}_target",
-        help="Districts existants : " + (", ".join(draft.districts) or "aucun"),
+        help="Districts existants : " + (md_escape(", ".join(draft.districts)) or "aucun"),
     )
     if mode == "Par liste":
         codes = st.multiselect(
@@ -183,13 +237,13 @@ def _assign(
         )
         if st.button("Affecter au district", key=f"{key}_assign"):
             draft = assign(draft, codes, district)
-            st.success(f"{len(codes)} commune(s) affectée(s) à « {district.strip()} ».")
+            st.success(f"{len(codes)} commune(s) affectée(s) à « {md_escape(district.strip())} ».")
     elif mode == "Sur la carte":
         if selected not in labels:
             st.caption("Cliquez sur une commune de la carte (échelle communale) pour l'affecter.")
         elif st.button(f"Affecter {labels[selected]} au district", key=f"{key}_assign_map"):
             draft = assign(draft, [selected], district)
-            st.success(f"{labels[selected]} affectée à « {district.strip()} ».")
+            st.success(f"{labels[selected]} affectée à « {md_escape(district.strip())} ».")
     else:
         epci = st.selectbox(
             "EPCI",
@@ -199,7 +253,7 @@ def _assign(
         )
         if st.button("Affecter l'EPCI au district", key=f"{key}_assign_epci"):
             draft = assign_epci(draft, communes, epci, district)
-            st.success(f"Communes de l'EPCI affectées à « {district.strip()} ».")
+            st.success(f"Communes de l'EPCI affectées à « {md_escape(district.strip())} ».")
     return draft
 
 
@@ -211,7 +265,7 @@ def _rename_or_delete(draft: DistrictSet, key: str) -> DistrictSet:
         draft = rename_district(draft, old, new)
     if cols[1].button("Supprimer le district", key=f"{key}_delete"):
         draft = delete_district(draft, old)
-        st.info(f"District « {old} » supprimé : ses communes sont à réaffecter.")
+        st.info(f"District « {md_escape(old)} » supprimé : ses communes sont à réaffecter.")
     return draft
 
 
@@ -224,11 +278,12 @@ def district_panel(
     indicators: list[Indicator],
 ) -> None:
     """One district: indicators, member communes and the sites located in them."""
-    st.subheader(district)
+    st.subheader(md_escape(district))
     table = district_table(ds, measures, indicators)
     if district in table.index:
         values = format_district_table(table, indicators).loc[district]
-        st.table(values.rename("Valeur").to_frame())
+        frame = values.rename("Valeur").rename_axis("Indicateur").reset_index()
+        st.dataframe(frame, hide_index=True)  # plain text: labels come from partners' files
     members = communes[communes["CODGEO"].isin(ds.members(district))]
     st.markdown(f"**Communes membres ({len(members)})**")
     st.dataframe(
@@ -249,6 +304,28 @@ def district_panel(
     )
 
 
+def stored_district_sets(dep: str, key: str = "district_sets") -> None:
+    """The department's stored sets: rename or delete one."""
+    sets = []
+    with french_errors("lecture des jeux de districts"):
+        sets = district_sets(dep)
+    if not sets:
+        st.caption("Aucun jeu de districts enregistré pour ce département.")
+        return
+    items = [Item(n.id, n.name) for n in sets]
+
+    def rename(set_id: str, new_name: str, replace: bool) -> str:
+        renamed = rename_district_set(dep, set_id, new_name, code=edit_code(), replace=replace)
+        return f"Jeu renommé en « {renamed.name} »."
+
+    def delete(set_id: str) -> str:
+        name = next(n.name for n in sets if n.id == set_id)
+        delete_district_set(dep, set_id, code=edit_code())
+        return f"Jeu « {name} » supprimé."
+
+    manage_items(key, items, rename, delete, "le jeu de districts")
+
+
 def districts_column(ctx: PanelContext) -> None:
     """The districts' column of the panel « Sites et territoires d'action sociale »."""
     st.markdown("#### Territoires d'action sociale")
@@ -263,6 +340,8 @@ def districts_column(ctx: PanelContext) -> None:
             dep,
             selected=st.session_state.get(SELECTED_KEY),
         )
+    with st.expander("Jeux de districts enregistrés (renommer, supprimer)"):
+        stored_district_sets(dep)
     if not state.district_set:
         return
     ds = cache.get_district_set(dep, state.district_set, ctx.key.districts)

@@ -3,15 +3,18 @@ the report; the stored imports; the IRIS contours.
 
 Why everything goes through carto.indicators.sources (``imports``, ``store``): the panel only
 collects the user's choices and shows the French report; validation and storage are the same as
-the command line, so a failed import here also changes nothing.
+the command line, so a failed import here also changes nothing. A file is read once per content
+and choices (``carto.ui.uploads``); saving under a title already taken asks before replacing
+that dataset; every write carries the session's edit code.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
-from carto.common.fmt import format_number
-from carto.common.tabular import ImportFailure
+from carto.common.text import md_escape
 from carto.indicators.catalogue import Kind, Polarity
 from carto.indicators.sources.imports import (
     ColumnMapping,
@@ -21,18 +24,14 @@ from carto.indicators.sources.imports import (
     preview,
     suggest_code_column,
 )
-from carto.indicators.sources.store import (
-    StoreError,
-    delete_dataset,
-    list_datasets,
-    load_imported_measures,
-    save_dataset,
-)
+from carto.indicators.sources.store import delete_dataset, list_datasets, save_dataset
 from carto.territories.bundle import Bundle
-from carto.territories.iris import delete_contours, load_contours, save_contours
-from carto.territories.iris_contours import join_iris, read_contours
 from carto.ui import cache
+from carto.ui.edit_code import edit_code, edit_code_field
 from carto.ui.french import CHOOSE
+from carto.ui.guard import confirmed_save, french_errors
+from carto.ui.panels.iris import iris_contours_panel
+from carto.ui.uploads import content_digest, parsed_once
 
 # How an import sits beside the national indicators built into the atlas (the rule is
 # carto.indicators.national's); said before the user uploads anything.
@@ -72,10 +71,22 @@ def _progress_callback():  # type: ignore[no-untyped-def]
     return update
 
 
-def _finish(dataset) -> None:  # type: ignore[no-untyped-def]
-    stored = save_dataset(dataset)
+def _save(dataset, replace: bool) -> str:  # type: ignore[no-untyped-def]
+    stored = save_dataset(dataset, code=edit_code(), replace=replace)
     st.session_state["import_last_report"] = dataset.report.summary_fr()
-    st.success(f"Import enregistré : « {stored.title} » ({stored.id}).")
+    verb = "remplacé" if replace else "enregistré"
+    return f"Import {verb} : « {stored.title} »."
+
+
+def _import_and_save(key: str, clicked: bool, title: str, read) -> None:  # type: ignore[no-untyped-def]
+    """Read (once per file and choices) when asked, then save, asking before a replacement."""
+    pending = st.session_state.get(f"{key}_pending") is not None
+    if not (clicked or pending):
+        return
+    dataset = read()
+    title = title.strip() or dataset.title
+    dataset = replace(dataset, title=title)
+    confirmed_save(key, clicked, title, lambda r: _save(dataset, r), "enregistrement de l'import")
 
 
 def _insee_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
@@ -84,21 +95,34 @@ def _insee_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
         type=["csv"],
         key="import_meta",
     )
-    if st.button("Importer le fichier INSEE", key="import_insee_go", type="primary"):
-        dataset = import_insee(
-            upload.getvalue(),
-            name=upload.name,
-            communes=_communes(bundle),
-            meta=meta.getvalue() if meta is not None else None,
-            progress=_progress_callback(),
-            national=cache.get_national(),
+    title = st.text_input(
+        "Titre du jeu de données (facultatif : par défaut, la nature et le millésime du fichier)",
+        key="import_insee_title",
+    )
+    clicked = st.button("Importer le fichier INSEE", key="import_insee_go", type="primary")
+    meta_digest = content_digest(meta) if meta is not None else ""
+
+    def read():  # type: ignore[no-untyped-def]
+        return parsed_once(
+            "insee",
+            upload,
+            lambda: import_insee(
+                upload.getvalue(),
+                name=upload.name,
+                communes=_communes(bundle),
+                meta=meta.getvalue() if meta is not None else None,
+                progress=_progress_callback(),
+                national=cache.get_national(),
+            ),
+            meta_digest,
         )
-        _finish(dataset)
+
+    _import_and_save("import_insee_save", clicked, title, read)
 
 
 def _column_form(column: str, columns: list[str], index: int) -> ColumnMapping:
     with st.container(border=True):
-        st.markdown(f"**Colonne « {column} »**")
+        st.markdown(f"**Colonne « {md_escape(column)} »**")
         label = st.text_input("Libellé affiché", value=column, key=f"import_label_{index}")
         kind_label = st.selectbox("Nature", list(KIND_CHOICES), key=f"import_kind_{index}")
         kind = KIND_CHOICES[kind_label]
@@ -143,40 +167,54 @@ def _partner_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
     mappings = [_column_form(c, columns, i) for i, c in enumerate(chosen)]
     title = st.text_input("Titre du jeu de données", value=upload.name, key="import_title")
     source = st.text_input("Producteur (source affichée)", value="", key="import_source")
-    if st.button("Importer le tableau", key="import_partner_go", type="primary"):
-        mapping = PartnerMapping(
-            title=title.strip() or upload.name,
-            source=source.strip() or "partenaire",
-            code_column=code_column,
-            columns=tuple(mappings),
-        )
-        dataset = import_partner(
-            upload.getvalue(),
+    clicked = st.button("Importer le tableau", key="import_partner_go", type="primary")
+    mapping = PartnerMapping(
+        title=title.strip() or upload.name,
+        source=source.strip() or "partenaire",
+        code_column=code_column,
+        columns=tuple(mappings),
+    )
+
+    def read():  # type: ignore[no-untyped-def]
+        return parsed_once(
+            "partner",
+            upload,
+            lambda: import_partner(
+                upload.getvalue(),
+                mapping,
+                name=upload.name,
+                communes=_communes(bundle),
+                progress=_progress_callback(),
+            ),
             mapping,
-            name=upload.name,
-            communes=_communes(bundle),
-            progress=_progress_callback(),
         )
-        _finish(dataset)
+
+    _import_and_save("import_partner_save", clicked, mapping.title, read)
 
 
 def _stored_list() -> None:
     st.markdown("#### Données importées")
-    try:
+    stored = None
+    with french_errors("lecture des imports enregistrés"):
         stored = list_datasets()
-    except StoreError as exc:
-        st.error(str(exc))
+    if stored is None:
         return
     if not stored:
         st.caption("Aucune donnée importée pour l'instant.")
         return
     for item in stored:
-        with st.expander(f"{item.title} — {item.file_name} ({len(item.indicators)} indicateurs)"):
+        label = f"{item.title} — {item.file_name} ({len(item.indicators)} indicateurs)"
+        with st.expander(md_escape(label)):
             st.text(item.summary)
+            confirm = st.checkbox("Je confirme la suppression", key=f"import_confirm_{item.id}")
             if st.button("Supprimer cet import", key=f"import_delete_{item.id}"):
-                delete_dataset(item.id)
-                st.session_state.pop("import_last_report", None)
-                st.rerun()
+                if not confirm:
+                    st.warning("Cochez « Je confirme la suppression » pour supprimer l'import.")
+                    continue
+                with french_errors("suppression d'un import"):
+                    delete_dataset(item.id, code=edit_code())
+                    st.session_state.pop("import_last_report", None)
+                    st.rerun()
 
 
 def render_import_panel(bundle) -> None:  # type: ignore[no-untyped-def]
@@ -190,13 +228,15 @@ def render_import_panel(bundle) -> None:  # type: ignore[no-untyped-def]
         key="import_file",
     )
     if upload is not None:
-        try:
+        with french_errors(
+            f"import de « {upload.name} »",
+            prefix="Import refusé : ",
+            suffix="\n\nAucune donnée déjà importée n'a été modifiée.",
+        ):
             if origin == SOURCE_INSEE:
                 _insee_form(bundle, upload)
             else:
                 _partner_form(bundle, upload)
-        except (ImportFailure, StoreError) as exc:
-            st.error(f"Import refusé : {exc}\n\nAucune donnée déjà importée n'a été modifiée.")
     report = st.session_state.get("import_last_report")
     if report:
         st.markdown("#### Rapport du dernier import")
@@ -205,36 +245,6 @@ def render_import_panel(bundle) -> None:  # type: ignore[no-untyped-def]
 
 
 def imports_panel(bundle: Bundle) -> None:
+    edit_code_field()
     render_import_panel(bundle)
     iris_contours_panel()
-
-
-def iris_contours_panel() -> None:
-    """Upload IRIS contours; the join with the imported IRIS indicators is reported first."""
-    st.markdown("### Contours IRIS")
-    stored = load_contours()
-    st.caption(
-        f"{format_number(len(stored))} contours IRIS enregistrés."
-        if stored is not None
-        else "Aucun contour IRIS : importez-les pour cartographier une ville par IRIS."
-    )
-    upload = st.file_uploader(
-        "Contours IRIS (GeoJSON, GeoPackage, shapefile zippé ou export OpenDataSoft)",
-        type=["json", "geojson", "gpkg", "zip"],
-        key="iris_upload",
-    )
-    if upload is not None:
-        try:
-            contours = read_contours(upload.getvalue(), name=upload.name)
-        except ImportFailure as exc:
-            st.error(str(exc))
-        else:
-            values, secret, _ = load_imported_measures(contours.index, level="iris")
-            _joined, report = join_iris(contours, values, secret)
-            st.text(report.summary_fr())
-            if st.button("Enregistrer ces contours", key="iris_save"):
-                total = save_contours(contours)
-                st.success(f"Contours enregistrés ({format_number(total)} IRIS en tout).")
-    if stored is not None and st.button("Supprimer les contours IRIS", key="iris_delete"):
-        delete_contours()
-        st.rerun()

@@ -5,17 +5,22 @@ Why forms keep their content on error: a partner who typed a long observation an
 the edit code must not lose it; the store refuses with a French message and the form stays.
 User text is shown through ``md_escape`` (Streamlit renders Markdown: an image or a link typed
 in a note must be shown as text, never loaded).
+
+Why pages and edit forms on demand: a department holds thousands of observations; the list
+reads one page from the database and builds the form of the one observation being edited
+only, so a rerun costs the same at 10 or 10,000 observations (``bench/bench_diagnosis.py``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 
 import streamlit as st
 
-from carto.common.fmt import format_date
+from carto.common.fmt import format_date, format_number
+from carto.common.text import md_escape
 from carto.diagnosis.store import (
     LEVELS,
     MAX_AUTHOR,
@@ -29,14 +34,26 @@ from carto.diagnosis.store import (
     database_url,
     observations_csv,
 )
+from carto.ui.edit_code import edit_code
 from carto.ui.french import CHOOSE
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+PAGE_SIZE = 20
 
 
-def md_escape(text: str) -> str:
-    """Text shown literally by ``st.markdown`` (no link, image, HTML or formatting)."""
-    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
+@dataclass(frozen=True)
+class ShownObservations:
+    """The page shown (newest first), how many the filters keep, and those filters."""
+
+    page: list[Observation]
+    total: int
+    filters: dict = field(hash=False)
+
+    def all(self, store: Store) -> list[Observation]:
+        """Every observation the filters keep (for a portrait, built on demand)."""
+        return store.list_observations(**self.filters)
+
+
+__all__ = ["edit_secret_field", "get_store", "md_escape", "observation_form", "observations_list"]
 
 
 @st.cache_resource(show_spinner=False)
@@ -58,20 +75,12 @@ def done(key: str, message: str) -> None:
 def show_flash(key: str) -> None:
     message = st.session_state.pop(f"{key}_flash", None)
     if message:
-        st.success(message)
+        st.success(md_escape(message))
 
 
-def edit_secret_field(store: Store, key: str) -> str | None:
-    """A password field when writing needs the edit code; ``None`` when writing is open."""
-    if not store.requires_secret:
-        return None
-    return st.text_input(
-        "Code d'édition",
-        type="password",
-        key=f"{key}_secret",
-        help="La consultation est ouverte à tous ; ajouter, modifier ou supprimer demande le "
-        "code transmis par l'animateur du diagnostic.",
-    )
+def edit_secret_field(store: Store, key: str = "") -> str | None:
+    """The session's edit code (asked once on the page, ``carto.ui.edit_code``)."""
+    return edit_code() if store.requires_secret else None
 
 
 def _draft_inputs(key: str, base: ObservationDraft) -> tuple[str, str, str, date, str]:
@@ -114,8 +123,8 @@ def observation_form(
     )
     with st.form(key, clear_on_submit=False):
         organisation, author, theme, observed_on, text = _draft_inputs(key, empty)
-        secret = edit_secret_field(store, key)
         submitted = st.form_submit_button("Enregistrer l'observation")
+    secret = edit_secret_field(store)
     if not submitted:
         return
     draft = ObservationDraft(
@@ -131,7 +140,7 @@ def observation_form(
     try:
         stored = store.add_observation(draft, secret=secret)
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
         return
     st.session_state.pop(f"{key}_text", None)  # the note is stored: empty the field
     done(key, f"Observation enregistrée (n° {stored.id}).")
@@ -140,11 +149,11 @@ def observation_form(
 def _edit_observation(store: Store, obs: Observation, key: str) -> None:
     with st.form(f"{key}_edit_{obs.id}"):
         organisation, author, theme, observed_on, text = _draft_inputs(f"{key}_e{obs.id}", obs)
-        secret = edit_secret_field(store, f"{key}_e{obs.id}")
         col_save, col_delete = st.columns(2)
         save = col_save.form_submit_button("Enregistrer les modifications")
         confirm = st.checkbox("Je confirme la suppression", key=f"{key}_confirm_{obs.id}")
         delete = col_delete.form_submit_button("Supprimer l'observation")
+    secret = edit_secret_field(store)
     try:
         if save:
             draft = ObservationDraft(
@@ -158,14 +167,61 @@ def _edit_observation(store: Store, obs: Observation, key: str) -> None:
                 observed_on,
             )
             store.update_observation(obs.id, draft, secret=secret)
+            st.session_state.pop(f"{key}_editing", None)
             done(key, f"Observation n° {obs.id} modifiée.")
         elif delete and not confirm:
             st.warning("Cochez « Je confirme la suppression » pour supprimer l'observation.")
         elif delete:
             store.delete_observation(obs.id, secret=secret)
+            st.session_state.pop(f"{key}_editing", None)
             done(key, f"Observation n° {obs.id} supprimée.")
     except StoreError as exc:
-        st.error(str(exc))
+        st.error(md_escape(str(exc)))
+
+
+def _page(key: str, total: int) -> int:
+    """The page shown (0-based), kept within the pages the filters leave."""
+    pages = max(1, -(-total // PAGE_SIZE))
+    if pages == 1:
+        return 0
+    page = st.number_input(
+        f"Page (sur {pages})", min_value=1, max_value=pages, value=1, step=1, key=f"{key}_page"
+    )
+    return int(page) - 1
+
+
+def _export(store: Store, key: str, filters: dict) -> None:
+    """The CSV of every observation the filters keep, built only when downloaded."""
+    st.download_button(
+        "Exporter en CSV",
+        data=lambda: observations_csv(store.list_observations(**filters)),
+        file_name="observations.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+    )
+
+
+def _observation_card(
+    store: Store, obs: Observation, key: str, editable: bool, names: Mapping[str, str]
+) -> None:
+    with st.container(border=True):
+        st.markdown(
+            f"**{md_escape(obs.theme)}** — {md_escape(obs.organisation)} "
+            f"({md_escape(obs.author)}) — {format_date(obs.observed_on)} — "
+            f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} : "
+            f"{md_escape(names.get(obs.territory_code, obs.territory_code))}"
+        )
+        st.markdown(md_escape(obs.text))
+        if not editable:
+            return
+        if st.session_state.get(f"{key}_editing") == obs.id:
+            _edit_observation(store, obs, key)
+            if st.button("Fermer", key=f"{key}_close_{obs.id}"):
+                st.session_state.pop(f"{key}_editing", None)
+                st.rerun()
+        elif st.button("Modifier ou supprimer", key=f"{key}_edit_open_{obs.id}"):
+            st.session_state[f"{key}_editing"] = obs.id
+            st.rerun()
 
 
 def observations_list(
@@ -176,45 +232,32 @@ def observations_list(
     key: str = "obs_list",
     editable: bool = True,
     names: Mapping[str, str] | None = None,
-) -> list[Observation]:
-    """Observations with theme and organisation filters, edit/delete and CSV export; each
-    names its territory (``names``: code → name), its code only when no name is known.
-
-    Returns the filtered list (the map can count them per territory).
-    """
-    names = names or {}
+) -> ShownObservations:
+    """Observations with theme and organisation filters, one page at a time, the form of the
+    one being edited, and the CSV export of all of them; each names its territory (``names``:
+    code → name), its code only when no name is known."""
     show_flash(key)
     col_theme, col_org = st.columns(2)
     themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes", placeholder=CHOOSE)
     organisations = col_org.multiselect(
         "Organisations", store.organisations(department), key=f"{key}_orgs", placeholder=CHOOSE
     )
-    observations = store.list_observations(
-        theme=themes or None,
-        organisation=organisations or None,
-        territory_level=territory_level,
-        territory_code=territory_code,
-        department=department,
-    )
-    st.caption(f"{len(observations)} observation(s)")
-    if observations:
-        st.download_button(
-            "Exporter en CSV",
-            data=observations_csv(observations),
-            file_name="observations.csv",
-            mime="text/csv",
-            key=f"{key}_csv",
-        )
+    filters = {
+        "theme": themes or None,
+        "organisation": organisations or None,
+        "territory_level": territory_level,
+        "territory_code": territory_code,
+        "department": department,
+    }
+    total = store.count_observations(**filters)
+    page = _page(key, total)
+    observations = store.list_observations(**filters, limit=PAGE_SIZE, offset=page * PAGE_SIZE)
+    first = page * PAGE_SIZE + 1
+    last = first + len(observations) - 1
+    shown = f" : n° {format_number(first)} à {format_number(last)} affichées"
+    st.caption(f"{format_number(total)} observation(s){shown if total > PAGE_SIZE else ''}")
+    if total:
+        _export(store, key, filters)
     for obs in observations:
-        with st.container(border=True):
-            st.markdown(
-                f"**{md_escape(obs.theme)}** — {md_escape(obs.organisation)} "
-                f"({md_escape(obs.author)}) — {format_date(obs.observed_on)} — "
-                f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} : "
-                f"{md_escape(names.get(obs.territory_code, obs.territory_code))}"
-            )
-            st.markdown(md_escape(obs.text))
-            if editable:
-                with st.expander("Modifier ou supprimer"):
-                    _edit_observation(store, obs, key)
-    return observations
+        _observation_card(store, obs, key, editable, names or {})
+    return ShownObservations(observations, total, filters)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 import streamlit as st
 
 from carto.diagnosis.portrait.files import to_csv, to_html, to_xlsx
-from carto.diagnosis.portrait.model import PortraitData, PortraitError
+from carto.diagnosis.portrait.model import PortraitData
 from carto.diagnosis.portrait.pdf import to_pdf
+from carto.ui.guard import french_errors
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,10 @@ def portrait_downloads(
     """
     state_key = f"{key}_files"
     if st.button("Préparer le portrait (PDF, HTML, XLSX, CSV)", key=f"{key}_build"):
-        try:
-            with st.spinner("Préparation du portrait…"):
-                data = build()
-                files = {f.extension: f.export(data) for f in PORTRAIT_FORMATS}
+        with french_errors("préparation du portrait"), st.spinner("Préparation du portrait…"):
+            data = build()
+            files = {f.extension: f.export(data) for f in PORTRAIT_FORMATS}
             st.session_state[state_key] = PreparedPortrait(file_stem, files)
-        except PortraitError as exc:
-            st.error(str(exc))
     prepared = st.session_state.get(state_key)
     if not isinstance(prepared, PreparedPortrait) or prepared.file_stem != file_stem:
         return

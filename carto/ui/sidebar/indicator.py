@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from carto.common.text import md_escape
 from carto.compose.offer import Offer
 from carto.indicators.catalogue import DEFAULT_INDICATOR, Catalogue
 from carto.ui.sidebar.comparison import ComparisonChoice, comparison_section
@@ -31,8 +32,11 @@ def indicator_section(catalogue: Catalogue, offer: Offer, department: str) -> In
         format_func=lambda i: offer.option_label(catalogue.get(i)),
     )
     ind = catalogue.get(ind_id)
-    unit = f" Unité : {ind.unit}." if ind.unit else ""
-    st.caption(f"**{ind.theme}** — {ind.definition}{unit} {ind.source_line()}.")
+    unit = f" Unité : {md_escape(ind.unit)}." if ind.unit else ""
+    st.caption(
+        f"**{md_escape(ind.theme)}** — {md_escape(ind.definition)}{unit} "
+        f"{md_escape(ind.source_line())}."
+    )
     comparison = comparison_section(catalogue, department, ind_id)
     counts = ["", *offer.count_ids]
     keep_valid(KEYS["circles"], counts, "")
