@@ -518,7 +518,9 @@ def navigate(bk, browser, url: str, code: str, expected: int):
 def recolour(bk, page, fills, label: str, expected: int):
     """Pick an indicator in the sidebar; seconds until every polygon has its new colour."""
     page.get_by_role("combobox", name="Indicateur").click()
-    # the picker's options read « Population municipale 2017 · Population · publié pour … »
+    # the picker lists many indicators (a scrolled, partly drawn list): type to find one; its
+    # options read « Population municipale 2017 · Population · publié pour … »
+    page.keyboard.type(label)
     pattern = re.compile(rf"^{re.escape(label)}( \d{{4}})?( ·|$)")
     option = page.get_by_role("option", name=pattern).first
     option.wait_for()
