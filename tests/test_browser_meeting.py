@@ -141,7 +141,7 @@ def test_search_select_observe_and_portray_with_the_keyboard_alone(app_url):
         page.keyboard.type("Nancy")
         page.keyboard.press("Enter")
         page.get_by_role("heading", name="Nancy", exact=True).wait_for()
-        assert "sel=54395" in page.url
+        page.wait_for_url(re.compile(r"sel=54395"))  # the link carries it once the run ends
         # The map looks at Nancy and outlines it, as a click would have selected it.
         frame.wait_for_function("() => window.map.getZoom() >= 10")
         frame.wait_for_function(
@@ -171,6 +171,7 @@ def test_search_select_observe_and_portray_with_the_keyboard_alone(app_url):
         page.keyboard.press("Enter")
         page.get_by_role("button", name="PDF").wait_for(timeout=60_000)
         page.get_by_role("button", name="PDF").scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
         bk.screenshot(page, "observation_nancy_1280x720")
 
 

@@ -68,6 +68,7 @@ FOCUS_KEY = "map_focus"  # where a searched zone is looked at (carto.compose.sea
 CENTRE_DEP_KEY = "_centre_dep"  # the department the link's centre and zoom belong to
 SEEDED_KEY = "_url_seeded"
 NOTICES_KEY = "_url_notices"
+_WRITTEN_KEY = "_url_written"  # the query parameters this session last wrote
 
 
 def meeting_asked() -> bool:
@@ -143,11 +144,16 @@ def pending() -> Pending:
 
 
 def write_url(state: ViewState) -> None:
-    """Put the view into the address bar (only when it changed: no needless reruns)."""
+    """Put the view into the address bar (only when it changed: no needless reruns).
+
+    Compared with what this session last wrote too: a click sent while the previous run was
+    still writing the address carries the older address, and the server would otherwise take
+    the browser's stale address for the new one (a cleared selection kept in the link)."""
     params = encode(state)
     current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != params:
+    if current != params or st.session_state.get(_WRITTEN_KEY) != params:
         st.query_params.from_dict(params)
+        st.session_state[_WRITTEN_KEY] = params
 
 
 def forget_view_if_moved(department: str) -> None:
