@@ -33,6 +33,8 @@ from carto.common.authorisation import (
     check_grant,
     code_matches,
 )
+from carto.common.documents_files import FileBackend
+from carto.common.documents_sql import SqlBackend
 from carto.common.files import atomic_write, remove_file
 from carto.common.paths import user_data_dir
 from carto.diagnosis.store import ObservationDraft, Store
@@ -321,7 +323,8 @@ def test_each_write_is_refused_without_the_code_and_changes_nothing(
 # lock file opened in append mode (no content).
 RAW_WRITERS = {
     "common/files.py": "the grant-checked primitives",
-    "common/collection.py": "the folder's lock file (opened empty, never written)",
+    "common/documents_files.py": "the folder's lock file (opened empty, never written)",
+    "common/payloads.py": "tables serialised into memory (BytesIO), never into a file",
     "territories/build.py": "python -m carto.bundle_build writes data/",
     "indicators/national_output.py": "the national indicators' build writes data/",
     "indicators/national_build.py": "the national indicators' build writes data/",
@@ -378,8 +381,10 @@ def test_files_are_written_only_through_the_grant_checked_primitives():
         calls = _raw_calls(path)
         if relative == "diagnosis/store.py":  # its transactions open after _check_write
             calls = [c for c in calls if not c.endswith("schema.write_transaction")]
-        if relative == "diagnosis/schema.py":  # the migrations, run when the store opens
+        if relative in ("diagnosis/schema.py", "common/database.py"):  # the migrations
             calls = [c for c in calls if "write_transaction" not in c]
+        if relative == "common/documents_sql.py":  # its transaction opens after check_grant
+            calls = [c for c in calls if not c.endswith("database.write_transaction")]
         offenders += calls
     assert offenders == []
 
@@ -387,6 +392,10 @@ def test_files_are_written_only_through_the_grant_checked_primitives():
 def test_the_store_checks_the_code_before_opening_a_write_transaction():
     source = inspect.getsource(Store._write)
     assert source.index("_check_write") < source.index("write_transaction")
+    for writing in (SqlBackend.writing, FileBackend.writing):
+        source = inspect.getsource(writing)
+        opens = "write_transaction" if writing is SqlBackend.writing else "open("
+        assert source.index("check_grant(grant)") < source.index(opens)
 
 
 def test_ui_calls_every_write_with_the_session_code():

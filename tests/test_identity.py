@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carto.common.authorisation import authorise
-from carto.common.collection import JsonCollection
+from carto.common.collection import Collection
 from carto.common.files import atomic_write
 from carto.common.identity import InvalidName, NameTaken, clean_name, name_key, new_id
 from carto.common.paths import user_data_folder
@@ -296,8 +296,8 @@ def test_temporary_files_left_by_a_killed_write_are_removed_by_the_next_write():
     assert not stale.exists() and fresh.exists()  # a fresh one may be another process's
 
 
-def test_a_collection_reports_a_corrupt_document_by_its_file_name(tmp_path: Path):
-    collection = JsonCollection(lambda: tmp_path, "Une liste")
-    (tmp_path / "abc.json").write_text("[1, 2", encoding="utf-8")
+def test_a_collection_reports_a_corrupt_document_by_its_file_name():
+    collection = Collection("essai", "Une liste")
+    (user_data_folder("essai") / "abc.json").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(ValueError, match=r"abc\.json"):
         collection.entries()
