@@ -1,5 +1,6 @@
 """Stable ids, names kept as typed, replacement asked for, earlier layouts still read
-(issue 16, defect 3)."""
+(issue 16, defect 3). The rules are checked with the documents in files, in SQLite and in
+PostgreSQL (``any_backend``); the layouts of earlier versions are files only."""
 
 from __future__ import annotations
 
@@ -84,6 +85,7 @@ def test_ids_are_random_and_names_must_be_readable():
 # --- site lists -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_a_site_list_under_a_confusable_name_asks_to_replace():
     first = save_site_list("CCAS du Grand Nancy", SITES)
     with pytest.raises(NameTaken, match="« CCAS du Grand Nancy »") as caught:
@@ -96,6 +98,7 @@ def test_a_site_list_under_a_confusable_name_asks_to_replace():
     assert [s.sites["name"].tolist() for s in list_site_lists()] == [["Autre"]]
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_names_in_other_scripts_are_distinct_lists_shown_as_typed():
     for name in ("Список", "Liste 日本", "Liste"):
         save_site_list(name, SITES)
@@ -117,6 +120,7 @@ def test_a_site_list_of_an_earlier_version_is_read_renamed_and_deleted():
     assert list_site_lists() == []
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_ids_from_outside_never_reach_another_folder():
     with pytest.raises(ValueError, match="invalide"):
         delete_site_list("../imports/x")
@@ -125,6 +129,7 @@ def test_ids_from_outside_never_reach_another_folder():
 # --- district sets --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_district_sets_keep_ids_rename_and_delete():
     stored = save_district_set(DistrictSet("54", "Secteurs Nord", {"54395": "A"}))
     with pytest.raises(NameTaken):
@@ -162,6 +167,7 @@ def _partner(value: int, mapping: PartnerMapping = MAPPING):
     return import_partner(data, mapping, name="export.csv", communes=COMMUNES)
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_two_partners_with_the_default_title_never_replace_each_other():
     caf = save_dataset(_partner(12))
     with pytest.raises(NameTaken, match=r"« export\.csv »"):
@@ -234,6 +240,7 @@ def _contours(code: str, x: float) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_contour_sets_never_silently_replace_each_other():
     save_contours(_contours("543950101", 6.1), "Nancy")
     save_contours(_contours("575630101", 6.2), "Metz")
@@ -262,6 +269,7 @@ def test_the_single_contours_file_of_an_earlier_version_is_a_set():
 # --- concurrency and leftovers --------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_two_sessions_saving_one_name_at_once_store_one_list():
     outcomes: list[str] = []
     barrier = threading.Barrier(8)

@@ -48,6 +48,15 @@ def sql_backend(url: str) -> SqlBackend:
         return _SQL[url]
 
 
+def close_all() -> None:
+    """Close the databases' connection pools (a test drops its tables; a command ends)."""
+    with _SQL_LOCK:
+        for backend in _SQL.values():
+            backend.close()
+        _SQL.clear()
+    unpin()
+
+
 def current() -> Backend:
     url = database_url()
     return sql_backend(url) if url else _FILES

@@ -10,7 +10,7 @@ shared with the store of user documents, which keeps its own chain in the same d
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -125,6 +125,19 @@ MIGRATIONS: tuple[tuple[str, Callable[[Connection], None]], ...] = (
     ("index par département et thème", _v3_department_index),
 )
 LATEST_VERSION = len(MIGRATIONS)
+
+
+def observation_filters(**filters: str | Iterable[str] | None) -> list[sa.ColumnElement[bool]]:
+    """Conditions on the observations' columns: each filter one value or a list of values."""
+    where = []
+    for column, value in filters.items():
+        if value is None:
+            continue
+        if isinstance(value, str):
+            where.append(observations.c[column] == value)
+        else:
+            where.append(observations.c[column].in_(list(value)))
+    return where
 
 
 # --- engine, transactions, migrations (shared with the documents' store) -----------------------
