@@ -85,8 +85,9 @@ def _legacy_contours(files: FileBackend) -> tuple[Extra, ...]:
 def _documents_lines(reports: list[KindCopy]) -> list[str]:
     lines = []
     for report in reports:
+        done = "copiées" if report.kind == SITES else "copiés"  # « listes », feminine
         lines.append(
-            f"  {_label(report.kind)} — copiés : {format_number(report.copied)} ; déjà dans "
+            f"  {_label(report.kind)} — {done} : {format_number(report.copied)} ; déjà dans "
             f"la base : {format_number(report.present)}"
         )
         lines += [f"    non copié : {reason}" for reason in report.left_out]
