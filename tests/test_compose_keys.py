@@ -15,8 +15,8 @@ from carto.compose.keys import (
     TerritoryKey,
     Token,
     districts_token,
-    kinds_token,
     imports_token,
+    kinds_token,
     sites_token,
 )
 

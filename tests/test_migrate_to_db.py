@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -56,11 +57,9 @@ def _single_machine_atlas(folder: Path, monkeypatch) -> dict:
     legacy = {"name": "Liste d'avant", "sites": SITES.to_dict("records")}  # no id: v1 layout
     (folder / "sites" / "liste-d-avant.json").write_text(json.dumps(legacy), encoding="utf-8")
     store = Store(f"sqlite:///{folder / 'atlas.sqlite'}")
+    note = ObservationDraft("commune", "54395", "54", "CCAS", "", "santé", "Note", date(2025, 1, 2))
     for author in ("Paul", "Jeanne", "Paul"):  # two identical notes are two notes
-        store.add_observation(
-            ObservationDraft("commune", "54395", "54", "CCAS", author, "santé", "Note",
-                             date(2025, 1, 2))  # fmt: skip
-        )
+        store.add_observation(replace(note, author=author))
     store.save_view("Nancy", "dep=54&sel=54395")
     store.close()
     return {"dataset": stored}
