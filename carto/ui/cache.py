@@ -16,6 +16,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from carto.common.backends import pin_revisions
 from carto.compose import layers, maps, offer, scope, table, territory
 from carto.compose.keys import CommuneKey, TerritoryKey, Token
 from carto.compose.layers import CirclesPart
@@ -34,6 +35,18 @@ from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
 from carto.territories.zones import Territory
 from carto.ui.table import StyledTable, french_styler
+
+STORED_DATA_MISSING = (
+    "Données enregistrées momentanément absentes de la carte (imports, listes de sites, "
+    "découpages, contours IRIS) : la base de données de l'atlas est injoignable. La carte "
+    "montre les indicateurs nationaux ; rechargez la page dans un instant."
+)
+
+
+def begin_rerun() -> str | None:
+    """Read the stores' revisions once for this rerun (one query when they live in the
+    database); the French notice to show when the database cannot be reached."""
+    return None if pin_revisions() is None else STORED_DATA_MISSING
 
 
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
