@@ -395,7 +395,9 @@ FILLS_JS = """
         && l.feature.geometry && l.feature.geometry.type !== 'Point') {
       n++;
       const s = (l.feature.properties.code || '') + ':' + l.options.fillColor;
-      for (let i = 0; i < s.length; i++) h = (h * 31 + s.charCodeAt(i)) | 0;
+      let g = 0;
+      for (let i = 0; i < s.length; i++) g = (g * 31 + s.charCodeAt(i)) | 0;
+      h = (h + g) | 0;
     }
   });
   return [n, h];
