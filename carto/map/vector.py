@@ -1,0 +1,118 @@
+"""Polygon layers sent in compact form (``carto.map.compact``) and drawn by Leaflet's own GeoJSON
+layer in the page: the choropleth and the outlines above it.
+
+Why not ``folium.GeoJson``: it embeds plain GeoJSON and writes its style as a JavaScript
+``switch`` listing every feature's id, so a department's map weighed ~930 bytes a commune;
+here the style is one function of the feature's properties and the data is the compact form
+(~300 bytes a commune). The page builds the same features, the same tooltip table (folium's
+``GeoJsonTooltip`` markup and class), the same hover highlight, so users see no difference.
+
+Recolouring: when the indicator changes, streamlit-folium removes the previous layers and runs
+the new group's script. A choropleth whose outlines are those already drawn (same
+``geometry_key``) takes back the polygons it drew and only gives them their new properties and
+style, instead of decoding and projecting every polygon again.
+"""
+
+from __future__ import annotations
+
+import json
+
+from branca.element import MacroElement
+from jinja2 import Template
+
+from carto.map.compact import DECODE_JS, encode_collection, geometry_key
+
+# folium's GeoJsonTooltip table, kept as it is: the same markup, class and options.
+TOOLTIP_JS = """function(layer) {
+    var div = L.DomUtil.create('div');
+    var handle = function(v) {
+      return v === null || v === undefined ? ''
+        : (typeof v === 'object' ? JSON.stringify(v) : v);
+    };
+    div.innerHTML = '<table>' + fields.map(function(v, i) {
+      return '<tr><th>' + aliases[i] + '</th><td>'
+        + handle(layer.feature.properties[v]) + '</td></tr>';
+    }).join('') + '</table>';
+    return div;
+  }"""
+
+
+class CompactGeoJson(MacroElement):
+    """A GeoJSON layer of polygons, styled by a JavaScript function of their properties.
+
+    ``name``: the layer's name, kept in its options (``layer.options.name`` in the page);
+    ``style_js``: ``function(p) {...}`` returning the Leaflet path style of a feature whose
+    properties are ``p``; ``highlight``: the style while hovered (None: none);
+    ``tooltip``: (field, alias) pairs, aliases already escaped; ``reuse``: keep the drawn
+    polygons when the next group brings the same outlines (the choropleth).
+    """
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+        {{ this.decoder }}
+        var {{ this.get_name() }} = (function(group) {
+          var data = {{ this.data|tojson }}, key = {{ this.key|tojson }};
+          var fields = {{ this.fields|tojson }}, aliases = {{ this.aliases|tojson }};
+          var paint = {{ this.style_js }}, highlight = {{ this.highlight|tojson }};
+          var kept = window.__atlasKept;  // one choropleth kept: bounded memory
+          var layer = key && kept && kept.key === key ? kept.layer : null;
+          if (layer && !layer._map) {
+            var props = atlasGeo.props(data), at = {};
+            data.ids.forEach(function(id, n) { at[id] = props[n]; });
+            layer.eachLayer(function(l) { l.feature.properties = at[l.feature.id]; });
+            layer.resetStyle();
+            layer.unbindTooltip();
+          } else {
+            layer = L.geoJson(null, {
+              style: function(f) { return paint(f.properties); },
+              name: {{ this.layer_name|tojson }},
+              interactive: {{ this.interactive|tojson }},
+              onEachFeature: function(feature, l) {
+                if (!highlight) return;
+                l.on({
+                  mouseover: function(e) { e.target.setStyle(highlight); },
+                  mouseout: function(e) { layer.resetStyle(e.target); }
+                });
+              }
+            });
+            layer.addData(atlasGeo.collection(data));
+            if (key) window.__atlasKept = {key: key, layer: layer};
+          }
+          if (fields.length) {
+            layer.bindTooltip({{ this.tooltip_js }}, {sticky: false, className: 'foliumtooltip'});
+          }
+          layer.addTo(group);
+          return layer;
+        })({{ this._parent.get_name() }});
+        {% endmacro %}"""
+    )
+
+    def __init__(
+        self,
+        collection: dict,
+        name: str,
+        style_js: str,
+        highlight: dict | None = None,
+        tooltip: tuple[tuple[str, str], ...] = (),
+        interactive: bool = True,
+        reuse: bool = False,
+    ) -> None:
+        super().__init__()
+        self._name = "CompactGeoJson"
+        self.data = encode_collection(collection)
+        ids = self.data["ids"]
+        unique_ids = None not in ids and len(set(ids)) == len(ids)
+        self.key = geometry_key(self.data) if reuse and unique_ids else None
+        self.layer_name = name
+        self.style_js = style_js
+        self.highlight = highlight
+        self.fields = [field for field, _alias in tooltip]
+        self.aliases = [alias for _field, alias in tooltip]
+        self.tooltip_js = TOOLTIP_JS
+        self.interactive = interactive
+        self.decoder = DECODE_JS
+
+
+def static_style_js(style: dict) -> str:
+    """The same style for every feature (outlines)."""
+    return f"function(p) {{ return {json.dumps(style)}; }}"
