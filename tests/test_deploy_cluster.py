@@ -197,10 +197,13 @@ def test_two_servers_one_atlas_and_a_server_lost(tmp_path: Path):
         pages.append(page_b := _pinned(browser, servers.proxy, cookie_b))
         page_b.goto(link)
         assert _sees_everything(page_b) == legend
+        assert servers.upstream(cookie_a) == cookie_a and servers.upstream() in (cookie_a, cookie_b)
 
         servers.kill(a)
         page_a.reload()
         assert _sees_everything(page_a) == legend  # the same view and data, through B
-        assert servers.upstream(cookie_a) == f"127.0.0.1:{b}"
+        assert servers.upstream(cookie_a) == cookie_b  # A's group falls back on B
+        cookies = {c["name"]: c["value"] for c in page_a.context.cookies()}
+        assert cookies[AFFINITY_COOKIE] == cookie_b  # the browser now stays on B
         bk.screenshot(page_a, "serveur_perdu_meme_vue")
     assert sorted(data.rglob("*")) == []  # nothing a user created touched the servers' disk
