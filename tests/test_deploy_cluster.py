@@ -121,6 +121,7 @@ def _sees_everything(page) -> str:
         timeout=60_000,
     )
     legend = page.locator(".atlas-legend").first.inner_text()
+    page.get_by_role("heading", name="Nancy").first.wait_for(timeout=60_000)  # the selection
     frame.wait_for_function(  # the set's districts, outlined and labelled over the map
         """() => { const t = [...document.querySelectorAll('.atlas-label')]
                      .map(e => e.innerText); return t.includes('Nord') && t.includes('Sud'); }""",
@@ -192,11 +193,11 @@ def test_two_servers_one_atlas_and_a_server_lost(tmp_path: Path):
             "&lay=communes,districts&sel=54395"
         )
         page_a.goto(link)
-        legend = _sees_everything(page_a)
+        bk.wait_for_map(page_a)
 
         pages.append(page_b := _pinned(browser, servers.proxy, cookie_b))
         page_b.goto(link)
-        assert _sees_everything(page_b) == legend
+        legend = _sees_everything(page_b)  # B sees the import, the set and the observation
         assert servers.upstream(cookie_a) == cookie_a and servers.upstream() in (cookie_a, cookie_b)
 
         servers.kill(a)
