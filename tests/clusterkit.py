@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -32,6 +33,10 @@ SERVER_HEADER = "X-Atlas-Server"
 def require_nginx() -> None:
     if not NGINX.exists():
         pytest.skip("nginx absent (/usr/sbin/nginx) : apt-get install nginx")
+    if shutil.which("curl") is None:
+        pytest.skip(
+            "curl absent (contrôle de santé de deploy/atlas-cluster.sh) : apt-get install curl"
+        )
 
 
 def _free(port: int) -> bool:
