@@ -12,24 +12,22 @@ from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
 from carto.map.assets import ensure_leaflet
-from carto.map.legend import LEGEND_CSS
 from carto.territories.bundle import BundleError
 from carto.ui import after_map, cache, panels, views
 from carto.ui import state as keys
+from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
 from carto.ui.sidebar import sidebar
 from carto.viewstate.codec import to_query_string
 
-meeting_url = st.query_params.get("meet") in ("1", "true", "oui")
 st.set_page_config(
     page_title="Atlas des besoins sociaux",
     page_icon="🗺️",
     layout="wide",
-    initial_sidebar_state="collapsed" if meeting_url else "auto",
+    initial_sidebar_state="collapsed" if keys.meeting_asked() else "auto",
 )
 ensure_leaflet()
-st.markdown(LEGEND_CSS, unsafe_allow_html=True)
 
 try:
     bundle = cache.get_bundle()
@@ -57,19 +55,18 @@ keys.forget_view_if_moved(view_state.department)
 terr_key = scope.territory_key(view_state)
 terr = cache.get_territory(terr_key)
 shapes = cache.get_shapes(terr_key)
+keys.keep_selection(terr.zones.index)
 
 # --- Filters (communes), applied to map, table and exports ---------------------------------
 kept = views.kept_communes(view_state, terr_key)
+banner = kept.summary is not None and kept.summary.active
 
 # --- Map(s) -------------------------------------------------------------------------------
-if view_state.meeting:
-    st.markdown(
-        "<style>h1{font-size:3rem!important}.atlas-legend{font-size:1.35rem}</style>",
-        unsafe_allow_html=True,
-    )
+two_maps = bool(view_state.side_by_side and view_state.indicator2)
+apply_layout(PageLayout(meeting=view_state.meeting, banner=banner, two_maps=two_maps))
 st.title(f"Atlas des besoins sociaux — {terr.label}")
-if kept.summary is not None and kept.summary.active:
-    st.info(md_escape(kept.summary.sentence))
+if banner:
+    st.info(md_escape(kept.summary.banner))
 
 
 map_panels = views.map_panels(view_state, terr, terr_key, catalogue, kept)
@@ -92,6 +89,7 @@ elif not view_state.meeting:
         key="w_panel",
         format_func=panels.PANELS.get,
         label_visibility="collapsed",
+        required=True,  # clicking the panel shown keeps it
     )
     context = panels.PanelContext(bundle, terr, terr_key, view_state, catalogue, kept, query_string)
     panels.show(shown, context)

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -517,7 +518,11 @@ def navigate(bk, browser, url: str, code: str, expected: int):
 def recolour(bk, page, fills, label: str, expected: int):
     """Pick an indicator in the sidebar; seconds until every polygon has its new colour."""
     page.get_by_role("combobox", name="Indicateur").click()
-    option = page.get_by_role("option", name=label, exact=True)
+    # the picker lists many indicators (a scrolled, partly drawn list): type to find one; its
+    # options read « Population municipale 2017 · Population · publié pour … »
+    page.keyboard.type(label)
+    pattern = re.compile(rf"^{re.escape(label)}( \d{{4}})?( ·|$)")
+    option = page.get_by_role("option", name=pattern).first
     option.wait_for()
     before = fills[1]
     start = time.perf_counter()

@@ -83,5 +83,8 @@ class PlainSources(StoreReads):
     def sites_geojson(self, department: str, categories, sites: Token) -> dict:
         return self._part(layers.department_sites_geojson, department, categories, sites)
 
+    def presumed_geojson(self, department: str, sites: Token) -> dict:
+        return self._part(layers.department_presumed_geojson, department, sites)
+
     def district_overlay(self, department: str, name: str, districts: Token) -> DistrictOverlay:
         return self._part(layers.district_overlay, department, name, districts)

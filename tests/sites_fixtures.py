@@ -46,3 +46,23 @@ def tiny_communes() -> gpd.GeoDataFrame:
             }
         )
     return gpd.GeoDataFrame(rows, crs="EPSG:4326")
+
+
+def save_town_hall_sites(communes, codes: list[str], name: str = "CCAS") -> None:
+    """Store a real list of CCAS located at the town halls of ``codes`` (bundle communes)."""
+    from carto.sites.storage import save_site_list
+    from carto.sites.table import normalize_sites
+
+    halls = communes.set_index("CODGEO").loc[codes].reset_index()
+    save_site_list(
+        name,
+        normalize_sites(
+            halls.assign(
+                id=halls["CODGEO"],
+                name=name,
+                category="ccas",
+                lon=halls["MAIRIE_LON"],
+                lat=halls["MAIRIE_LAT"],
+            )
+        ),
+    )

@@ -62,7 +62,7 @@ def test_app_runs_for_each_kind_of_territory(dep, arr, title):
         at.checkbox(key="w_arr").check().run()
     assert not at.exception, at.exception
     assert title in at.title[0].value
-    assert "Cliquez sur un" in _texts(at)
+    assert "ou cliquez sur un" in _texts(at)
     table = _zone_table(at)
     if dep == "75" and arr:
         assert len(table) == 20
@@ -268,7 +268,9 @@ def test_table_shows_french_numbers_on_every_rerun():
     assert _display_values(at).equals(first)
     at.selectbox(key="w_ind").set_value("densite").run()  # another view: formatted afresh
     shown = _display_values(at)
-    assert any("," in str(v) for v in shown.iloc[:, -1])  # decimal comma
+    columns = list(next(d for d in at.dataframe if "Code" in d.value.columns).value.columns)
+    assert columns[3].startswith("Densité")  # the mapped indicator comes first
+    assert any("," in str(v) for v in shown.iloc[:, 3])  # decimal comma
 
 
 def test_panels_below_the_map_wait_until_the_browser_has_drawn_it() -> None:

@@ -113,3 +113,19 @@ def test_bordeaux_mapped_by_iris(reference_dir, tmp_path, monkeypatch):
     counts = [int(n.replace("\u00a0", "")) for n in re.findall(r"([\d\u00a0]+) IRIS", legend)]
     assert sum(counts) == 88  # every Bordeaux IRIS is drawn, secret ones counted apart
     assert at.title[0].value.endswith("Gironde (33)")
+
+
+def test_filter_banner_states_criteria_and_secret_communes(imported):
+    at = _open({"ind": "taux_pauvrete_2021", "f": "taux_pauvrete_2021:15:", "fpop": "ge20000"})
+    assert not at.exception
+    banner = next(i.value for i in at.info if "Filtres" in i.value).replace("\\", "")
+    assert banner.startswith(
+        "Filtres : taux de pauvreté ≥ 15\u00a0%, communes de 20\u00a0000 habitants et plus : "
+    )
+    assert re.search(r": \d+ communes? sur 591 — ", banner)
+    # communes of 20 000 inhabitants or more have published rates: none left out as secret
+    assert "secret statistique" not in banner
+    small = _open({"ind": "taux_pauvrete_2021", "f": "taux_pauvrete_2021:15:", "fpop": "lt1500"})
+    text = next(i.value for i in small.info if "Filtres" in i.value).replace("\\", "")
+    found = re.search(r"(\d+) communes hors du filtre car leur valeur de « Taux de pauvreté", text)
+    assert found and int(found.group(1)) > 100  # small communes: secret rates, said so

@@ -86,9 +86,9 @@ def test_meeting_mode_shows_a_full_width_map_with_its_source(app_url):
         sidebar = page.locator('[data-testid="stSidebar"]')
         assert sidebar.get_attribute("data-collapsed") == "true"
         size = page.locator("h1").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
-        assert size >= 44
+        assert size >= 32  # larger than the normal title, still on one line at 1280 px
         width = page.query_selector(bk.MAP_FRAME).bounding_box()["width"]
-        assert width > 1000  # the map takes the page's width
+        assert width > 0.7 * 1400  # the map takes the page's width, its legend beside it
         bk.screenshot(page, "mode_reunion")
 
 

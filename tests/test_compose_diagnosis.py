@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from plain_sources import PlainSources
+from sites_fixtures import save_town_hall_sites
 
 from carto.compose.diagnosis import (
     coverage_table,
@@ -51,6 +52,7 @@ def test_selected_zone_and_counts(src) -> None:
 
 def test_coverage_table_per_district_then_department(src) -> None:
     assert not has_distances(NANCY, src)
+    save_town_hall_sites(src.bundle().communes, ["54395", "54099", "54547"])
     save_district_set(DistrictSet("54", "Secteurs", {"54395": "Nancy", "54099": "Brabois"}))
     key = TerritoryKey("54", False, "commune", "Secteurs", NO_DATA, NO_DATA,
                        Coverage(None, NO_DATA))  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from plain_sources import PlainSources
+from sites_fixtures import save_town_hall_sites
 
 from carto.compose import territory
 from carto.compose.keys import CommuneKey, Coverage, TerritoryKey, Token
@@ -36,11 +37,17 @@ def test_communes_of_a_department_and_france_by_department(src) -> None:
     assert paris.level == "arrondissement" and len(paris.zones) == 20
 
 
-def test_coverage_adds_the_distance_to_the_nearest_site(src) -> None:
-    sites = Coverage(None, NO_DATA)  # no stored list: CCAS presumed at every town hall
-    with_sites = src.commune_territory(CommuneKey("54", False, NO_DATA, sites))
+def test_coverage_counts_real_sites_only(src, bundle) -> None:
+    sites = Coverage(None, NO_DATA)
+    # No list imported: no site is known, so no distance (presumed CCAS are not sites).
+    alone = src.commune_territory(CommuneKey("54", False, NO_DATA, sites))
+    assert DISTANCE_COLUMN not in alone.measures
+    save_town_hall_sites(bundle.communes, ["54395", "54099"])  # Nancy, Briey
+    listed = Coverage(None, Token((("CCAS", 1),)))
+    with_sites = PlainSources(bundle).commune_territory(CommuneKey("54", False, NO_DATA, listed))
     distance = with_sites.measures[DISTANCE_COLUMN]
-    assert distance.notna().sum() > 500 and (distance.dropna() < 1e-6).mean() > 0.9
+    assert distance.notna().all() and distance.loc["54395"] < 1e-6
+    assert 0 < distance.loc["54547"] < 5  # Vandœuvre, next to Nancy
     # a category nobody has: no site to measure from, the communes come without distance
     nobody = Coverage(("categorie_absente",), NO_DATA)
     alone = src.commune_territory(CommuneKey("54", False, NO_DATA, nobody))
@@ -117,8 +124,9 @@ def test_reference_areas(src, bundle, reference, label, departments) -> None:
     assert territory.reference_area("FR", "region", src).label == "la France"
 
 
-def test_sites_around_cross_the_border(src) -> None:
+def test_sites_around_cross_the_border(src, bundle) -> None:
     assert "57" in src.neighbours("54") and "54" not in src.neighbours("54")
+    save_town_hall_sites(bundle.communes, ["54395", "57463", "88160"])  # Nancy, Metz, Épinal
     around = src.sites_around("54", NO_DATA)
     assert len(around) > len(src.sites("54", NO_DATA))
     assert set(around["CODGEO"].str[:2]) >= {"54", "57", "88"}

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 from plain_sources import PlainSources
+from sites_fixtures import save_town_hall_sites
 
 from carto.compose import layers, maps, table, territory
 from carto.compose.filtering import KeptCommunes, kept_communes
@@ -89,6 +90,7 @@ def test_offer_has_the_distance_only_with_the_site_layer(src) -> None:
         DISTANCE_COLUMN in i.columns for i in plain.indicators
     )
     assert plain.district_names == ("Brabois", "Nancy")
+    save_town_hall_sites(src.bundle().communes, ["54395"])
     covered = offer(read_scope(Pending("54", sites_layer=True), NO_DATA, src), src)
     assert any(DISTANCE_COLUMN in i.columns for i in covered.indicators)
     assert covered.district_names is None
@@ -192,17 +194,22 @@ def test_layers_shown_and_drawn(src) -> None:
 def test_table_on_screen_keeps_the_view_indicators(src) -> None:
     state = ViewState(indicator="densite", circles="population",
                       filters=Filters(ranges=(RangeFilter("densite", 1.0, None),)))  # fmt: skip
-    assert table.view_indicator_ids(state) == ["population", "densite", "population", "densite"]
+    assert table.view_indicator_ids(state) == ["densite", "population", "population", "densite"]
     key = read_scope(Pending("54"), NO_DATA, src).territory_key(state)
     zones = table.zones_table(key, ("54395", "54547"), src)
     assert list(zones.frame["Code"]) == ["54395", "54547"]
     assert zones.csv.startswith(b"\xef\xbb\xbf") and b";" in zones.csv
     catalogue = src.catalogue(NO_DATA)
     ids = table.shown_indicator_ids(state, catalogue, zones.frame)
-    assert ids == ("population", "densite")
+    assert ids == ("densite", "population")  # the mapped indicator first
     shown = table.shown_table(zones.frame, catalogue, ids)
     assert shown.frame.columns[0] == "Code" and len(shown.indicators) == 2
     assert len(shown.frame.columns) < len(zones.frame.columns)
+    assert list(shown.frame.columns[3:]) == ["Densité de population (hab./km²)",
+                                             "Population municipale (hab.)"]  # fmt: skip
+    epci = table.zones_table(replace(key, level="epci"), None, src).frame
+    assert epci["Code"].str.len().max() == 9  # SIREN codes, shown whole
+    assert table.code_width(epci) >= 24 + 9 * 9
 
 
 # --- what the sidebar offers -----------------------------------------------------------------

@@ -107,9 +107,11 @@ def test_population_beyond_per_district_and_department():
         coverage_measures(measures, dist, -1)
 
 
-def test_pas_de_calais_presumed_ccas_are_at_the_town_halls(bundle):
-    from carto.sites.table import presumed_ccas
-
+def test_pas_de_calais_sites_at_the_town_halls_are_at_distance_zero(bundle):
     communes = bundle.communes[bundle.communes["DEP"] == "62"]
-    dist = nearest_site_distance(communes, presumed_ccas(communes), "62", ["ccas"])
-    assert len(dist) == len(communes) and (dist < 1e-6).all()
+    halls = communes.dropna(subset=["MAIRIE_LON", "MAIRIE_LAT"])
+    sites = pd.DataFrame(
+        {"lon": halls["MAIRIE_LON"], "lat": halls["MAIRIE_LAT"], "category": "ccas"}
+    )
+    dist = nearest_site_distance(communes, sites, "62", ["ccas"])
+    assert len(dist) == len(communes) and (dist.loc[halls["CODGEO"]] < 1e-6).all()

@@ -77,14 +77,17 @@ def district_app():
 
     from carto.districts.model import DistrictSet
     from carto.indicators.catalogue import default_catalogue
-    from carto.sites.table import presumed_ccas
+    from carto.sites.importers import read_sites_csv
     from carto.ui.panels.districts import district_panel
 
     communes = tiny_communes()
     ds = DistrictSet("54", "Test", {"54001": "A", "54002": "A", "54003": "B"})
     measures = communes.set_index("CODGEO")[["P_POP", "AREA_KM2"]]
     indicators = [default_catalogue().get("population"), default_catalogue().get("densite")]
-    district_panel(ds, "A", communes, presumed_ccas(communes), measures, indicators)
+    sites = read_sites_csv(
+        "nom;categorie;code commune\nCCAS A;CCAS;54001\nCAF B;CAF;54002\nC;PMI;54003\n", communes
+    ).sites
+    district_panel(ds, "A", communes, sites, measures, indicators)
 
 
 def test_district_panel_shows_indicators_member_communes_and_sites():
@@ -111,7 +114,7 @@ def test_stored_site_lists_can_be_renamed_and_deleted():
     from carto.sites.storage import list_site_lists, load_site_lists, save_site_list
 
     at = AppTest.from_function(stored_lists_app).run()
-    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
+    assert any("Aucune liste réelle de sites" in c.value for c in at.caption)
     sites = read_sites_csv("nom;categorie;code commune\nA;PMI;54001\n", tiny_communes()).sites
     first = save_site_list("Partenaires 2024", sites)
     other = save_site_list("CCAS", sites)
@@ -137,7 +140,7 @@ def test_stored_site_lists_can_be_renamed_and_deleted():
     at.button(key="site_lists_delete").click().run()
     assert not at.exception
     assert load_site_lists() == {}
-    assert any("Aucune liste de sites importée" in c.value for c in at.caption)
+    assert any("Aucune liste réelle de sites" in c.value for c in at.caption)
 
 
 def editor_with_selection_app():
@@ -167,6 +170,27 @@ def test_editor_map_mode_without_selection_explains():
     at = AppTest.from_function(editor_with_selection_app).run()
     at.radio(key="district_editor_mode").set_value("Sur la carte").run()
     assert any("Cliquez sur une commune" in c.value for c in at.caption)
+
+
+def import_app():
+    from sites_fixtures import tiny_communes
+
+    from carto.ui.panels.districts import district_import_panel
+
+    district_import_panel(tiny_communes(), "54")
+
+
+def test_district_import_says_what_is_missing():
+    from carto.ui.panels.districts import missing_for_import
+
+    at = AppTest.from_function(import_app).run()
+    assert not at.exception
+    assert any("choisissez son fichier" in i.value and "donnez un nom" in i.value for i in at.info)
+    at.text_input(key="district_import_name").set_value("Circonscriptions").run()
+    assert [i.value for i in at.info] == [missing_for_import(False, True)]
+    assert "Choisissez le fichier" in at.info[0].value
+    assert "Donnez un nom" in missing_for_import(True, False)
+    assert missing_for_import(True, True) is None
 
 
 def test_the_editor_saves_its_set_again_in_place_and_asks_before_taking_another_name():

@@ -8,8 +8,11 @@ import pandas as pd
 import pytest
 
 from carto.common.fmt import NBSP
+from carto.indicators.catalogue import Indicator, Kind
 from carto.viewstate.codec import Filters, RangeFilter
-from carto.viewstate.filters import FilterError, apply_filters
+from carto.viewstate.filters import FilterError, apply_filters, criteria
+
+POVERTY = Indicator("pauvrete", "Taux de pauvreté", "", "%", "INSEE", "2021", Kind.VALUE, "TP60")
 
 CODES = ["54001", "54002", "54003", "54004", "54005", "2A004"]
 
@@ -109,6 +112,35 @@ def test_missing_sentences(zones, values) -> None:
     ]
 
 
+def test_banner_states_the_criteria_and_the_secret_communes(zones, values) -> None:
+    values["pauvrete"] = pd.Series([25.0, 10.0, math.nan, math.nan, 22.5, math.nan], index=CODES)
+    secret = pd.Series([False, False, True, True, False, False], index=CODES)
+    filters = Filters(ranges=(RangeFilter("pauvrete", 15.0),), population_classes=("ge20000",))
+    _, summary = apply_filters(
+        Filters(ranges=(RangeFilter("pauvrete", 15.0),)),
+        zones,
+        values,
+        secret={"pauvrete": secret},
+        indicators={"pauvrete": POVERTY},
+    )
+    assert summary.criteria == (f"taux de pauvreté ≥ 15{NBSP}%",)
+    assert summary.banner == (
+        f"Filtres : taux de pauvreté ≥ 15{NBSP}% : 2 communes sur 6 — 120{NBSP}800 habitants "
+        f"sur 132{NBSP}299. 2 communes hors du filtre car leur valeur de « Taux de pauvreté » "
+        "est couverte par le secret statistique. 1 commune sans valeur pour « Taux de "
+        "pauvreté », donc hors du filtre."
+    )
+    assert criteria(filters, {"pauvrete": POVERTY}) == (
+        f"taux de pauvreté ≥ 15{NBSP}%",
+        f"communes de 20{NBSP}000 habitants et plus",
+    )
+    both = Filters(ranges=(RangeFilter("pauvrete", 12.5, 30.0),), epci=("E1",))
+    assert criteria(both, {}, {"E1": "Métropole du Grand Nancy"}) == (
+        "pauvrete entre 12,5 et 30",
+        "EPCI : Métropole du Grand Nancy",
+    )
+
+
 def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> None:
     with pytest.raises(FilterError, match="« chomage »"):
         apply_filters(Filters(ranges=(RangeFilter("chomage", 1.0),)), zones, values)
@@ -116,3 +148,11 @@ def test_filter_on_missing_data_is_an_error_not_a_silent_pass(zones, values) -> 
         apply_filters(Filters(districts=("Nord",)), zones, values)
     with pytest.raises(FilterError, match="P_POP"):
         apply_filters(Filters(), zones.drop(columns="P_POP"), values)
+
+
+def test_a_commune_left_out_by_another_filter_is_not_counted_as_secret(zones, values) -> None:
+    values["pauvrete"] = pd.Series([math.nan] * 6, index=CODES)
+    secret = pd.Series(True, index=CODES)
+    filters = Filters(ranges=(RangeFilter("pauvrete", 15.0),), epci=("E1",))
+    _, summary = apply_filters(filters, zones, values, secret={"pauvrete": secret})
+    assert summary.secret == {"pauvrete": 2} and summary.missing == {"pauvrete": 2}

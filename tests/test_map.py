@@ -166,6 +166,8 @@ def test_table_and_click_panel(bundle, terr54):
     row = panel[panel["Indicateur"] == "Population municipale"].iloc[0]
     assert row["Valeur"] == "104\u00a0286\u00a0hab."
     assert row[terr54.label].endswith("hab.")
+    first = zone_comparison(terr54, cat, "54395", first="densite")
+    assert first["Indicateur"].iloc[0] == "Densité de population"
 
 
 def test_leaflet_is_copied_from_the_wheel(tmp_path):

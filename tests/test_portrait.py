@@ -19,7 +19,13 @@ from carto.diagnosis.portrait import pdf as portrait_pdf
 from carto.diagnosis.portrait.build import indicator_rows, shapes_from_frame, sites_from_frame
 from carto.diagnosis.portrait.drawing import map_svg
 from carto.diagnosis.portrait.files import to_csv, to_html, to_xlsx
-from carto.diagnosis.portrait.model import MapShape, PortraitData, PortraitError, SiteRow
+from carto.diagnosis.portrait.model import (
+    MapShape,
+    PortraitData,
+    PortraitError,
+    SiteRow,
+    footnotes,
+)
 from carto.diagnosis.portrait.pdf import to_pdf
 from carto.indicators.catalogue import Indicator, Kind, default_catalogue
 
@@ -141,7 +147,8 @@ def test_html_is_standalone_and_escapes_user_text(data):
     assert "<script" not in page.lower()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert XSS not in page
-    assert page.count(XSS_ESCAPED) == 7  # title×2, zone tooltip, site, observation×2, note
+    # title×2, zone tooltip, site, observation×3 (its heading names the territory), note
+    assert page.count(XSS_ESCAPED) == 8
     assert "<svg" in page and "<path" in page
     assert "119\u00a0000\u00a0hab." in page and "Meurthe-et-Moselle" in page
 
@@ -351,3 +358,33 @@ def test_french_csv_cells(value, cell):
     from carto.common.frcsv import csv_cell
 
     assert csv_cell(value) == cell
+
+
+def test_pdf_says_the_aggregation_caveat_once(measures):
+    from dataclasses import replace
+
+    values = [
+        Indicator(f"v{n}", f"Valeur {n}", "…", "€", "INSEE", "2021", Kind.VALUE, f"V{n}")
+        for n in range(20)
+    ]
+    frame = measures.assign(**{f"V{n}": [1.0, 2.0, 3.0] for n in range(20)})
+    rows = indicator_rows(values, frame.iloc[:2], frame, frame, "de l'EPCI")
+    remarks = footnotes(rows)
+    assert len(remarks.notes) == 1 and set(remarks.marks) == {"(1)"}
+    assert remarks.notes[0].startswith("(1) Valeur publiée à l'échelle communale")
+    data = PortraitData("Grand Nancy", "EPCI", "245400676", "Meurthe-et-Moselle", rows)
+    caveat = re.sub(r"\s+", "", "ne se recalcule pas en moyennant des communes")
+    assert re.sub(r"\s+", "", _pdf_text(to_pdf(data))).count(caveat) == 1
+    assert to_html(data).count("ne se recalcule pas") == 1
+    one = replace(data, indicators=rows[:1])
+    assert re.sub(r"\s+", "", _pdf_text(to_pdf(one))).count(caveat) == 1
+
+
+def test_portrait_without_a_site_list_says_so(zones, measures):
+    from carto.diagnosis.portrait.build import NO_SITE_LIST, build_portrait
+
+    common = dict(level="commune", code="54395", name="Nancy", department_name="54",
+                  members=["54395"], zones=zones, measures=measures,
+                  france_measures=measures, indicators=[])  # fmt: skip
+    assert NO_SITE_LIST in build_portrait(**common, sites=None).notes
+    assert NO_SITE_LIST not in build_portrait(**common, sites=pd.DataFrame()).notes

@@ -11,12 +11,13 @@ from sites_fixtures import tiny_communes
 from carto.common.paths import user_data_dir
 from carto.sites.categories import CATEGORIES, category_code
 from carto.sites.importers import read_sites_csv, read_sites_file, read_sites_geojson
+from carto.sites.location import far_from_department
 from carto.sites.national import annuaire_hours, osm_hours_text, read_annuaire_geojson
 from carto.sites.placement import CommuneIndex
 from carto.sites.reading import SiteImportError
 from carto.sites.render import sites_geojson
 from carto.sites.storage import delete_site_list, load_site_lists, save_site_list
-from carto.sites.table import mairie_hours_text, presumed_ccas, site_layer
+from carto.sites.table import PRESUMED_NAME, presumed_ccas
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -27,8 +28,8 @@ def communes():
 
 
 def test_categories_are_distinct():
-    assert len({c.code for c in CATEGORIES}) == len({c.color for c in CATEGORIES}) == 11
-    assert len({c.symbol for c in CATEGORIES}) == 11
+    assert len({c.code for c in CATEGORIES}) == len({c.color for c in CATEGORIES}) == 14
+    assert len({c.symbol for c in CATEGORIES}) == 14
 
 
 @pytest.mark.parametrize(
@@ -43,6 +44,8 @@ def test_categories_are_distinct():
         ("Missions locales", "mission_locale"),
         ("Maison départementale des personnes handicapées", "mdph"),
         ("MAISON DEPARTEMENTALE DES SOLIDARITES", "mds"),
+        ("Conseil départemental", "conseil_departemental"),  # its seat, not a social site
+        ("Point info famille", "pif"),
         ("Autres", "autre"),
         ("Boulangerie", None),
     ],
@@ -136,16 +139,22 @@ def test_postal_code_and_name_match_ignores_accents_and_case(communes):
     assert index.by_postal_name("54000", "Nulle part") is None
 
 
-def test_presumed_ccas_everywhere_until_a_real_list(communes):
+def test_presumed_ccas_only_where_compulsory_and_unknown(communes):
+    communes["P_POP"] = [1500.0, 1499.0, 3000.0, 2000.0, 8000.0, 1600.0, 5000.0]
     presumed = presumed_ccas(communes)
-    assert len(presumed) == 7 and presumed["presumed"].all()
+    # Below 1 500 inhabitants a CCAS is optional: 54002 gets none.
+    assert sorted(presumed["CODGEO"]) == ["54001", "54003", "54004", "54005", "54006", "55001"]
+    assert presumed["presumed"].all() and set(presumed["name"]) == {PRESUMED_NAME}
+    # Nothing invented: no phone, no « CCAS de … », only the town hall's address.
+    assert (presumed["phone"] == "").all() and (presumed["hours"] == "").all()
     assert presumed.set_index("CODGEO").at["54006", "approximate"]  # no town hall known
-    assert presumed["hours"].iloc[0] == "du lundi au vendredi : 9\u00a0h – 12\u00a0h"
-    real = read_sites_csv("nom;categorie;code commune\nCCAS réel;CCAS;54001\n", communes).sites
-    layer = site_layer(communes, [real])
-    assert len(layer) == 7
-    alpha = layer[layer["CODGEO"] == "54001"]
-    assert alpha["name"].tolist() == ["CCAS réel"] and not alpha["presumed"].any()
+    assert "Commune : Alpha (1\u00a0500 habitants)" in presumed["address"].iloc[0]
+    real = read_sites_csv(
+        "nom;categorie;code commune\nCCAS réel;CCAS;54001\nCIAS;CIAS;54004\n", communes
+    ).sites
+    # A real CCAS covers its commune; a CIAS covers every commune of its EPCI (E2).
+    left = presumed_ccas(communes, real)
+    assert sorted(left["CODGEO"]) == ["54003"]
 
 
 def test_popup_and_properties_are_escaped(communes):
@@ -158,8 +167,23 @@ def test_popup_and_properties_are_escaped(communes):
     assert props["popup"].startswith("<b>&lt;img")
 
 
+def test_a_site_far_outside_its_department_is_reported(communes):
+    text = (
+        "nom;categorie;code commune;latitude;longitude\n"
+        "Près;CCAS;54001;48,61;6,02\n"
+        "Frontière;CCAS;54001;48,61;5,97\n"  # 2 km west of the department: border slack
+        "Luxembourg;CCAS;54002;49,60;6,13\n"  # geocoded in another country
+    )
+    result = read_sites_csv(text, communes)
+    far = far_from_department(result.sites, communes)
+    assert [f.name for f in far] == ["Luxembourg"]
+    assert 85 < far[0].distance_km < 95  # 0.8° of latitude north of the grid
+    message = next(m for m in result.messages if "plus de 5 km" in m)
+    assert "Luxembourg (commune Épinal-les-Bains (54002), à 89 km du département 54)" in message
+    assert len(result.sites) == 3  # reported, never dropped
+
+
 def test_hours_texts():
-    assert mairie_hours_text("not json") == ""
     single = {"PlageJ": {"début": "lundi", "fin": "lundi", "PlageH": {"début": "08:30:00"}}}
     assert annuaire_hours(single).startswith("le lundi : 8\u00a0h\u00a030")
     listed = {
@@ -208,6 +232,14 @@ def test_annuaire_real_files(reference_dir, bundle):
     assert counts["pmi"] == 144 and counts["mdph"] == 5 and counts["france_services"] == 61
     hosted = sites[sites["id"].str.endswith("-locaux")]
     assert sorted(hosted["category"]) == ["ccas"] * 9 + ["mds"]
+    # Each annuaire type as what it is: the Conseil départemental's seat is not an MDS.
+    assert counts["conseil_departemental"] == 5 and "mds" not in set(
+        sites.loc[sites["name"].str.startswith("Conseil départemental"), "category"]
+    )
+    assert counts["pif"] > 0 and counts["repit_aidants"] > 0 and "autre" not in counts
+    # The CCAS of Mont-Saint-Martin (54) is plotted in Luxembourg by its source: reported.
+    far = next(m for m in result.messages if "plus de 5 km" in m)
+    assert "Centre communal d'action sociale (Mont-Saint-Martin)" in far
     assert set(hosted["CODGEO"].str[:2]) == {"33", "54", "73"}
     assert sites["approximate"].sum() == 2  # no coordinates: placed at the town hall
     pontoise = sites[sites["id"] == "accompagnement_personnes_agees-95500-01"].iloc[0]

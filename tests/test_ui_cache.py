@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from sites_fixtures import save_town_hall_sites
+
 from carto.compose import territory
 from carto.compose.keys import Coverage, TerritoryKey, Token
 from carto.sites.coverage import DISTANCE_COLUMN
@@ -22,8 +24,10 @@ def test_a_site_filter_never_rebuilds_the_outlines(monkeypatch) -> None:
 
     monkeypatch.setattr(territory, "zone_shapes", counting)
     cache._shapes.clear()
-    every_site = replace(CORSICA, coverage=Coverage(None, Token()))
-    only_ccas = replace(CORSICA, coverage=Coverage(("ccas",), Token()))
+    save_town_hall_sites(cache.get_bundle().communes, ["2A004"])  # Ajaccio
+    listed = Token((("ccas-ajaccio", 1),))  # a token of its own: the cache is process-wide
+    every_site = replace(CORSICA, coverage=Coverage(None, listed))
+    only_ccas = replace(CORSICA, coverage=Coverage(("ccas",), listed))
     shapes = [cache.get_shapes(k) for k in (CORSICA, every_site, only_ccas)]
     assert shapes[0] is shapes[1] is shapes[2]
     assert built == [CORSICA]  # built once, under the key without coverage

@@ -56,6 +56,17 @@ def observed_counts(terr: Territory, counts: Callable[[str], Mapping[str, int]])
     return {code: n for code, n in level_counts.items() if code in terr.zones.index}
 
 
+def territory_names(terr: Territory, level: str, communes: pd.DataFrame) -> dict[str, str]:
+    """Code → name of the zones observations of ``level`` are filed under, for panels that
+    list observations: « Nancy », never « Commune 54395 ». ``communes``: the bundle's."""
+    if level == "commune":
+        own = communes[communes["DEP"] == terr.code]
+        return dict(zip(own["CODGEO"].astype(str), own["LIBGEO"].astype(str), strict=True))
+    if observation_level(terr.level) == level:
+        return {str(c): str(n) for c, n in terr.zones["LIBGEO"].items()}
+    return {}
+
+
 def has_distances(key: TerritoryKey, src: Sources) -> bool:
     """Whether the communes carry the distance to the nearest site (the site layer is on)."""
     return DISTANCE_COLUMN in src.commune_territory(key.department_communes).measures
@@ -85,7 +96,8 @@ def portrait_data(
     sites: Token,
     src: Sources,
 ) -> PortraitData:
-    """The portrait of one zone of the view, with the observations shown for it."""
+    """The portrait of one zone of the view, with the observations shown for it and the real
+    sites (none known when no list was imported, which the portrait says)."""
     level, code = zone.level, zone.code
     communes = src.commune_territory(key.department_communes)
     districts = None
@@ -102,7 +114,7 @@ def portrait_data(
         measures=communes.measures,
         france_measures=src.france_commune_measures(key.imports),
         indicators=src.catalogue(key.imports).available(communes.measures),
-        sites=src.sites(state.department, sites),
+        sites=src.sites(state.department, sites) if src.site_lists() else None,
         observations=observations,
         markers=src.imported(key.imports).secret,
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from carto.compose.keys import TerritoryKey, Token
 from carto.compose.parts import DistrictOverlay
 from carto.compose.sources import LayerSources, Sources
+from carto.compose.territory import department_presumed_ccas
 from carto.districts.geometry import district_geometries, district_labels, districts_geojson
 from carto.indicators.catalogue import Catalogue, compute
 from carto.map.choropleth import ChoroplethView
@@ -43,6 +44,7 @@ class Overlays:
     epci: dict | None = None
     mairies: dict | None = None
     sites: dict | None = None
+    presumed: dict | None = None  # CCAS presumed at town halls, a layer of its own
     districts: DistrictOverlay = field(default_factory=DistrictOverlay)
     badges: tuple[tuple[float, float, str], ...] = ()
     circles: CirclesPart | None = None
@@ -89,6 +91,7 @@ def overlays(
         epci=src.epci_collection(dep) if "epci" in on else None,
         mairies=src.mairies(dep, key.by_arrondissement) if "mairies" in on else None,
         sites=src.sites_geojson(dep, state.site_categories, sites) if "sites" in on else None,
+        presumed=src.presumed_geojson(dep, sites) if "presumes" in on else None,
         districts=districts,
         badges=badges,
         circles=circles,
@@ -107,6 +110,7 @@ def layer_inputs(view: ChoroplethView, terr: Territory, layers: Overlays) -> Lay
         epci=layers.epci,
         mairies=layers.mairies,
         sites=layers.sites,
+        presumed=layers.presumed,
         districts=layers.districts.geojson,
         district_labels=layers.districts.labels,
         observation_badges=layers.badges,
@@ -130,6 +134,10 @@ def department_sites_geojson(
 ) -> dict:
     chosen = list(categories) if categories else None
     return sites_geojson(filter_sites(src.sites(department, sites), chosen))
+
+
+def department_presumed_geojson(department: str, sites: Token, src: Sources) -> dict:
+    return sites_geojson(department_presumed_ccas(department, sites, src))
 
 
 def district_set_geometries(department: str, name: str, districts: Token, src: Sources):

@@ -31,8 +31,9 @@ class ShownTable:
 
 
 def view_indicator_ids(state: ViewState) -> list[str]:
-    """Population first, then every indicator the view shows (map, second map, filters)."""
-    ids = ["population", state.indicator]
+    """The mapped indicator first, then population and every other indicator the view shows
+    (second map, circles, filters)."""
+    ids = [state.indicator, "population"]
     ids += [i for i in (state.indicator2, state.circles) if i]
     ids += [r.indicator for r in state.filters.ranges]
     return ids
@@ -78,6 +79,13 @@ def shown_indicator_ids(
     """The view's indicators that have a column in the table, each once, in order."""
     shown = [catalogue.get(i) for i in dict.fromkeys(view_indicator_ids(state)) if i in catalogue]
     return tuple(i.id for i in shown if table_column(i) in table.columns)
+
+
+def code_width(table: pd.DataFrame) -> int:
+    """Pixels the « Code » column needs to show its longest code whole (EPCI SIREN codes
+    have 9 digits, IRIS codes 9 characters)."""
+    longest = int(table["Code"].astype(str).str.len().max()) if len(table) else 5
+    return 24 + 9 * max(longest, 4)
 
 
 def shown_table(

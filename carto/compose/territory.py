@@ -20,7 +20,7 @@ from carto.indicators.national import beside_national
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
-from carto.sites.table import site_layer
+from carto.sites.table import presumed_ccas, real_sites
 from carto.territories.iris import departments_with_iris, iris_territory
 from carto.territories.zones import (
     FRANCE,
@@ -159,16 +159,25 @@ def neighbours(department: str, src: Sources) -> tuple[str, ...]:
     return tuple(sorted(set(touching) - {department}))
 
 
-def department_sites(department: str, sites: Token, src: Sources) -> pd.DataFrame:
-    """Sites of the department: imported lists, plus CCAS presumed at the other town halls."""
+def _department_communes(department: str, src: Sources) -> pd.DataFrame:
     com = src.bundle().communes
-    communes = com[(com["DEP"] == department) & (com["TYPE"] == "COM")]
-    lists = [s[s["CODGEO"].isin(communes["CODGEO"])] for s in src.site_lists()]
-    return site_layer(communes, lists)
+    return com[(com["DEP"] == department) & (com["TYPE"] == "COM")]
+
+
+def department_sites(department: str, sites: Token, src: Sources) -> pd.DataFrame:
+    """The real sites of the department (imported lists); presumed CCAS are never sites."""
+    codes = _department_communes(department, src)["CODGEO"]
+    return real_sites([s[s["CODGEO"].isin(codes)] for s in src.site_lists()])
+
+
+def department_presumed_ccas(department: str, sites: Token, src: Sources) -> pd.DataFrame:
+    """CCAS presumed at the town halls of the department's communes that must have one and
+    have no real CCAS or CIAS known (``carto.sites.table.presumed_ccas``)."""
+    return presumed_ccas(_department_communes(department, src), src.sites(department, sites))
 
 
 def sites_around(department: str, sites: Token, src: Sources) -> pd.DataFrame:
-    """Sites of a department and of its neighbours."""
+    """Real sites of a department and of its neighbours."""
     around = (department, *src.neighbours(department))
     return pd.concat([src.sites(d, sites) for d in around], ignore_index=True)
 

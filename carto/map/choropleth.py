@@ -310,19 +310,22 @@ def zone_comparison(
     catalogue: Catalogue,
     code: str,
     reference: ReferenceTerritory | None = None,
+    first: str | None = None,
 ) -> pd.DataFrame:
     """A zone's values beside the whole territory's, formatted in French (click panel).
 
     Each indicator is listed once, and with its vintage when another vintage of it is listed
-    too; ``reference`` is the whole territory (see :func:`build_choropleth`). A missing value
-    says why (« secret statistique », « non significatif »…), a sum over communes not all
-    published says « au moins ».
+    too; ``reference`` is the whole territory (see :func:`build_choropleth`); the indicator
+    ``first`` (the one mapped) heads the table. A missing value says why (« secret
+    statistique », « non significatif »…), a sum over communes not all published says
+    « au moins ».
     """
     if reference is None:
         label = "France" if territory.is_france else territory.label
         reference = ReferenceTerritory(label, territory.measures.index, territory.measures)
     rows = []
-    for ind, label in listed_indicators(catalogue.available(territory.measures)):
+    listed = listed_indicators(catalogue.available(territory.measures))
+    for ind, label in sorted(listed, key=lambda item: item[0].id != first):
         rows.append(
             {
                 "Indicateur": label,

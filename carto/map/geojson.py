@@ -18,17 +18,26 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
+import numpy as np
 import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
+from carto.map.interaction import (
+    FILL_FRAME_CSS,
+    FitToFrame,
+    PageScript,
+    SelectionOutline,
+    WheelGuard,
+)
 
 BACKGROUND = "#f4f1ea"  # neutral paper tone when no basemap tiles are shown
 OUTLINE = "#4d4d4d"
 DIM_COLOR = "#efefef"
 TILES_URL = "https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILES_ATTR = "© contributeurs OpenStreetMap"
+OVERSEAS_PREFIX = "97"  # INSEE codes of the overseas departments and of their communes
 
 
 @dataclass(frozen=True)
@@ -38,17 +47,34 @@ class ZoneShapes:
     codes: tuple[str, ...]
     geometries: tuple[dict, ...]
     bounds: tuple[float, float, float, float]  # south, west, north, east
+    # What the map is fitted to: France by department is fitted to its metropolitan part
+    # (the overseas departments, thousands of km away, would leave it a speck).
+    fit_bounds: tuple[float, float, float, float] | None = None
 
     @classmethod
     def from_frame(cls, zones: gpd.GeoDataFrame) -> ZoneShapes:
         geoms = zones.geometry.to_numpy()
         texts = shapely.to_geojson(geoms)
-        west, south, east, north = shapely.total_bounds(geoms)
+        codes = tuple(str(c) for c in zones.index)
+        overseas = np.array([c.startswith(OVERSEAS_PREFIX) for c in codes], dtype=bool)
+        fit = None
+        if overseas.any() and not overseas.all():
+            fit = _south_west_north_east(shapely.total_bounds(geoms[~overseas]))
         return cls(
-            codes=tuple(str(c) for c in zones.index),
+            codes=codes,
             geometries=tuple(json.loads(t) for t in texts),
-            bounds=(float(south), float(west), float(north), float(east)),
+            bounds=_south_west_north_east(shapely.total_bounds(geoms)),
+            fit_bounds=fit,
         )
+
+    @property
+    def view_bounds(self) -> tuple[float, float, float, float]:
+        return self.fit_bounds or self.bounds
+
+
+def _south_west_north_east(total: np.ndarray) -> tuple[float, float, float, float]:
+    west, south, east, north = (float(x) for x in total)
+    return (south, west, north, east)
 
 
 def escape(value: object) -> str:
@@ -143,7 +169,7 @@ class ViewTracker(MacroElement):
               var loc = window.parent.location;
               var params = new URLSearchParams(loc.search);
               params.set('c', c.lat.toFixed(5) + ',' + c.lng.toFixed(5));
-              params.set('z', String(z));
+              params.set('z', String(Math.round(z)));
               window.parent.history.replaceState(
                 window.parent.history.state, '',
                 loc.pathname + '?' + params.toString().replace(/%2C/g, ','));
@@ -166,8 +192,16 @@ def base_map(
     zoom: int | None = None,
     track_view: bool = False,
     centre: tuple[float, float] | None = None,
+    fit: bool = False,
+    page_script: str | None = None,
 ) -> folium.Map:
-    """The constant map: neutral background, no CDN, canvas renderer, centred on the territory."""
+    """The constant map: neutral background, no CDN, canvas renderer, centred on the territory.
+
+    ``track_view``: the live map of the page (its view goes into the link, the wheel scrolls
+    the page, the selected zone is outlined); ``fit``: fit the territory to the frame in the
+    browser (no centre and zoom were given by a link); ``page_script``: a script the app adds
+    to its page once the map is idle (``interaction.PageScript``).
+    """
     fmap = folium.Map(
         location=list(centre or center_of(bounds)),
         zoom_start=fit_zoom(bounds) if zoom is None else zoom,
@@ -176,10 +210,20 @@ def base_map(
         control_scale=False,
         zoom_control=True,
         attribution_control=tiles,
+        scroll_wheel_zoom=not track_view,
+        # quarter steps: the territory fills its frame instead of the next smaller power of 2
+        zoom_snap=0.25,
     )
     fmap.add_child(_MetricScale())
     if track_view:
         fmap.add_child(ViewTracker())
+        fmap.add_child(WheelGuard())
+        fmap.add_child(SelectionOutline())
+        fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
+    if fit:
+        fmap.add_child(FitToFrame(bounds))
+    if page_script:
+        fmap.add_child(PageScript(page_script, "atlas-page-script"))
     fmap.default_js = list(LEAFLET_JS)
     fmap.default_css = list(LEAFLET_CSS)
     if tiles:

@@ -40,8 +40,8 @@ class MapCaption(MacroElement):
             var c = L.control({position: 'bottomleft'});
             c.onAdd = function() {
               var d = L.DomUtil.create('div', 'atlas-map-caption');
-              d.style.cssText = 'background:rgba(255,255,255,.88);padding:4px 8px;'
-                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:70%;color:#222';
+              d.style.cssText = 'background:rgba(255,255,255,.88);padding:3px 7px;'
+                + 'border-radius:4px;font:{{ this.size }} sans-serif;max-width:55vw;color:#222';
               d.innerHTML = {{ this.html|tojson }};
               return d;
             };
@@ -57,8 +57,12 @@ class MapCaption(MacroElement):
     def __init__(self, title: str, source: str, large: bool = False) -> None:
         super().__init__()
         self._name = "MapCaption"
-        self.html = f"<b>{escape(title)}</b><br>{escape(source)}"
-        self.size = "15px" if large else "11px"
+        # on a phone the legend under the map gives the source: the caption keeps the title
+        self.html = (
+            f"<style>@media (max-width:480px){{.atlas-caption-source{{display:none}}}}</style>"
+            f"<b>{escape(title)}</b><span class='atlas-caption-source'><br>{escape(source)}</span>"
+        )
+        self.size = "13px" if large else "10px"
 
 
 @dataclass(frozen=True)
@@ -72,6 +76,7 @@ class LayerInputs:
     epci: dict | None = None
     mairies: dict | None = None
     sites: dict | None = None
+    presumed: dict | None = None  # CCAS presumed at town halls (``carto.sites.table``)
     districts: dict | None = None
     district_labels: tuple[tuple[float, float, str], ...] = ()
     observation_badges: tuple[tuple[float, float, str], ...] = ()
@@ -105,18 +110,19 @@ def build_layers(inputs: LayerInputs) -> folium.FeatureGroup:
         group.add_child(
             points_layer(inputs.mairies, "Mairies", MAIRIE_POPUP_FIELDS, MAIRIE_POPUP_ALIASES)
         )
-    if inputs.sites is not None:
-        group.add_child(
-            folium.GeoJson(
-                inputs.sites,
-                name="Sites",
-                marker=folium.CircleMarker(),
-                style_function=site_style,
-                popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
-                tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-                control=False,
+    for name, sites in (("CCAS présumés", inputs.presumed), ("Sites", inputs.sites)):
+        if sites is not None:
+            group.add_child(
+                folium.GeoJson(
+                    sites,
+                    name=name,
+                    marker=folium.CircleMarker(),
+                    style_function=site_style,
+                    popup=folium.GeoJsonPopup(fields=["popup"], labels=False, max_width=340),
+                    tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+                    control=False,
+                )
             )
-        )
     for lat, lon, badge in inputs.observation_badges:
         folium.Marker([lat, lon], icon=folium.DivIcon(html=badge, class_name="atlas-badge")).add_to(
             group

@@ -24,14 +24,18 @@ from carto.territories.town_halls import clock_time
 ANNUAIRE_SOURCE = "Annuaire Service-Public (DILA), base locale 2017"
 CCAS_SOURCE = "ANCT, lieux des conseillers numériques France Services (2022)"
 
+# Each annuaire type (``pivotLocal``) as what it really is: « cg » is the Conseil
+# départemental's headquarters, not one of its social-action sites (MDS).
 PIVOT_CATEGORIES = {
     "pmi": "pmi",
     "caf": "caf",
     "clic": "clic",
     "maison_handicapees": "mdph",
-    "cg": "mds",
+    "cg": "conseil_departemental",
     "msap": "france_services",
     "mission_locale": "mission_locale",
+    "pif": "pif",
+    "accompagnement_personnes_agees": "repit_aidants",
     "ccas": "ccas",
     "cias": "cias",
 }

@@ -17,6 +17,7 @@ import pandas as pd
 import shapely
 
 from carto.common.text import normalize_text
+from carto.sites.location import far_from_department, far_sites_message
 from carto.sites.table import empty_sites, normalize_sites
 
 
@@ -142,6 +143,9 @@ def place_rows(rows: list[dict], index: CommuneIndex, source_label: str) -> Site
             f"{len(rejected)} ligne(s) non importée(s) (ni commune reconnue ni coordonnées) : "
             + ", ".join(str(r["name"]) for r in rejected)
         )
+    far = far_sites_message(far_from_department(sites, index.communes))
+    if far:
+        messages.append(far)
     return SiteImport(sites, pd.DataFrame(rejected), messages + dup_messages)
 
 

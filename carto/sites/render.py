@@ -2,7 +2,8 @@
 
 Why every text is escaped here: names, addresses and hours come from imported files, and a
 popup is HTML; the popup body is built escaped once, so the map only shows it as it is.
-Presumed CCAS are drawn small, hollow and dashed so that they never hide the choropleth.
+Presumed CCAS (a layer of their own) are drawn small, grey and hollow so that they never hide
+the choropleth nor pass for real sites.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from carto.sites.table import normalize_sites
 def status_text(approximate: bool, presumed: bool) -> str:
     notes = []
     if presumed:
-        notes.append("présumé à la mairie (liste réelle non importée)")
+        notes.append(
+            "CCAS obligatoire (commune de 1\u00a0500 habitants ou plus) qu'aucune liste "
+            "importée ne situe : présumé à la mairie"
+        )
     if approximate:
         notes.append("position approximative")
     return " ; ".join(notes)
@@ -30,7 +34,7 @@ def popup_html(row: dict) -> str:
     esc = html.escape
     lines = [
         f"<b>{esc(row['name'])}</b>",
-        f"<i>{esc(cat.label)}</i>",
+        f"<i>{esc(cat.label)}</i>" if not row["presumed"] else "",
         esc(row["address"]).replace("\n", "<br>"),
         f"Tél. : {esc(row['phone'])}" if row["phone"] else "",
         f"Horaires : {esc(row['hours'])}" if row["hours"] else "",
@@ -78,19 +82,24 @@ def sites_geojson(sites: pd.DataFrame) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
+PRESUMED_COLOR = "#6d6d6d"
+
+
 def site_style(feature: dict) -> dict:
-    """folium style_function for the CircleMarker layer: presumed sites are hollow and dashed."""
+    """folium style_function for the CircleMarker layers: presumed CCAS small, grey, hollow."""
     props = feature["properties"]
-    presumed = bool(props.get("presumed"))
+    if props.get("presumed"):
+        # discreet: a small grey dashed ring that never hides the choropleth
+        return {"radius": 3, "color": PRESUMED_COLOR, "weight": 1, "dashArray": "2 2",
+                "fill": True, "fillColor": PRESUMED_COLOR, "fillOpacity": 0.15}  # fmt: skip
     return {
-        # presumed CCAS (one per town hall) stay small so they do not hide the choropleth
-        "radius": 3 if presumed else props.get("radius", 5),
-        "color": "#ffffff" if not presumed else props.get("color", "#546e7a"),
-        "weight": 1 if not presumed else 1.5,
-        "dashArray": "3 3" if presumed or props.get("approximate") else None,
+        "radius": props.get("radius", 5),
+        "color": "#ffffff",
+        "weight": 1,
+        "dashArray": "3 3" if props.get("approximate") else None,
         "fill": True,  # folium's CircleMarker() defaults to no fill: only the ring is clickable
         "fillColor": props.get("color", "#546e7a"),
-        "fillOpacity": 0.9 if not presumed else 0.25,
+        "fillOpacity": 0.9,
     }
 
 
@@ -106,5 +115,5 @@ def legend_html(codes: list[str] | None = None) -> str:
             f'line-height:14px;margin-right:4px">{html.escape(cat.symbol)}</span>'
             f"{html.escape(cat.label)}"
         )
-    items.append("<i>Contour pointillé : CCAS présumé à la mairie ou position approximative</i>")
+    items.append("<i>Contour pointillé : position approximative (mairie de la commune)</i>")
     return "<br>".join(items)

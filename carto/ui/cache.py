@@ -156,6 +156,11 @@ def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, sites: Token
     return layers.department_sites_geojson(dep, categories, sites, SOURCES)
 
 
+@st.cache_resource(show_spinner=False)
+def get_presumed_geojson(dep: str, sites: Token) -> dict:
+    return layers.department_presumed_geojson(dep, sites, SOURCES)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def get_map(key: TerritoryKey, request: MapRequest) -> ChoroplethView:
     return maps.build_map(key, request, SOURCES)
@@ -249,6 +254,9 @@ class _CachedSources(StoreReads):
         self, department: str, categories: tuple[str, ...] | None, sites: Token
     ) -> dict:
         return get_sites_geojson(department, categories, sites)
+
+    def presumed_geojson(self, department: str, sites: Token) -> dict:
+        return get_presumed_geojson(department, sites)
 
     def district_overlay(self, department: str, name: str, districts: Token) -> DistrictOverlay:
         return get_district_overlay(department, name, districts)

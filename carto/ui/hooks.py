@@ -146,8 +146,8 @@ _LAYERS_SIZE = 48
 
 def layers_key(inputs: LayerInputs) -> tuple:
     """Identity of the cached inputs plus the small values drawn with them."""
-    big = (inputs.choropleth, inputs.epci, inputs.mairies, inputs.sites, inputs.districts,
-           inputs.circles)  # fmt: skip
+    big = (inputs.choropleth, inputs.epci, inputs.mairies, inputs.sites, inputs.presumed,
+           inputs.districts, inputs.circles)  # fmt: skip
     return (
         tuple(id(x) for x in big),
         inputs.indicator_label,

@@ -44,7 +44,7 @@ button:hover{border-color:#ff4b4b;color:#ff4b4b}
         if (!m || !m.getCenter) return false;
         var c = m.getCenter();
         params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
-        params.set("z", String(m.getZoom()));
+        params.set("z", String(Math.round(m.getZoom())));
         return true;
       });
     } catch (e) { /* no access to the page: keep the server's view */ }

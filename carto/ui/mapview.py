@@ -1,7 +1,9 @@
-"""The map(s), their legends and the panel of the clicked territory.
+"""The map(s), their legends, the search box and the panel of the selected territory.
 
-The map lives in a fragment: a click or a pan reruns only this part of the page. The map's
-centre, zoom and selected territory are kept in session_state (and so in the link).
+The map lives in a fragment: a pan causes no rerun, a click or a search reruns the page. The
+map's frame is sized on the window (``carto.ui.layout``) and the territory is fitted to it in
+the browser; a link's centre and zoom, and the view of a searched zone, are kept in
+session_state (and so in the link).
 """
 
 from __future__ import annotations
@@ -14,19 +16,21 @@ from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
 from carto.common.text import md_escape
-from carto.indicators.alternatives import published_instead
-from carto.indicators.catalogue import Catalogue, Indicator
+from carto.indicators.catalogue import Catalogue
 from carto.indicators.reference import ReferenceTerritory
-from carto.map.choropleth import ChoroplethView, small_threshold, zone_comparison
+from carto.map.choropleth import ChoroplethView, small_threshold
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
 from carto.map.layers import LayerInputs, build_layers
 from carto.map.legend import legend_html
 from carto.territories.zones import Territory
 from carto.ui import hooks
 from carto.ui import state as keys
+from carto.ui.export import export_button
+from carto.ui.french import translator_script
+from carto.ui.selection import remember_click, search_box, selection_panel
 
-MAP_HEIGHT = 620
-MEETING_HEIGHT = 760
+MAP_HEIGHT = 560  # the frame's height before the page's CSS sizes it on the window
+SIDE_BY_SIDE_HEIGHT = 420
 
 
 def feature_group(inputs: LayerInputs) -> folium.FeatureGroup:
@@ -44,40 +48,39 @@ class MapPanel:
     circles_legend: str = ""  # escaped HTML
 
 
-def _centre_and_zoom(
-    shapes: ZoneShapes, width: int, height: int
-) -> tuple[tuple[float, float], int]:
+def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> None:
+    """The live map; without a link's centre and zoom, the territory is fitted in the browser."""
     ss = st.session_state
-    centre = ss.get(keys.CENTRE_KEY) or center_of(shapes.bounds)
-    zoom = ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.bounds, width, height)
-    return tuple(centre), int(zoom)
-
-
-def _remember_click(result: dict | None) -> None:
-    """Store the clicked zone; a click reruns the whole page (the panels and link follow it)."""
-    if not result:
-        return
-    clicked = ((result.get("last_active_drawing") or {}).get("properties") or {}).get("code")
-    if clicked and clicked != st.session_state.get(keys.SELECTED_KEY):
-        st.session_state[keys.SELECTED_KEY] = str(clicked)
-        st.rerun(scope="app")
-
-
-def draw_map(
-    panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, width: int = 820
-) -> None:
-    centre, zoom = _centre_and_zoom(shapes, width, height)
+    linked = ss.get(keys.CENTRE_KEY) is not None and ss.get(keys.ZOOM_KEY) is not None
+    centre = tuple(ss.get(keys.CENTRE_KEY) or center_of(shapes.view_bounds))
+    zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.view_bounds))
+    focus = ss.get(keys.FOCUS_KEY)
     result = st_folium(
-        base_map(shapes.bounds, tiles, zoom=zoom, track_view=True, centre=centre),
+        base_map(
+            shapes.view_bounds,
+            tiles,
+            zoom=zoom,
+            track_view=True,
+            centre=centre,
+            fit=not linked,
+            page_script=translator_script(),
+        ),
         feature_group_to_add=feature_group(panel.layers),
         height=height,
         use_container_width=True,
+        # A searched zone is looked at without reloading the map (streamlit-folium moves the
+        # live map when these change).
+        center=focus.centre if focus else None,
+        zoom=focus.zoom if focus else None,
         # Only clicks come back: panning and zooming cause no rerun. The centre and zoom of
         # the link are read from the live map by the page (see carto.map.geojson.ViewTracker).
-        returned_objects=["last_active_drawing"],
+        returned_objects=["last_active_drawing", "last_object_clicked"],
         key=panel.key,
     )
-    _remember_click(result)
+    clicked = remember_click(result, panel.key)
+    if clicked and clicked != ss.get(keys.SELECTED_KEY):
+        ss[keys.SELECTED_KEY] = clicked
+        st.rerun(scope="app")
 
 
 def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
@@ -96,6 +99,7 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
         ),
         unsafe_allow_html=True,
     )
+    st.markdown(f"**{md_escape(view.reference_label)}** : {md_escape(view.reference_text)}")
     if view.reading:
         st.caption(md_escape(view.reading))
     if panel.circles_legend:
@@ -113,28 +117,6 @@ def legend(panel: MapPanel, terr: Territory, large: bool) -> None:
     if view.details:
         with st.expander("Communes dont le code a changé entre les millésimes"):
             st.text(view.details)
-    st.markdown(f"**{md_escape(view.reference_label)}** : {md_escape(view.reference_text)}")
-
-
-def selection_panel(
-    terr: Territory,
-    catalogue: Catalogue,
-    indicator: Indicator,
-    reference: ReferenceTerritory | None = None,
-) -> None:
-    code = st.session_state.get(keys.SELECTED_KEY)
-    if code in terr.zones.index:
-        st.subheader(md_escape(terr.zones.at[code, "LIBGEO"]))
-        st.caption(f"Code {md_escape(code)}")
-        instead = published_instead(indicator, terr, catalogue, code)
-        if instead:
-            st.info(md_escape(instead))
-        st.dataframe(zone_comparison(terr, catalogue, code, reference), hide_index=True)
-        if st.button("Effacer la sélection", key="clear_sel"):
-            st.session_state[keys.SELECTED_KEY] = None
-            st.rerun()
-    else:
-        st.caption(f"Cliquez sur {terr.zone_with_article} de la carte pour comparer ses valeurs.")
 
 
 @st.fragment
@@ -147,29 +129,27 @@ def map_fragment(
     meeting: bool,
     reference: ReferenceTerritory | None = None,
 ) -> None:
-    """One map with its legend and panel, or two maps side by side moving together.
+    """One map with its legend beside it, or two maps side by side moving together.
 
-    ``reference``: the whole department (or France) the click panel compares a zone with.
+    ``reference``: the whole department (or France) the selection panel compares a zone with.
     """
-    height = MEETING_HEIGHT if meeting else MAP_HEIGHT
     if len(panels) == 2:
         cols = st.columns(2)
         for col, panel in zip(cols, panels, strict=True):
             with col:
-                draw_map(panel, shapes, tiles, height - 120, width=560)
+                draw_map(panel, shapes, tiles, SIDE_BY_SIDE_HEIGHT)
                 legend(panel, terr, meeting)
-        selection_panel(terr, catalogue, panels[0].view.indicator, reference)
-    elif meeting:
-        draw_map(panels[0], shapes, tiles, height, width=1150)
-        cols = st.columns([2, 1])
-        with cols[0]:
-            legend(panels[0], terr, True)
-        with cols[1]:
-            selection_panel(terr, catalogue, panels[0].view.indicator, reference)
-    else:
-        col_map, col_side = st.columns([3, 1])
-        with col_map:
-            draw_map(panels[0], shapes, tiles, height)
-        with col_side:
-            legend(panels[0], terr, False)
-            selection_panel(terr, catalogue, panels[0].view.indicator, reference)
+        side = st.columns([1, 2])
+        with side[0]:
+            search_box(terr)
+        with side[1]:
+            selection_panel(terr, catalogue, panels[0].view, meeting, reference)
+        return
+    col_map, col_side = st.columns([3, 1])
+    with col_map:
+        draw_map(panels[0], shapes, tiles, MAP_HEIGHT)
+    with col_side:
+        search_box(terr)
+        legend(panels[0], terr, meeting)
+        export_button(panels[0].view, terr)
+        selection_panel(terr, catalogue, panels[0].view, meeting, reference)

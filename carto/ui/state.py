@@ -8,7 +8,7 @@ run the ViewState built from the widgets is encoded back into the URL.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 import streamlit as st
@@ -39,7 +39,7 @@ KEYS = {
 }
 LAYER_KEYS = {"communes": "w_lay_communes", "epci": "w_lay_epci", "mairies": "w_lay_mairies",
               "sites": "w_lay_sites", "districts": "w_lay_districts",
-              "observations": "w_lay_observations"}  # fmt: skip
+              "observations": "w_lay_observations", "presumes": "w_lay_presumes"}  # fmt: skip
 BOUNDS_KEY = "w_bounds"
 CATEGORIES_KEY = "w_cat"
 FILTER_KEYS = {"epci": "w_fepci", "districts": "w_fdist", "population_classes": "w_fpop"}
@@ -64,9 +64,20 @@ def range_keys(slot: int) -> RangeKeys:
 SELECTED_KEY = "sel"
 CENTRE_KEY = "map_centre"
 ZOOM_KEY = "map_zoom"
+FOCUS_KEY = "map_focus"  # where a searched zone is looked at (carto.compose.search.Focus)
 CENTRE_DEP_KEY = "_centre_dep"  # the department the link's centre and zoom belong to
 SEEDED_KEY = "_url_seeded"
 NOTICES_KEY = "_url_notices"
+_WRITTEN_KEY = "_url_written"  # the query parameters this session last wrote
+
+
+def meeting_asked() -> bool:
+    """Whether the page opens in meeting mode: the link's ``meet`` before it is read, the
+    toggle's value afterwards (the sidebar then starts collapsed)."""
+    ss = st.session_state
+    if ss.get(SEEDED_KEY):
+        return bool(ss.get(KEYS["meeting"]))
+    return st.query_params.get("meet") in ("1", "true", "oui")
 
 
 def set_widget_defaults() -> None:
@@ -133,11 +144,16 @@ def pending() -> Pending:
 
 
 def write_url(state: ViewState) -> None:
-    """Put the view into the address bar (only when it changed: no needless reruns)."""
+    """Put the view into the address bar (only when it changed: no needless reruns).
+
+    Compared with what this session last wrote too: a click sent while the previous run was
+    still writing the address carries the older address, and the server would otherwise take
+    the browser's stale address for the new one (a cleared selection kept in the link)."""
     params = encode(state)
     current = {k: st.query_params.get(k) for k in st.query_params}
-    if current != params:
+    if current != params or st.session_state.get(_WRITTEN_KEY) != params:
         st.query_params.from_dict(params)
+        st.session_state[_WRITTEN_KEY] = params
 
 
 def forget_view_if_moved(department: str) -> None:
@@ -146,7 +162,17 @@ def forget_view_if_moved(department: str) -> None:
     if ss.get(CENTRE_DEP_KEY) != department:
         ss[CENTRE_KEY] = None
         ss[ZOOM_KEY] = None
+        ss[FOCUS_KEY] = None
         ss[CENTRE_DEP_KEY] = department
+
+
+def keep_selection(codes: Collection[str]) -> None:
+    """A selection that is not a zone of the territory shown (another department or level)
+    is dropped, so that it never travels in a shared link."""
+    ss = st.session_state
+    if ss.get(SELECTED_KEY) is not None and ss[SELECTED_KEY] not in codes:
+        ss[SELECTED_KEY] = None
+        ss[FOCUS_KEY] = None
 
 
 def with_map_state(state: ViewState) -> ViewState:

@@ -24,7 +24,7 @@ from carto.territories.zones import DEFAULT_DEPARTMENT, FRANCE
 
 Level = Literal["commune", "epci", "district", "departement", "iris"]
 Reference = Literal["none", "departement", "region", "france"]
-Layer = Literal["communes", "epci", "mairies", "sites", "districts", "observations"]
+Layer = Literal["communes", "epci", "mairies", "sites", "districts", "observations", "presumes"]
 
 LEVELS: Final[tuple[str, ...]] = get_args(Level)
 REFERENCES: Final[tuple[str, ...]] = get_args(Reference)

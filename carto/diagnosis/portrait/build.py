@@ -23,6 +23,10 @@ from carto.sites.categories import category_label
 from carto.territories import levels
 
 MAP_MARGIN = 0.25  # neighbours within a quarter of the territory's extent frame the map
+NO_SITE_LIST = (
+    "Aucune liste réelle de sites n'a été importée : les lieux d'accueil du territoire ne sont "
+    "pas connus (les CCAS présumés à la mairie ne sont pas des sites et ne sont pas comptés)."
+)
 
 
 def members_of(
@@ -62,6 +66,7 @@ def build_portrait(
 
     ``zones``/``measures``: the department's communes (``Territory.zones`` / ``.measures``,
     indexed by CODGEO); ``france_measures``: the same measures for every commune of France;
+    ``sites``: the real sites (``None`` when no list was imported, which the notes say);
     ``markers``: why a commune's value is missing (any communes including those), so that
     the portrait says « secret statistique » or « au moins … » as the map does.
     Members outside the department are named in the notes, never silently dropped.
@@ -92,7 +97,9 @@ def build_portrait(
         frame = zones.cx[west - dx : east + dx, south - dy : north + dy]
         shapes = shapes_from_frame(frame, highlight=inside)
     site_rows = ()
-    if sites is not None and len(sites):
+    if sites is None:
+        notes.append(NO_SITE_LIST)
+    elif len(sites):
         site_rows = sites_from_frame(sites[sites["CODGEO"].astype(str).isin(set(members))])
     return PortraitData(
         territory_name=name,
@@ -154,9 +161,7 @@ def indicator_rows(
             single = len(territory) == 1 and ind.column in territory
             value = float(territory[ind.column].iloc[0]) if single else math.nan  # type: ignore[index]
             values = (value, math.nan, math.nan)
-            note = ind.not_aggregable_reason(
-                level_label if not single else levels.level("departement").scale
-            )
+            note = published_value_note(ind, None if single else level_label)
         else:
             values = (single_zone_total(ind, territory), dep_ref.value, fr_ref.value)
             note = _with_references("", ind, (dep_ref, fr_ref))
@@ -180,6 +185,22 @@ def indicator_rows(
             )
         )
     return tuple(rows)
+
+
+def published_value_note(indicator: Indicator, level_label: str | None) -> str:
+    """The caveat of a published value, the same words for every such indicator, so that a
+    portrait can write it once (``model.footnotes``). ``level_label`` is the territory's
+    scale when it groups several communes (None for a single commune)."""
+    published = ", ".join(levels.level(code).scale for code in indicator.published_levels)
+    where = ["pour le département", "pour la France"]
+    if level_label is not None:
+        where.insert(0, f"à l'échelle {level_label}")
+    return (
+        f"Valeur publiée à l'échelle {published} : une médiane ou un taux publié ne se "
+        f"recalcule pas en moyennant des communes ; elle n'est donc donnée ni "
+        + ", ni ".join(where)
+        + "."
+    )
 
 
 def _with_references(note: str, indicator: Indicator, refs: Iterable[ReferenceValue]) -> str:

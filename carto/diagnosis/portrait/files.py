@@ -20,6 +20,7 @@ from carto.diagnosis.portrait.drawing import map_svg
 from carto.diagnosis.portrait.model import (
     TABLE_HEADER,
     PortraitData,
+    footnotes,
     observation_line,
     table_rows,
 )
@@ -47,13 +48,16 @@ def _indicators_html(data: PortraitData) -> str:
         f"<th>{escape(h)}</th>" for h in ("Indicateur", "Territoire", "Département", "France")
     )
     body = []
-    for r in data.indicators:
+    remarks = footnotes(data.indicators)
+    for r, mark in zip(data.indicators, remarks.marks, strict=True):
         values = "".join(f'<td class="num">{escape(r.shown(i))}</td>' for i in range(3))
-        source = f"{r.source}, millésime {r.vintage}" + (f". {r.note}" if r.note else "")
+        label = f"{r.label} {mark}".strip()
+        source = f"{r.source}, millésime {r.vintage}"
         body.append(
-            f"<tr><td>{escape(r.label)}<div class='src'>{escape(source)}</div></td>{values}</tr>"
+            f"<tr><td>{escape(label)}<div class='src'>{escape(source)}</div></td>{values}</tr>"
         )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    notes = "".join(f"<p class='src'>{escape(n)}</p>" for n in remarks.notes)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>{notes}"
 
 
 def _sites_html(data: PortraitData) -> str:
@@ -73,8 +77,8 @@ def _observations_html(data: PortraitData) -> str:
     if not data.observations:
         return "<p>Aucune observation des partenaires pour ce territoire.</p>"
     return "".join(
-        f"<div class='obs'><div class='meta'>{escape(observation_line(o))}</div>"
-        f"<p>{escape(o.text)}</p></div>"
+        f"<div class='obs'><div class='meta'>"
+        f"{escape(observation_line(o, data.territory_name))}</div><p>{escape(o.text)}</p></div>"
         for o in data.observations
     )
 
@@ -161,12 +165,12 @@ def to_xlsx(data: PortraitData) -> bytes:
                 o.theme,
                 o.organisation,
                 o.author,
-                o.territory_code,
+                data.territory_name,
                 o.text,
             )
             for o in data.observations
         ],
-        (12, 18, 28, 22, 12, 80),
+        (12, 18, 28, 22, 24, 80),
     )
     ws = wb.create_sheet("À propos", 0)
     for row, line in enumerate((data.title, data.subtitle, *data.notes), start=1):

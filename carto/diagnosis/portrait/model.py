@@ -111,7 +111,7 @@ class PortraitData:
     @property
     def subtitle(self) -> str:
         return (
-            f"{self.territory_level} {self.territory_code} — {self.department_name} — "
+            f"{self.territory_level} (code {self.territory_code}) — {self.department_name} — "
             f"édité le {format_date(self.generated_on)}"
         )
 
@@ -127,9 +127,30 @@ def table_rows(data: PortraitData) -> list[tuple[object, ...]]:
     ]
 
 
-def observation_line(obs: Observation) -> str:
-    """Heading of one observation in the documents (the text itself follows)."""
+@dataclass(frozen=True)
+class Footnotes:
+    """The indicators' remarks, each written once: a row points to its remark by number."""
+
+    marks: tuple[str, ...]  # per indicator row: « (1) » or ""
+    notes: tuple[str, ...]  # « (1) Valeur publiée… », in order of first use
+
+
+def footnotes(rows: tuple[IndicatorRow, ...]) -> Footnotes:
+    """Why numbered remarks: twenty published values (medians, rates) share one caveat, and a
+    document that repeats it on every row buries the figures under it."""
+    numbers: dict[str, int] = {}
+    marks = []
+    for row in rows:
+        if row.note and row.note not in numbers:
+            numbers[row.note] = len(numbers) + 1
+        marks.append(f"({numbers[row.note]})" if row.note else "")
+    return Footnotes(tuple(marks), tuple(f"({n}) {note}" for note, n in numbers.items()))
+
+
+def observation_line(obs: Observation, territory_name: str | None = None) -> str:
+    """Heading of one observation in the documents (the text itself follows); the territory
+    is named by ``territory_name`` when given, its code otherwise."""
     return (
         f"{obs.observed_on:%d/%m/%Y} — {obs.theme} — {obs.organisation} ({obs.author}), "
-        f"{obs.territory_code}"
+        f"{territory_name or obs.territory_code}"
     )

@@ -17,7 +17,12 @@ from fpdf.enums import PathPaintRule, XPos, YPos
 from fpdf.fonts import FontFace
 
 from carto.diagnosis.portrait.drawing import CONTEXT_FILL, HIGHLIGHT_FILL, project
-from carto.diagnosis.portrait.model import PortraitData, PortraitError, observation_line
+from carto.diagnosis.portrait.model import (
+    PortraitData,
+    PortraitError,
+    footnotes,
+    observation_line,
+)
 
 FONT_FAMILY = "DejaVu"
 FONT_FILE = "DejaVuSans.ttf"
@@ -124,14 +129,15 @@ def to_pdf(data: PortraitData) -> bytes:
 
     _heading(pdf, "Indicateurs clés")
     if data.indicators:
+        remarks = footnotes(data.indicators)
         rows = [
             (
-                f"{r.label}\n{r.source}, millésime {r.vintage}" + (f"\n{r.note}" if r.note else ""),
+                f"{r.label} {mark}".strip() + f"\n{r.source}, millésime {r.vintage}",
                 r.shown(0),
                 r.shown(1),
                 r.shown(2),
             )
-            for r in data.indicators
+            for r, mark in zip(data.indicators, remarks.marks, strict=True)
         ]
         _table(
             pdf,
@@ -140,6 +146,9 @@ def to_pdf(data: PortraitData) -> bytes:
             (88, 34, 34, 34),
             ("LEFT", "RIGHT", "RIGHT", "RIGHT"),
         )
+        pdf.ln(1)
+        for note in remarks.notes:
+            _paragraph(pdf, note, size=8, color=GREY)
     else:
         _paragraph(pdf, "Aucun indicateur sélectionné.")
 
@@ -160,7 +169,7 @@ def to_pdf(data: PortraitData) -> bytes:
     if not data.observations:
         _paragraph(pdf, "Aucune observation des partenaires pour ce territoire.")
     for obs in data.observations:
-        _paragraph(pdf, observation_line(obs), size=8.5, color=BLUE)
+        _paragraph(pdf, observation_line(obs, data.territory_name), size=8.5, color=BLUE)
         _paragraph(pdf, obs.text)
         pdf.ln(2)
 

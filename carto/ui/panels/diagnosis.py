@@ -6,7 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from carto.common.text import md_escape
-from carto.compose.diagnosis import observation_level, observed_counts, portrait_data, selected_zone
+from carto.compose.diagnosis import (
+    observation_level,
+    observed_counts,
+    portrait_data,
+    selected_zone,
+    territory_names,
+)
 from carto.compose.keys import sites_token
 from carto.diagnosis.store import Store, StoreError
 from carto.territories.zones import Territory
@@ -46,15 +52,23 @@ def _observations(ctx: PanelContext, store: Store) -> None:
         st.caption("Choisissez un département pour saisir des observations.")
         return
     level = observation_level(terr.level)
+    names = territory_names(terr, level, ctx.bundle.communes)
     zone = selected_zone(terr, st.session_state.get(keys.SELECTED_KEY))
     if zone is None:
-        st.info(f"Cliquez sur {terr.zone_with_article} de la carte pour l'observer.")
-        observations_list(store, department=state.department, territory_level=level)
+        st.info(
+            f"Cherchez {terr.zone_with_article} par son nom (à côté de la carte) ou cliquez "
+            "dessus pour l'observer."
+        )
+        observations_list(store, department=state.department, territory_level=level, names=names)
         return
     st.markdown(f"#### {md_escape(zone.name)}")
     observation_form(store, zone.level, zone.code, state.department, zone.name)
     shown = observations_list(
-        store, department=state.department, territory_level=zone.level, territory_code=zone.code
+        store,
+        department=state.department,
+        territory_level=zone.level,
+        territory_code=zone.code,
+        names=names,
     )
     st.markdown("#### Portrait du territoire")
     portrait_downloads(

@@ -8,6 +8,7 @@ table at the district level.
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -44,6 +45,7 @@ from carto.territories import zones
 from carto.territories.levels import level as level_words
 from carto.ui import cache
 from carto.ui.edit_code import edit_code
+from carto.ui.french import CHOOSE
 from carto.ui.guard import confirmed_save, french_errors
 from carto.ui.panels.context import PanelContext
 from carto.ui.panels.manage import Item, manage_items
@@ -76,8 +78,15 @@ def district_import_panel(
         type=["csv", "txt"],
         key=f"{key}_names",
     )
+    if uploaded is not None and st.session_state.get(f"{key}_prefilled") != uploaded.name:
+        # a new file names the set after itself, as a site list does; the name stays editable
+        st.session_state[f"{key}_prefilled"] = uploaded.name
+        if not st.session_state.get(f"{key}_name"):
+            st.session_state[f"{key}_name"] = Path(uploaded.name).stem
     name = st.text_input("Nom du jeu de districts", key=f"{key}_name")
-    if uploaded is None or not name.strip():
+    missing = missing_for_import(uploaded is not None, bool(name.strip()))
+    if missing:
+        st.info(missing)
         return None
     result = None
     with french_errors(f"lecture de « {uploaded.name} »"):
@@ -90,6 +99,20 @@ def district_import_panel(
     clicked = st.button("Enregistrer ce découpage", key=f"{key}_save")
     confirmed_save(f"{key}_save", clicked, ds.name, lambda r: _save(ds, r), "enregistrement")
     return DistrictImport(ds, result.issues)
+
+
+def missing_for_import(has_file: bool, has_name: bool) -> str | None:
+    """What the import still needs, in French (None: it can start)."""
+    if has_file and has_name:
+        return None
+    if has_file:
+        return "Donnez un nom au jeu de districts : la lecture du fichier commence ensuite."
+    if has_name:
+        return "Choisissez le fichier du découpage (CSV ou GeoJSON) pour lancer la lecture."
+    return (
+        "Pour importer un découpage : choisissez son fichier (CSV code commune → district, ou "
+        "GeoJSON de polygones) et donnez un nom au jeu."
+    )
 
 
 def _read_import(uploaded, names_file, communes: pd.DataFrame, dep: str) -> DistrictImport:  # type: ignore[no-untyped-def]
@@ -205,7 +228,13 @@ def _assign(
         help="Districts existants : " + (md_escape(", ".join(draft.districts)) or "aucun"),
     )
     if mode == "Par liste":
-        codes = st.multiselect("Communes", list(labels), format_func=labels.get, key=f"{key}_codes")
+        codes = st.multiselect(
+            "Communes",
+            list(labels),
+            format_func=labels.get,
+            key=f"{key}_codes",
+            placeholder=CHOOSE,
+        )
         if st.button("Affecter au district", key=f"{key}_assign"):
             draft = assign(draft, codes, district)
             st.success(f"{len(codes)} commune(s) affectée(s) à « {md_escape(district.strip())} ».")
@@ -269,7 +298,6 @@ def district_panel(
                 "Nom": located["name"],
                 "Catégorie": located["category"].map(category_label),
                 "Adresse": located["address"].str.replace("\n", ", "),
-                "Présumé": located["presumed"].map({True: "oui", False: "non"}),
             }
         ),
         hide_index=True,

@@ -28,6 +28,7 @@ from carto.indicators.sources.store import delete_dataset, list_datasets, save_d
 from carto.territories.bundle import Bundle
 from carto.ui import cache
 from carto.ui.edit_code import edit_code, edit_code_field
+from carto.ui.french import CHOOSE
 from carto.ui.guard import confirmed_save, french_errors
 from carto.ui.panels.iris import iris_contours_panel
 from carto.ui.uploads import content_digest, parsed_once
@@ -161,6 +162,7 @@ def _partner_form(bundle, upload) -> None:  # type: ignore[no-untyped-def]
         "Colonnes de valeurs à importer (pour un taux, choisissez le numérateur)",
         [c for c in columns if c != code_column],
         key="import_value_columns",
+        placeholder=CHOOSE,
     )
     mappings = [_column_form(c, columns, i) for i, c in enumerate(chosen)]
     title = st.text_input("Titre du jeu de données", value=upload.name, key="import_title")

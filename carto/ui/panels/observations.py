@@ -13,6 +13,7 @@ only, so a rerun costs the same at 10 or 10,000 observations (``bench/bench_diag
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -34,6 +35,7 @@ from carto.diagnosis.store import (
     observations_csv,
 )
 from carto.ui.edit_code import edit_code
+from carto.ui.french import CHOOSE
 
 PAGE_SIZE = 20
 
@@ -199,13 +201,15 @@ def _export(store: Store, key: str, filters: dict) -> None:
     )
 
 
-def _observation_card(store: Store, obs: Observation, key: str, editable: bool) -> None:
+def _observation_card(
+    store: Store, obs: Observation, key: str, editable: bool, names: Mapping[str, str]
+) -> None:
     with st.container(border=True):
         st.markdown(
             f"**{md_escape(obs.theme)}** — {md_escape(obs.organisation)} "
             f"({md_escape(obs.author)}) — {format_date(obs.observed_on)} — "
-            f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} "
-            f"{md_escape(obs.territory_code)}"
+            f"{md_escape(LEVELS.get(obs.territory_level, obs.territory_level))} : "
+            f"{md_escape(names.get(obs.territory_code, obs.territory_code))}"
         )
         st.markdown(md_escape(obs.text))
         if not editable:
@@ -227,14 +231,16 @@ def observations_list(
     territory_code: str | None = None,
     key: str = "obs_list",
     editable: bool = True,
+    names: Mapping[str, str] | None = None,
 ) -> ShownObservations:
     """Observations with theme and organisation filters, one page at a time, the form of the
-    one being edited, and the CSV export of all of them."""
+    one being edited, and the CSV export of all of them; each names its territory (``names``:
+    code → name), its code only when no name is known."""
     show_flash(key)
     col_theme, col_org = st.columns(2)
-    themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes")
+    themes = col_theme.multiselect("Thèmes", THEMES, key=f"{key}_themes", placeholder=CHOOSE)
     organisations = col_org.multiselect(
-        "Organisations", store.organisations(department), key=f"{key}_orgs"
+        "Organisations", store.organisations(department), key=f"{key}_orgs", placeholder=CHOOSE
     )
     filters = {
         "theme": themes or None,
@@ -253,5 +259,5 @@ def observations_list(
     if total:
         _export(store, key, filters)
     for obs in observations:
-        _observation_card(store, obs, key, editable)
+        _observation_card(store, obs, key, editable, names or {})
     return ShownObservations(observations, total, filters)

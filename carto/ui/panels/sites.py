@@ -28,6 +28,11 @@ from carto.ui.panels.districts import districts_column
 from carto.ui.panels.manage import Item, manage_items
 from carto.ui.uploads import content_digest, parsed_once
 
+NO_REAL_LIST = (
+    "Aucune liste réelle de sites n'est importée : la couverture et les portraits ne comptent "
+    "que des sites réels, jamais les CCAS présumés à la mairie. Importez une liste ci-dessus."
+)
+
 
 def site_legend(codes: list[str] | None = None) -> None:
     """Legend of the categories shown (static labels, escaped)."""
@@ -84,7 +89,7 @@ def stored_site_lists(key: str = "site_lists") -> None:
     with french_errors("lecture des listes de sites"):
         lists = list_site_lists()
     if not lists:
-        st.caption("Aucune liste de sites importée : les CCAS sont présumés à la mairie.")
+        st.caption(NO_REAL_LIST)
         return
     items = [Item(s.id, s.name, _count(len(s.sites))) for s in lists]
 
@@ -107,7 +112,10 @@ def _count(n: int) -> str:
 def coverage_panel(ctx: PanelContext) -> None:
     st.markdown("#### Couverture : distance au site le plus proche")
     if not has_distances(ctx.key, cache.SOURCES):
-        st.caption("Affichez la couche des sites pour calculer les distances.")
+        lists = cache.SOURCES.site_lists()
+        st.caption(
+            "Affichez la couche des sites pour calculer les distances." if lists else NO_REAL_LIST
+        )
         return
     threshold = st.slider("Population à plus de N km d'un site", 1, 40, 10, key="cov_km")
     table = coverage_table(ctx.key, ctx.state, threshold, cache.SOURCES)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.compose.table import shown_indicator_ids
+from carto.compose.table import code_width, shown_indicator_ids
 from carto.territories.levels import level as level_words
 from carto.ui import cache
 from carto.ui.panels.context import PanelContext
@@ -20,7 +20,15 @@ def zone_table_panel(ctx: PanelContext) -> None:
         st.caption("Seules les communes retenues par les filtres figurent dans le tableau.")
     shown_ids = shown_indicator_ids(ctx.state, ctx.catalogue, table)
     styled = cache.get_table_styler(key, kept_codes, shown_ids)
-    st.dataframe(styled.styler, hide_index=True, width="stretch")
+    st.dataframe(
+        styled.styler,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Code": st.column_config.TextColumn(width=code_width(table)),
+            "EPCI": st.column_config.TextColumn(width=240),  # long names: the figures first
+        },
+    )
     hidden = len(table.columns) - len(styled.columns)
     st.caption(
         f"{hidden} autre(s) indicateur(s) dans l'export CSV."

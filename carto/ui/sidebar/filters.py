@@ -8,6 +8,7 @@ from carto.compose.offer import Offer, epci_choices
 from carto.indicators.catalogue import Catalogue
 from carto.territories.bundle import Bundle
 from carto.territories.size_classes import POPULATION_CLASSES
+from carto.ui.french import CHOOSE
 from carto.ui.sidebar.widgets import keep_valid, keep_valid_list, optional_number
 from carto.ui.state import FILTER_KEYS, RANGE_SLOTS, range_keys
 from carto.viewstate.codec import Filters, RangeFilter, ViewStateError
@@ -22,6 +23,7 @@ def filters_section(
             "Taille de commune",
             [c.id for c in POPULATION_CLASSES],
             key=FILTER_KEYS["population_classes"],
+            placeholder=CHOOSE,
             format_func=lambda c: next(p.label for p in POPULATION_CLASSES if p.id == c),
         )
         epci = _epci_filter(bundle, department)
@@ -38,6 +40,7 @@ def filters_section(
                     "Territoires d'action sociale",
                     offer.district_names,
                     key=FILTER_KEYS["districts"],
+                    placeholder=CHOOSE,
                 )
             )
     try:
@@ -58,7 +61,11 @@ def _epci_filter(bundle: Bundle, department: str) -> list[str]:
         return []
     keep_valid_list(FILTER_KEYS["epci"], list(choices))
     return st.multiselect(
-        "EPCI", list(choices), key=FILTER_KEYS["epci"], format_func=lambda c: choices.get(c, c)
+        "EPCI",
+        list(choices),
+        key=FILTER_KEYS["epci"],
+        format_func=lambda c: choices.get(c, c),
+        placeholder=CHOOSE,
     )
 
 

@@ -11,6 +11,21 @@ from carto.indicators.catalogue import Catalogue
 from carto.ui.sidebar.widgets import keep_valid
 from carto.ui.state import KEYS
 
+_CLOSE_KEY = "_close_sidebar"
+# Turning the meeting mode on closes the sidebar, as a link's ``meet=1`` opens without it.
+# Streamlit has no command for it: the frame clicks the sidebar's own button in the page.
+CLOSE_SIDEBAR_HTML = """<!doctype html><html lang="fr"><body><script>
+try {
+  var d = window.parent.document;
+  var button = d.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (button && button.getAttribute("aria-expanded") === "true") button.click();
+} catch (e) { /* no access to the page: the sidebar stays open */ }
+</script></body></html>"""
+
+
+def _meeting_switched() -> None:
+    st.session_state[_CLOSE_KEY] = bool(st.session_state.get(KEYS["meeting"]))
+
 
 @dataclass(frozen=True)
 class PresentationChoice:
@@ -21,7 +36,9 @@ class PresentationChoice:
 
 def presentation_section(catalogue: Catalogue, offer: Offer, indicator: str) -> PresentationChoice:
     st.header("Présentation")
-    meeting = st.toggle("Mode réunion", key=KEYS["meeting"])
+    meeting = st.toggle("Mode réunion", key=KEYS["meeting"], on_change=_meeting_switched)
+    if st.session_state.pop(_CLOSE_KEY, False):
+        st.iframe(CLOSE_SIDEBAR_HTML, height=1)
     side = st.toggle("Deux cartes côte à côte", key=KEYS["side_by_side"])
     indicator2 = None
     if side:
