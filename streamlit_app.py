@@ -36,6 +36,9 @@ except BundleError as exc:
     st.stop()
 
 # --- View state: the link is read once per session, then the widgets rule -----------------
+stored_data_notice = cache.begin_rerun()  # the stores' revisions, read once per rerun
+if stored_data_notice:
+    st.warning(md_escape(stored_data_notice))
 imports = imports_token()
 catalogue = cache.get_catalogue(imports)
 keys.seed_from_url(

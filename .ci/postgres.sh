@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Start a real PostgreSQL server for the test suite (Debian package) and export ATLAS_TEST_PG_URL.
+# Start a real PostgreSQL server for the test suite (Debian package) and export ATLAS_TEST_PG_URL,
+# and ATLAS_PG_BIN (initdb, pg_ctl, pg_dump, pg_restore of that version: Debian keeps them off
+# the PATH) for the tests that start a throwaway cluster of their own.
 #
 # Usage (as root on a fresh Debian machine, e.g. CI=true):
 #   source .ci/postgres.sh          # installs, starts, creates user/db, exports ATLAS_TEST_PG_URL
@@ -66,12 +68,17 @@ _atlas_pg_setup() {
 
     export ATLAS_TEST_PG_URL="postgresql+psycopg://$user:$password@127.0.0.1:$port/$db"
     _atlas_pg_log "export ATLAS_TEST_PG_URL=$ATLAS_TEST_PG_URL"
+    export ATLAS_PG_BIN="/usr/lib/postgresql/$version/bin"
+    for tool in initdb pg_ctl pg_dump pg_restore; do
+        [ -x "$ATLAS_PG_BIN/$tool" ] || { _atlas_pg_log "$ATLAS_PG_BIN/$tool manque"; return 1; }
+    done
+    _atlas_pg_log "export ATLAS_PG_BIN=$ATLAS_PG_BIN"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
     set -euo pipefail
     _atlas_pg_setup
-    echo "export ATLAS_TEST_PG_URL='$ATLAS_TEST_PG_URL'"
+    echo "export ATLAS_TEST_PG_URL='$ATLAS_TEST_PG_URL' ATLAS_PG_BIN='$ATLAS_PG_BIN'"
 else
     _atlas_pg_setup
 fi

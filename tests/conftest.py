@@ -142,3 +142,42 @@ def app_url(tmp_path_factory):
     data = tmp_path_factory.mktemp("atlas_server_data")
     with bk.serve(env={"ATLAS_DATA_DIR": str(data)}) as url:
         yield url
+
+
+DOCUMENT_TABLES = ("documents", "document_revisions", "documents_schema_version")
+DIAGNOSIS_TABLES = ("observations", "saved_views", "schema_version")
+
+
+def drop_document_tables(url: str) -> None:
+    """Empty a test database of the atlas's tables (the shared PostgreSQL test db)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        for table in (*DOCUMENT_TABLES, *DIAGNOSIS_TABLES):
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    engine.dispose()
+
+
+@pytest.fixture(params=["files", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_backend(request, tmp_path_factory, monkeypatch):
+    """Run the test with the documents in files (var/), in SQLite, and in PostgreSQL (when
+    ATLAS_TEST_PG_URL is set): the rules must not depend on where documents live."""
+    import os
+
+    from carto.common import backends
+
+    backends.close_all()
+    if request.param == "files":
+        monkeypatch.delenv("ATLAS_DATABASE_URL", raising=False)
+    elif request.param == "sqlite":
+        folder = tmp_path_factory.mktemp("atlas_db")
+        monkeypatch.setenv("ATLAS_DATABASE_URL", f"sqlite:///{folder / 'atlas.sqlite'}")
+    else:
+        url = os.environ.get("ATLAS_TEST_PG_URL")
+        if not url:
+            pytest.skip("ATLAS_TEST_PG_URL absent : source .ci/postgres.sh pour PostgreSQL")
+        drop_document_tables(url)
+        monkeypatch.setenv("ATLAS_DATABASE_URL", url)
+    yield request.param
+    backends.close_all()

@@ -14,7 +14,18 @@ from pathlib import Path
 
 import pytest
 
-BIN_DIRS = (Path("/usr/lib/postgresql/15/bin"), Path("/usr/local/bin"))
+
+def _bin_dirs() -> tuple[Path, ...]:
+    """ATLAS_PG_BIN (exported by .ci/postgres.sh), then Debian's newest version, then
+    /usr/local/bin (initdb and pg_ctl are not on Debian's PATH)."""
+    found = [Path(os.environ["ATLAS_PG_BIN"])] if os.environ.get("ATLAS_PG_BIN") else []
+    versions = Path("/usr/lib/postgresql").glob("*/bin")
+    found += sorted(versions, key=lambda p: int(p.parent.name) if p.parent.name.isdigit() else 0,
+                    reverse=True)  # fmt: skip
+    return (*found, Path("/usr/local/bin"))
+
+
+BIN_DIRS = _bin_dirs()
 
 
 def _binary(name: str) -> Path | None:
@@ -53,7 +64,7 @@ class Cluster:
 def private_cluster() -> Iterator[Cluster]:
     """initdb a cluster in a temporary folder, start it, create the database; always stop."""
     if not (_binary("initdb") and _binary("pg_ctl")):
-        pytest.skip("initdb/pg_ctl absents : PostgreSQL 15 n'est pas installé")
+        pytest.skip("initdb/pg_ctl absents : PostgreSQL n'est pas installé (.ci/postgres.sh)")
     folder = Path(tempfile.mkdtemp(prefix="atlas-pg-"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres", "postgres")

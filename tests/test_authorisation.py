@@ -12,8 +12,10 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
+import json
 import pkgutil
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +23,10 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+import sqlalchemy as sa
 
 import carto
-from carto.common import authorisation
+from carto.common import authorisation, backends, documents_copy
 from carto.common.authorisation import (
     AttemptLimiter,
     Grant,
@@ -33,6 +36,8 @@ from carto.common.authorisation import (
     check_grant,
     code_matches,
 )
+from carto.common.documents_files import FileBackend
+from carto.common.documents_sql import SqlBackend
 from carto.common.files import atomic_write, remove_file
 from carto.common.paths import user_data_dir
 from carto.diagnosis.store import ObservationDraft, Store
@@ -228,6 +233,14 @@ class Seeds:
         self.contours = iris_storage.contour_sets()[0]
         self.observation = store.add_observation(DRAFT, secret=SECRET)
         self.view = store.save_view("Vue", "dep=54", secret=SECRET)
+        # A single-machine atlas to copy from: a SQLite file and a folder of documents.
+        origin = Path(store.url.removeprefix("sqlite:///")).parent / "origine"
+        (origin / "sites").mkdir(parents=True)
+        self.origin = Store(f"sqlite:///{origin / 'atlas.sqlite'}", edit_secret="")
+        self.origin.add_observation(replace(DRAFT, author="Jeanne"))
+        self.files = FileBackend(lambda: origin)
+        listed = {"id": "ancienne", "name": "Ancienne liste", "sites": []}
+        (origin / "sites" / "ancienne.json").write_text(json.dumps(listed), encoding="utf-8")
 
 
 # Each write path and how to call it; ``code`` is the code given (None: none at all).
@@ -277,6 +290,10 @@ WRITES: dict[str, Callable[[Seeds, Store, str | None], object]] = {
     "Store.rename_view": lambda s, st, code: st.rename_view(s.view.id, "Renommée", secret=code),
     "Store.delete_view": lambda s, st, code: st.delete_view(s.view.id, secret=code),
     "Store.can_write": lambda s, st, code: st.can_write(code) or _denied(),
+    "Store.copy_from": lambda s, st, code: st.copy_from(s.origin, secret=code),
+    "carto.common.documents_copy.copy_documents": lambda s, st, code: documents_copy.copy_documents(
+        s.files, backends.current(), {}, code=code
+    ),
 }
 
 
@@ -295,13 +312,22 @@ def _snapshot(store: Store) -> dict:
         if p.is_file() and p.suffix != ".sqlite" and "sqlite" not in p.name and p.name != ".lock"
     }
     rows = (store.list_observations(), store.list_views())
-    return {"files": files, "rows": rows}
+    documents = None
+    if backends.database_url():  # the documents' rows and revisions, when in a database
+        engine = sa.create_engine(backends.database_url())
+        with engine.connect() as conn:
+            documents = [
+                conn.execute(sa.text(f"SELECT * FROM {t} ORDER BY 1, 2")).all()
+                for t in ("documents", "document_revisions")
+            ]
+        engine.dispose()
+    return {"files": files, "rows": rows, "documents": documents}
 
 
 @pytest.mark.parametrize("path", sorted(WRITES))
 @pytest.mark.parametrize("code", [None, "", "mauvais-code"])
 def test_each_write_is_refused_without_the_code_and_changes_nothing(
-    path: str, code: str | None, monkeypatch, tmp_path: Path
+    path: str, code: str | None, monkeypatch, tmp_path: Path, any_backend: str
 ):
     monkeypatch.setenv("ATLAS_EDIT_SECRET", SECRET)
     store = Store(f"sqlite:///{tmp_path / 'diag.sqlite'}")
@@ -321,7 +347,8 @@ def test_each_write_is_refused_without_the_code_and_changes_nothing(
 # lock file opened in append mode (no content).
 RAW_WRITERS = {
     "common/files.py": "the grant-checked primitives",
-    "common/collection.py": "the folder's lock file (opened empty, never written)",
+    "common/documents_files.py": "the folder's lock file (opened empty, never written)",
+    "common/payloads.py": "tables serialised into memory (BytesIO), never into a file",
     "territories/build.py": "python -m carto.bundle_build writes data/",
     "indicators/national_output.py": "the national indicators' build writes data/",
     "indicators/national_build.py": "the national indicators' build writes data/",
@@ -378,8 +405,10 @@ def test_files_are_written_only_through_the_grant_checked_primitives():
         calls = _raw_calls(path)
         if relative == "diagnosis/store.py":  # its transactions open after _check_write
             calls = [c for c in calls if not c.endswith("schema.write_transaction")]
-        if relative == "diagnosis/schema.py":  # the migrations, run when the store opens
+        if relative in ("diagnosis/schema.py", "common/database.py"):  # the migrations
             calls = [c for c in calls if "write_transaction" not in c]
+        if relative == "common/documents_sql.py":  # its transaction opens after check_grant
+            calls = [c for c in calls if not c.endswith("database.write_transaction")]
         offenders += calls
     assert offenders == []
 
@@ -387,6 +416,10 @@ def test_files_are_written_only_through_the_grant_checked_primitives():
 def test_the_store_checks_the_code_before_opening_a_write_transaction():
     source = inspect.getsource(Store._write)
     assert source.index("_check_write") < source.index("write_transaction")
+    for writing in (SqlBackend.writing, FileBackend.writing):
+        source = inspect.getsource(writing)
+        opens = "write_transaction" if writing is SqlBackend.writing else "open("
+        assert source.index("check_grant(grant)") < source.index(opens)
 
 
 def test_ui_calls_every_write_with_the_session_code():

@@ -1,4 +1,5 @@
-"""The typed keys of a view: hashable, frozen, read by name; tokens follow the stored files."""
+"""The typed keys of a view: hashable, frozen, read by name; tokens follow the stored files
+(the database's revisions are tested in tests/test_documents.py)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from carto.compose.keys import (
     TerritoryKey,
     Token,
     districts_token,
-    folder_token,
     imports_token,
+    kinds_token,
     sites_token,
 )
 
@@ -50,17 +51,21 @@ def test_geometry_key_ignores_the_coverage_only() -> None:
 
 
 def test_tokens_change_with_the_stored_files() -> None:
-    assert folder_token("absent") == Token()
+    assert kinds_token("absent") == Token()
     assert imports_token() == Token()
     folder = user_data_dir() / "sites"
     folder.mkdir()
     path = folder / "liste.json"
     path.write_text("[]", encoding="utf-8")
     first = sites_token()
-    assert [name for name, _ in first.files] == ["liste.json"]
+    [(kind, files)] = first.parts
+    assert kind == "sites" and [name for name, *_ in files] == ["liste.json"]
     os.utime(path, ns=(1, 1))
     assert sites_token() != first
     assert districts_token("54") == Token()
+    (user_data_dir() / "districts" / "2a").mkdir(parents=True)
+    (user_data_dir() / "districts" / "2a" / "jeu.json").write_text("{}", encoding="utf-8")
+    assert districts_token("2A") != Token()  # the folder of Corse-du-Sud's sets is « 2a »
 
 
 def test_tokens_add_up() -> None:

@@ -1,12 +1,12 @@
 """Stable ids, names kept as typed, replacement asked for, earlier layouts still read
-(issue 16, defect 3)."""
+(issue 16, defect 3). The rules are checked with the documents in files, in SQLite and in
+PostgreSQL (``any_backend``); the layouts of earlier versions are files only."""
 
 from __future__ import annotations
 
 import json
 import threading
 import time
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from carto.common.authorisation import authorise
-from carto.common.collection import JsonCollection
+from carto.common.collection import Collection
 from carto.common.files import atomic_write
 from carto.common.identity import InvalidName, NameTaken, clean_name, name_key, new_id
 from carto.common.paths import user_data_folder
@@ -84,6 +84,7 @@ def test_ids_are_random_and_names_must_be_readable():
 # --- site lists -----------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_a_site_list_under_a_confusable_name_asks_to_replace():
     first = save_site_list("CCAS du Grand Nancy", SITES)
     with pytest.raises(NameTaken, match="« CCAS du Grand Nancy »") as caught:
@@ -96,6 +97,7 @@ def test_a_site_list_under_a_confusable_name_asks_to_replace():
     assert [s.sites["name"].tolist() for s in list_site_lists()] == [["Autre"]]
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_names_in_other_scripts_are_distinct_lists_shown_as_typed():
     for name in ("Список", "Liste 日本", "Liste"):
         save_site_list(name, SITES)
@@ -117,6 +119,7 @@ def test_a_site_list_of_an_earlier_version_is_read_renamed_and_deleted():
     assert list_site_lists() == []
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_ids_from_outside_never_reach_another_folder():
     with pytest.raises(ValueError, match="invalide"):
         delete_site_list("../imports/x")
@@ -125,6 +128,7 @@ def test_ids_from_outside_never_reach_another_folder():
 # --- district sets --------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_district_sets_keep_ids_rename_and_delete():
     stored = save_district_set(DistrictSet("54", "Secteurs Nord", {"54395": "A"}))
     with pytest.raises(NameTaken):
@@ -162,6 +166,7 @@ def _partner(value: int, mapping: PartnerMapping = MAPPING):
     return import_partner(data, mapping, name="export.csv", communes=COMMUNES)
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_two_partners_with_the_default_title_never_replace_each_other():
     caf = save_dataset(_partner(12))
     with pytest.raises(NameTaken, match=r"« export\.csv »"):
@@ -234,6 +239,7 @@ def _contours(code: str, x: float) -> gpd.GeoDataFrame:
     )
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_contour_sets_never_silently_replace_each_other():
     save_contours(_contours("543950101", 6.1), "Nancy")
     save_contours(_contours("575630101", 6.2), "Metz")
@@ -262,6 +268,7 @@ def test_the_single_contours_file_of_an_earlier_version_is_a_set():
 # --- concurrency and leftovers --------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("any_backend")
 def test_two_sessions_saving_one_name_at_once_store_one_list():
     outcomes: list[str] = []
     barrier = threading.Barrier(8)
@@ -296,8 +303,8 @@ def test_temporary_files_left_by_a_killed_write_are_removed_by_the_next_write():
     assert not stale.exists() and fresh.exists()  # a fresh one may be another process's
 
 
-def test_a_collection_reports_a_corrupt_document_by_its_file_name(tmp_path: Path):
-    collection = JsonCollection(lambda: tmp_path, "Une liste")
-    (tmp_path / "abc.json").write_text("[1, 2", encoding="utf-8")
+def test_a_collection_reports_a_corrupt_document_by_its_file_name():
+    collection = Collection("essai", "Une liste")
+    (user_data_folder("essai") / "abc.json").write_text("[1, 2", encoding="utf-8")
     with pytest.raises(ValueError, match=r"abc\.json"):
         collection.entries()

@@ -5,51 +5,51 @@ positional tuple (``key[4]`` for the imports, ``key[6]`` for the coverage) break
 day a field is added; a dataclass fails loudly and documents each field where it is read.
 
 Stored user data (imports, site lists, district sets, IRIS contours) enters a key through a
-``Token``: the names and modification times of its files. A new import changes the token, so it
-is seen at once; nothing is recomputed otherwise.
+``Token``: the revisions of the kinds of documents it was built from
+(``carto.common.backends``). A save, through this server or any other sharing the database,
+changes the token, so it is seen at the next rerun; nothing is recomputed otherwise.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass, replace
 
-from carto.common.paths import user_data_dir
-from carto.indicators.sources.store import imports_dir
+from carto.common.backends import revision
+from carto.districts.storage import kind as district_kind
+from carto.indicators.sources.store import KIND as IMPORTS_KIND
+from carto.sites.storage import KIND as SITES_KIND
+from carto.territories.iris import KIND as IRIS_KIND
 
 
 @dataclass(frozen=True)
 class Token:
-    """Names and modification times (ns) of the files of one or more user-data folders."""
+    """The revisions of one or more kinds of stored documents (kinds never written: none)."""
 
-    files: tuple[tuple[str, int], ...] = ()
+    parts: tuple[tuple[str, Hashable], ...] = ()
 
     def __add__(self, other: Token) -> Token:
-        return Token(self.files + other.files)
+        return Token(self.parts + other.parts)
 
 
-def folder_token(*parts: str) -> Token:
-    """The token of ``user_data_dir()/parts``; empty when the folder does not exist."""
-    folder = user_data_dir().joinpath(*parts)
-    if not folder.is_dir():
-        return Token()
-    return Token(tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.rglob("*")
-                              if p.is_file())))  # fmt: skip
+def kinds_token(*kinds: str) -> Token:
+    """The token of ``kinds``, from this rerun's revisions (``carto.common.backends``)."""
+    return Token(tuple((kind, found) for kind in kinds if (found := revision(kind))))
 
 
 def imports_token() -> Token:
     """Changes with every stored import (indicators) and with the IRIS contours."""
-    imports_dir()
-    return folder_token("imports") + folder_token("iris")
+    return kinds_token(IMPORTS_KIND, IRIS_KIND)
 
 
 def sites_token() -> Token:
     """Changes with every stored site list."""
-    return folder_token("sites")
+    return kinds_token(SITES_KIND)
 
 
 def districts_token(department: str) -> Token:
     """Changes with every stored district set of ``department``."""
-    return folder_token("districts", department)
+    return kinds_token(district_kind(department))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,12 @@
 """The reads of the bundle and of the stored user data that assembling a view needs.
 
-Why one class: these are the only places where the builders of this package touch files;
-``carto.ui.cache`` derives its cached sources from it, the tests their plain ones.
+Why one class: these are the only places where the builders of this package touch the
+stores; ``carto.ui.cache`` derives its cached sources from it, the tests their plain ones.
+
+Why the stored data reads as empty while the database is unreachable: the map of the national
+indicators must still be drawn, and the page says that the partners' data is missing
+(``carto.common.backends.unavailable``). Views built meanwhile are cached under tokens of
+their own (``UNAVAILABLE``), never under the revisions of the data they lack.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import geopandas as gpd
 import pandas as pd
 
+from carto.common import backends
 from carto.compose.sources import Imported
 from carto.districts.model import DistrictSet
 from carto.districts.storage import list_district_sets, load_district_set
@@ -31,14 +37,17 @@ class StoreReads:
         return read_national()
 
     def stored_measures(self, codes: pd.Index, level: str) -> Imported:
+        if backends.unavailable():
+            index = pd.Index(codes, dtype="str", name="CODGEO" if level == "commune" else "IRIS")
+            return Imported(pd.DataFrame(index=index), pd.DataFrame(index=index), ())
         values, secret, indicators = load_imported_measures(codes, level=level)
         return Imported(values, secret, tuple(indicators))
 
     def iris_contours(self) -> gpd.GeoDataFrame | None:
-        return load_contours()
+        return None if backends.unavailable() else load_contours()
 
     def site_lists(self) -> list[pd.DataFrame]:
-        return list(load_site_lists().values())
+        return [] if backends.unavailable() else list(load_site_lists().values())
 
     def indicator_measures(self, indicator: Indicator) -> pd.DataFrame:
         """A vintage's measures: the bundle's national ones, else the most recent import's."""
@@ -48,7 +57,7 @@ class StoreReads:
         return load_indicator_measures(indicator)
 
     def stored_district_sets(self, department: str) -> tuple[str, ...]:
-        return tuple(list_district_sets(department))
+        return () if backends.unavailable() else tuple(list_district_sets(department))
 
     def stored_district_set(self, department: str, name: str) -> DistrictSet:
         return load_district_set(department, name)

@@ -86,6 +86,15 @@ class StoreUnavailable(StoreError):
         )
 
 
+def view_name_taken(existing: SavedView) -> ViewNameTaken:
+    return ViewNameTaken(
+        f"Une vue s'appelle déjà « {existing.name} » (noms comparés sans tenir compte des "
+        "majuscules, des accents ni de la ponctuation) : confirmez le remplacement, ou "
+        "choisissez un autre nom.",
+        existing,
+    )
+
+
 class NotFound(StoreError):
     """The observation or view does not exist (any more): someone may have deleted it."""
 
@@ -124,6 +133,16 @@ class Observation(ObservationDraft):
             self.created_at,
             self.updated_at,
         )
+
+
+@dataclass(frozen=True)
+class DiagnosisCopy:
+    """What copying a database into another did (``Store.copy_from``)."""
+
+    observations: int  # copied
+    views: int  # copied
+    present: int  # observations and views found already there
+    left_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

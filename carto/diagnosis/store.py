@@ -22,7 +22,7 @@ from carto.common import authorisation
 from carto.common.identity import name_key
 from carto.common.paths import user_data_dir
 from carto.common.text import sort_key
-from carto.diagnosis import schema
+from carto.diagnosis import copying, schema
 from carto.diagnosis.model import (
     LEVELS,
     MAX_AUTHOR,
@@ -31,6 +31,7 @@ from carto.diagnosis.model import (
     MAX_TEXT,
     MAX_VIEW_NAME,
     THEMES,
+    DiagnosisCopy,
     InvalidInput,
     NotFound,
     Observation,
@@ -42,6 +43,7 @@ from carto.diagnosis.model import (
     clean_view,
     observations_csv,
     validate_observation,
+    view_name_taken,
 )
 from carto.diagnosis.schema import SchemaTooNew, StoreError
 
@@ -199,18 +201,6 @@ class Store:
             raise NotFound(f"L'observation n° {obs_id} n'existe pas.")
         return Observation(**row)
 
-    @staticmethod
-    def _filters(**filters: str | Iterable[str] | None) -> list[sa.ColumnElement[bool]]:
-        where = []
-        for column, value in filters.items():
-            if value is None:
-                continue
-            if isinstance(value, str):
-                where.append(_OBS.c[column] == value)
-            else:
-                where.append(_OBS.c[column].in_(list(value)))
-        return where
-
     def list_observations(
         self,
         theme: str | Iterable[str] | None = None,
@@ -225,7 +215,7 @@ class Store:
 
         ``limit`` and ``offset`` give one page (the panel never reads thousands at once).
         """
-        where = self._filters(
+        where = schema.observation_filters(
             theme=theme,
             organisation=organisation,
             territory_level=territory_level,
@@ -246,7 +236,7 @@ class Store:
         department: str | None = None,
     ) -> int:
         """How many observations the same filters as ``list_observations`` keep."""
-        where = self._filters(
+        where = schema.observation_filters(
             theme=theme,
             organisation=organisation,
             territory_level=territory_level,
@@ -265,7 +255,7 @@ class Store:
         organisation: str | Iterable[str] | None = None,
     ) -> dict[str, int]:
         """Number of observations per territory code, for the map's count layer."""
-        where = self._filters(
+        where = schema.observation_filters(
             territory_level=territory_level,
             department=department,
             theme=theme,
@@ -282,7 +272,9 @@ class Store:
     def organisations(self, department: str | None = None) -> list[str]:
         """Distinct organisations (filter choices), sorted the same way on every database."""
         query = (
-            sa.select(_OBS.c.organisation).distinct().where(*self._filters(department=department))
+            sa.select(_OBS.c.organisation)
+            .distinct()
+            .where(*schema.observation_filters(department=department))
         )
         with self._read() as conn:
             return sorted(conn.execute(query).scalars(), key=sort_key)
@@ -305,15 +297,6 @@ class Store:
                 return SavedView(*row)
         return None
 
-    @staticmethod
-    def _taken(existing: SavedView) -> ViewNameTaken:
-        return ViewNameTaken(
-            f"Une vue s'appelle déjà « {existing.name} » (noms comparés sans tenir compte des "
-            "majuscules, des accents ni de la ponctuation) : confirmez le remplacement, ou "
-            "choisissez un autre nom.",
-            existing,
-        )
-
     def save_view(
         self, name: str, query_string: str, secret: str | None = None, replace: bool = False
     ) -> SavedView:
@@ -323,7 +306,7 @@ class Store:
         with self._write(secret) as conn:
             existing = self._same_name(conn, clean_name)
             if existing is not None and not replace:
-                raise self._taken(existing)
+                raise view_name_taken(existing)
             if existing is None:
                 values = {"name": clean_name, "query_string": query, "created_at": now}
                 try:
@@ -363,7 +346,7 @@ class Store:
         with self._write(secret) as conn:
             taken = self._same_name(conn, clean_name, except_id=view_id)
             if taken is not None and not replace:
-                raise self._taken(taken)
+                raise view_name_taken(taken)
             if taken is not None:
                 conn.execute(_VIEWS.delete().where(_VIEWS.c.id == taken.id))
             done = conn.execute(
@@ -381,3 +364,15 @@ class Store:
             done = conn.execute(_VIEWS.delete().where(_VIEWS.c.id == view_id))
             if done.rowcount != 1:
                 raise NotFound(f"La vue n° {view_id} n'existe plus (déjà supprimée ?).")
+
+    # --- moving a single-machine atlas into a shared database -----------------------------
+
+    def copy_from(self, source: Store, secret: str | None = None) -> DiagnosisCopy:
+        """Copy ``source``'s observations and views here, in one transaction, never twice
+        (``carto.diagnosis.copying`` says how an item already here is recognised)."""
+        with source._read() as conn:
+            found = copying.read_all(conn)
+        with self._write(secret) as conn:
+            if conn.dialect.name == "postgresql":  # the views' names, as in save_view
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _VIEWS_LOCK})
+            return copying.write_missing(conn, found)

@@ -1,39 +1,38 @@
-"""Saved district sets: one JSON file per set, in a folder per department.
+"""Saved district sets: one JSON document per set, a kind per department (``districts/54``:
+a folder under the user-data folder, or rows of the database, ``carto.common.backends``).
 
-Why files named by a random id, not by the set's name: a folded name (« Secteurs Nord » →
-``secteurs-nord``) turned every name in another script into one empty name and let two
+Why documents named by a random id, not by the set's name: a folded name (« Secteurs Nord »
+→ ``secteurs-nord``) turned every name in another script into one empty name and let two
 names share a file. The name is kept as typed; two names people would confuse (« Secteurs
 Nord » and « secteurs nord ») are the same name, so saving the second asks to replace the
 first (``replace``) instead of writing over it. Sets saved by earlier versions (no id, file
-named by the folded name) are read as they are. Writes are atomic (``carto.common.files``) and
-need the edit code (``carto.common.authorisation``).
+named by the folded name) are read as they are. Writes are all or nothing and need the edit
+code (``carto.common.authorisation``).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from carto.common.authorisation import authorise
-from carto.common.collection import CollectionError, Entry, JsonCollection
+from carto.common.collection import Collection, CollectionError, Entry
 from carto.common.identity import Named, same_name
-from carto.common.paths import user_data_folder
 from carto.common.text import normalize_text, sort_key
 from carto.districts.model import DistrictError, DistrictSet
 
 
-def _dir(dep: str) -> Path:
-    return user_data_folder("districts", normalize_text(dep).replace(" ", ""))
+def kind(dep: str) -> str:
+    """The kind of a department's sets (the folder ``districts/2a`` on disk)."""
+    return "districts/" + normalize_text(dep).replace(" ", "")
 
 
-def _sets(dep: str) -> JsonCollection:
-    return JsonCollection(lambda: _dir(dep), "Un jeu de districts", what_name="au jeu de districts")
+def _sets(dep: str) -> Collection:
+    return Collection(kind(dep), "Un jeu de districts", what_name="au jeu de districts")
 
 
 def _district_set(entry: Entry) -> DistrictSet:
     try:
         return DistrictSet.from_dict(entry.document)
     except DistrictError as exc:
-        raise DistrictError(f"{exc} (fichier {entry.id}.json)") from exc
+        raise DistrictError(f"{exc} (jeu « {entry.name} », identifiant {entry.id})") from exc
 
 
 def _entries(dep: str) -> list[Entry]:

@@ -1,13 +1,14 @@
-"""Imported site lists kept under the user-data folder, one JSON file per list.
+"""Imported site lists, one JSON document per list (a file under the user-data folder, or a
+row of the database when ``ATLAS_DATABASE_URL`` is set: ``carto.common.backends``).
 
-Why JSON files written atomically under a random id: a list is small, partners re-import it
-when it changes, and a crash during a save must leave the previous list readable
-(``carto.common.files``). The file is named by the list's id, never by its name, so two
-names cannot land in one file; saving under a name already taken (« CCAS du Grand Nancy » and
-« ccas du grand-nancy ! ») is refused unless the caller confirms the replacement. Lists saved
-by earlier versions (``<name folded>.json`` without an id) are read as they are. A corrupt
-file is reported with its name, never skipped, so a list never silently disappears. Every
-write needs the edit code (``carto.common.authorisation``).
+Why one document written all or nothing under a random id: a list is small, partners
+re-import it when it changes, and a crash during a save must leave the previous list readable.
+The document is named by the list's id, never by its name, so two names cannot land in one
+place; saving under a name already taken (« CCAS du Grand Nancy » and « ccas du grand-nancy
+! ») is refused unless the caller confirms the replacement. Lists saved by earlier versions
+(``<name folded>.json`` without an id) are read as they are. A corrupt document is reported
+with its name, never skipped, so a list never silently disappears. Every write needs the edit
+code (``carto.common.authorisation``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from carto.common.authorisation import authorise
-from carto.common.collection import CollectionError, Entry, JsonCollection
-from carto.common.paths import user_data_folder
+from carto.common.collection import Collection, CollectionError, Entry
 from carto.common.text import sort_key
 from carto.sites.table import normalize_sites
 
-LISTS = JsonCollection(
-    lambda: user_data_folder("sites"), "Une liste de sites", what_name="à la liste de sites"
-)
+KIND = "sites"
+LISTS = Collection(KIND, "Une liste de sites", what_name="à la liste de sites")
 
 
 @dataclass(frozen=True)
@@ -42,7 +41,8 @@ def _site_list(entry: Entry) -> SiteList:
         sites = normalize_sites(pd.DataFrame(entry.document["sites"]))
     except (KeyError, TypeError, ValueError) as exc:
         raise CollectionError(
-            f"Liste de sites illisible : {entry.id}.json ({type(exc).__name__})."
+            f"Liste de sites illisible : « {entry.name} », identifiant {entry.id} "
+            f"({type(exc).__name__})."
         ) from exc
     return SiteList(entry.id, entry.name, sites, entry.saved_at)
 

@@ -5,39 +5,33 @@ edition, while Filosofi IRIS indicators come every year; the view joins them at 
 and says which IRIS lack one or the other (carto.territories.iris_contours.join_iris).
 
 Why named sets under random ids: a city's contours imported after another's must not silently
-replace them, and a set must be removable alone. Each import is a set (a JSON manifest naming
-its parquet file); the view reads them all, the most recent set winning for an IRIS present
-in several. Saving a set under a name already taken asks to replace it (``replace``). The
-single ``contours.parquet`` of earlier versions is read as one set. Every write needs the
-edit code (``carto.common.authorisation``).
+replace them, and a set must be removable alone. Each import is a set (a JSON manifest with
+its parquet table, as files or in the database: ``carto.common.backends``); the view reads
+them all, the most recent set winning for an IRIS present in several. Saving a set under a
+name already taken asks to replace it (``replace``). The single ``contours.parquet`` of
+earlier versions is read as one set. Every write needs the edit code
+(``carto.common.authorisation``).
 """
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from carto.common.authorisation import Grant, authorise
-from carto.common.collection import Entry, JsonCollection, NameTaken
-from carto.common.files import atomic_write, remove_file
-from carto.common.paths import user_data_folder
+from carto.common.collection import Collection, Content, Entry, NameTaken
+from carto.common.payloads import parquet_bytes, read_geoparquet_bytes
 from carto.territories.bundle import Bundle
 from carto.territories.zones import Territory, department_label
 
 LEGACY_FILE = "contours.parquet"  # the one file of earlier versions
 LEGACY_ID = "contours"
 LEGACY_NAME = "Contours IRIS"
+KIND = "iris"
 
-
-def _folder() -> Path:
-    return user_data_folder("iris")
-
-
-SETS = JsonCollection(_folder, "Un jeu de contours IRIS", what_name="aux contours IRIS")
+SETS = Collection(KIND, "Un jeu de contours IRIS", what_name="aux contours IRIS")
 
 
 @dataclass(frozen=True)
@@ -49,7 +43,7 @@ class ContourSet:
     file_name: str
     count: int
     saved_at: str
-    data_file: str
+    data_file: str  # the parquet file's name when stored as files ("" in a database)
 
 
 def _set(entry: Entry) -> ContourSet:
@@ -64,24 +58,29 @@ def _set(entry: Entry) -> ContourSet:
     )
 
 
+def _legacy() -> ContourSet:
+    return ContourSet(LEGACY_ID, LEGACY_NAME, LEGACY_FILE, -1, "", LEGACY_FILE)
+
+
 def contour_sets() -> list[ContourSet]:
     """The stored sets, most recent first (the legacy file last, as the oldest)."""
     sets = sorted((_set(e) for e in SETS.entries()), key=lambda c: c.saved_at, reverse=True)
-    legacy = _folder() / LEGACY_FILE
-    if legacy.exists() and all(c.data_file != LEGACY_FILE for c in sets):
-        sets.append(ContourSet(LEGACY_ID, LEGACY_NAME, LEGACY_FILE, -1, "", LEGACY_FILE))
+    if SETS.legacy_exists(LEGACY_FILE) and all(c.data_file != LEGACY_FILE for c in sets):
+        sets.append(_legacy())
     return sets
 
 
-def _read(data_file: str) -> gpd.GeoDataFrame:
-    frame = gpd.read_parquet(_folder() / data_file)
+def read_set(contours: ContourSet) -> gpd.GeoDataFrame:
+    """The contours of one stored set."""
+    data = SETS.payload(Entry(contours.id, contours.name, {"data_file": contours.data_file}))
+    frame = read_geoparquet_bytes(data)
     frame.index = frame.index.astype("str")
     return frame
 
 
 def load_contours() -> gpd.GeoDataFrame | None:
     """Every stored set as one frame; an IRIS in several sets keeps the most recent contour."""
-    frames = [_read(c.data_file) for c in contour_sets()]
+    frames = [read_set(c) for c in contour_sets()]
     if not frames:
         return None
     crs = frames[0].crs
@@ -98,49 +97,30 @@ def save_contours(
     replace: bool = False,
 ) -> int:
     """Store ``contours`` as the set ``name`` (a set of the same name is replaced only if
-    ``replace``, else ``NameTaken``). Atomic: old files or new, never half.
+    ``replace``, else ``NameTaken``). All or nothing: old data or new, never half.
 
     Returns the number of IRIS stored in all.
     """
     grant = authorise(code)
     _adopt_legacy(grant)
-    written: list[str] = []
-
-    def document(set_id: str) -> dict:
-        data_file = f"{set_id}-{uuid.uuid4().hex[:10]}.parquet"
-        atomic_write(_folder() / data_file, contours.to_parquet, grant=grant)
-        written.append(data_file)
-        return {"file_name": file_name, "count": len(contours), "data_file": data_file}
-
-    def drop_previous(previous: Entry) -> None:
-        if previous.document.get("data_file") not in written:
-            _drop_data(previous, grant)
-
-    try:
-        SETS.save(name, document, grant=grant, replace=replace, on_replaced=drop_previous)
-    except BaseException:
-        for data_file in written:
-            remove_file(_folder() / data_file, grant=grant)
-        raise
+    document = {"file_name": file_name, "count": len(contours)}
+    SETS.save(name, Content(document, parquet_bytes(contours)), grant=grant, replace=replace)
     merged = load_contours()
     return 0 if merged is None else len(merged)
 
 
 def _adopt_legacy(grant: Grant) -> None:
     """Give the file of earlier versions its manifest, so that it is a set like the others."""
-    if (_folder() / LEGACY_FILE).exists() and not SETS.path(LEGACY_ID).exists():
-        count = len(_read(LEGACY_FILE))
-        document = {"file_name": "", "count": count, "data_file": LEGACY_FILE}
-        try:
-            SETS.save(LEGACY_NAME, document, grant=grant, item_id=LEGACY_ID)
-        except NameTaken:
-            SETS.save(f"{LEGACY_NAME} (ancien)", document, grant=grant, item_id=LEGACY_ID)
-
-
-def _drop_data(entry: Entry, grant: Grant) -> None:
-    data_file = entry.document.get("data_file")
-    if isinstance(data_file, str) and Path(data_file).name == data_file:
-        remove_file(_folder() / data_file, grant=grant)
+    if not SETS.legacy_exists(LEGACY_FILE):
+        return
+    if any(e.document.get("data_file") == LEGACY_FILE for e in SETS.entries()):
+        return
+    count = len(read_set(_legacy()))
+    document = {"file_name": "", "count": count, "data_file": LEGACY_FILE}
+    try:
+        SETS.save(LEGACY_NAME, document, grant=grant, item_id=LEGACY_ID)
+    except NameTaken:
+        SETS.save(f"{LEGACY_NAME} (ancien)", document, grant=grant, item_id=LEGACY_ID)
 
 
 def rename_contours(
@@ -149,17 +129,14 @@ def rename_contours(
     """Rename a set; a set already named so is removed only if ``replace``. Returns the name."""
     grant = authorise(code)
     _adopt_legacy(grant)
-    renamed = SETS.rename(
-        set_id, new_name, grant=grant, replace=replace, on_replaced=lambda e: _drop_data(e, grant)
-    )
-    return renamed.name
+    return SETS.rename(set_id, new_name, grant=grant, replace=replace).name
 
 
 def delete_contours(set_id: str = LEGACY_ID, *, code: str | None = None) -> None:
     """Remove one set (the file of earlier versions is the set ``contours``)."""
     grant = authorise(code)
     _adopt_legacy(grant)
-    _drop_data(SETS.delete(set_id, grant=grant), grant)
+    SETS.delete(set_id, grant=grant)
 
 
 def departments_with_iris(contours: gpd.GeoDataFrame | None, bundle: Bundle) -> set[str]:

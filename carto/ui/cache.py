@@ -2,8 +2,10 @@
 
 ``cache_resource`` for large read-only objects (bundle, territories, GeoJSON dicts, map views):
 one copy shared by all sessions, never mutated. Every cached function takes only hashable
-arguments (typed keys, tokens, names); stored user data enters through a ``Token`` that changes
-when its files change, so a new import is seen at once and nothing is recomputed otherwise.
+arguments (typed keys, tokens, names); stored user data enters through a ``Token`` made of the
+revisions of what it was built from, read once at the start of each rerun (``begin_rerun``):
+an import saved through this server or another is seen at the next rerun, and nothing is
+recomputed otherwise.
 
 ``SOURCES`` hands these cached parts to the builders: when a territory needs its communes, it
 gets the cached ones. Reads of the stores (``stored_measures``, ``iris_contours``…) are not
@@ -16,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from carto.common.backends import pin_revisions
 from carto.compose import layers, maps, offer, scope, table, territory
 from carto.compose.keys import CommuneKey, TerritoryKey, Token
 from carto.compose.layers import CirclesPart
@@ -34,6 +37,18 @@ from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
 from carto.territories.zones import Territory
 from carto.ui.table import StyledTable, french_styler
+
+STORED_DATA_MISSING = (
+    "Données enregistrées momentanément absentes de la carte (imports, listes de sites, "
+    "découpages, contours IRIS) : la base de données de l'atlas est injoignable. La carte "
+    "montre les indicateurs nationaux ; rechargez la page dans un instant."
+)
+
+
+def begin_rerun() -> str | None:
+    """Read the stores' revisions once for this rerun (one query when they live in the
+    database); the French notice to show when the database cannot be reached."""
+    return None if pin_revisions() is None else STORED_DATA_MISSING
 
 
 @st.cache_resource(show_spinner="Chargement des données territoriales…")

@@ -86,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _edit_code() -> str | None:
+def edit_code() -> str | None:
     """The edit code, from ``ATLAS_EDIT_CODE`` or typed (never an argument: ``ps`` shows
     arguments to every user of the machine)."""
     code = os.environ.get("ATLAS_EDIT_CODE")
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{item.id}\t{item.title}\t{item.file_name}\t{item.imported_at}")
             return 0
         if args.delete:
-            delete_dataset(args.delete, code=_edit_code())
+            delete_dataset(args.delete, code=edit_code())
             print(f"Import « {args.delete} » supprimé.")
             return 0
         if not args.file:
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.dry_run:
             print("Essai seulement : rien n'a été enregistré.")
             return 0
-        stored = save_dataset(dataset, code=_edit_code(), replace=args.replace)
+        stored = save_dataset(dataset, code=edit_code(), replace=args.replace)
         verb = "remplacées" if args.replace else "enregistrées"
         print(f"Données {verb} : « {stored.title} », identifiant « {stored.id} ».")
         return 0

@@ -1,8 +1,10 @@
-"""Persistence of imported datasets under ``user_data_dir()/imports`` (parquet + JSON).
+"""Persistence of imported datasets: a JSON manifest and a parquet table per dataset, as files
+under ``user_data_dir()/imports`` or as rows of the database when ``ATLAS_DATABASE_URL`` is
+set (``carto.common.backends``).
 
-Why a JSON manifest that names a uniquely named parquet file: replacing the manifest with
-``os.replace`` is atomic, so a dataset is either the old one or the new one, never half
-written, even if the app stops mid-import; the previous parquet is removed only afterwards.
+Why the table is stored with its manifest in one write: a dataset is either the old one or the
+new one, never half written, even if the app stops mid-import (in files, the parquet is
+written first and the manifest replaced last; in the database, one transaction).
 
 Why a random id and a title compared as people would: two partners uploading ``export.csv``
 under the default title must not replace each other's data; saving under a title already
@@ -14,24 +16,23 @@ code (``carto.common.authorisation``).
 
 from __future__ import annotations
 
-import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from carto.common.authorisation import Grant, authorise
-from carto.common.collection import CollectionError, Entry, JsonCollection, now_iso
-from carto.common.files import WriteFailed, atomic_write, remove_file
+from carto.common.authorisation import authorise
+from carto.common.collection import Collection, CollectionError, Content, Entry, now_iso
+from carto.common.files import WriteFailed
 from carto.common.markers import MARKER_DTYPE, as_markers
 from carto.common.paths import user_data_folder
+from carto.common.payloads import parquet_bytes, read_parquet_bytes
 from carto.indicators.catalogue import Indicator, indicator_from_json, indicator_to_json
 from carto.indicators.sources.dataset_ids import with_id
 from carto.indicators.sources.imports import ImportedDataset
 
 SECRET_PREFIX = "__secret__"
-ORPHAN_AFTER_S = 3600.0  # a parquet no manifest names, older than this, is a killed import's
+KIND = "imports"
 
 
 class StoreError(RuntimeError):
@@ -49,30 +50,28 @@ class StoredDataset:
     rows: int
     summary: str
     indicators: tuple[Indicator, ...]
-    data_file: str
+    data_file: str  # the parquet file's name when stored as files ("" in a database)
 
 
 def imports_dir() -> Path:
-    return user_data_folder("imports")
+    """The folder of the datasets stored as files (the default, without a database)."""
+    return user_data_folder(KIND)
 
 
-DATASETS = JsonCollection(
-    imports_dir, "Un jeu de données importé", name_field="title", what_name="au jeu de données"
+DATASETS = Collection(
+    KIND, "Un jeu de données importé", name_field="title", what_name="au jeu de données"
 )
 
 
-def _write_frame(dataset: ImportedDataset, grant: Grant) -> str:
-    folder = imports_dir()
-    data_file = f"{dataset.id}-{uuid.uuid4().hex[:10]}.parquet"
+def _table(dataset: ImportedDataset) -> bytes:
     frame = dataset.values.copy()
     for col in dataset.secret.columns:
         frame[SECRET_PREFIX + col] = dataset.secret[col].to_numpy(dtype=MARKER_DTYPE)
     frame.index = frame.index.astype("str")
-    atomic_write(folder / data_file, lambda p: frame.to_parquet(p), grant=grant)
-    return data_file
+    return parquet_bytes(frame)
 
 
-def _manifest(dataset: ImportedDataset, data_file: str) -> dict:
+def _manifest(dataset: ImportedDataset) -> dict:
     return {
         "kind": dataset.kind,
         "level": dataset.level,
@@ -81,67 +80,38 @@ def _manifest(dataset: ImportedDataset, data_file: str) -> dict:
         "rows": len(dataset.values),
         "summary": dataset.report.summary_fr(),
         "indicators": [indicator_to_json(i) for i in dataset.indicators],
-        "data_file": data_file,
     }
 
 
 def save_dataset(
     dataset: ImportedDataset, *, code: str | None = None, replace: bool = False
 ) -> StoredDataset:
-    """Store a dataset atomically under its title; a dataset of the same title is replaced
-    (keeping its id) only if ``replace``, else ``NameTaken``. The previous parquet stays
-    until the new manifest is in place."""
+    """Store a dataset under its title; a dataset of the same title is replaced (keeping its
+    id) only if ``replace``, else ``NameTaken``. All or nothing."""
     grant = authorise(code)
-    written: list[str] = []
 
-    def document(target_id: str) -> dict:
+    def content(target_id: str) -> Content:
         keyed = with_id(dataset, target_id)
-        written.append(_write_frame(keyed, grant))
-        return _manifest(keyed, written[-1])
-
-    def drop_previous(previous: Entry) -> None:
-        old = previous.document.get("data_file")
-        if isinstance(old, str) and old not in written and Path(old).name == old:
-            remove_file(imports_dir() / old, grant=grant)
+        return Content(_manifest(keyed), _table(keyed))
 
     try:
-        entry = DATASETS.save(
-            dataset.title, document, grant=grant, replace=replace, on_replaced=drop_previous
-        )
+        entry = DATASETS.save(dataset.title, content, grant=grant, replace=replace)
     except WriteFailed as exc:
-        for name in written:
-            remove_file(imports_dir() / name, grant=grant)
         raise StoreError(f"{exc}") from exc
-    except BaseException:
-        for name in written:
-            remove_file(imports_dir() / name, grant=grant)
-        raise
-    remove_orphans(grant)
     return _stored(entry)
-
-
-def remove_orphans(grant: Grant, older_than_s: float = ORPHAN_AFTER_S) -> list[str]:
-    """Remove the parquet files no manifest names (an import killed between its two writes)."""
-    try:
-        named = {e.document.get("data_file") for e in DATASETS.entries()}
-    except CollectionError:
-        return []  # a manifest is unreadable: keep every file until it is repaired
-    limit = time.time() - older_than_s
-    removed = []
-    for path in imports_dir().glob("*.parquet"):
-        if path.name not in named and path.exists() and path.stat().st_mtime < limit:
-            remove_file(path, grant=grant)
-            removed.append(path.name)
-    return removed
 
 
 def _stored(entry: Entry) -> StoredDataset:
     try:
-        payload = {k: entry.document[k] for k in StoredDataset.__dataclass_fields__ if k != "id"}
+        fields = [k for k in StoredDataset.__dataclass_fields__ if k not in ("id", "data_file")]
+        payload = {k: entry.document[k] for k in fields}
+        payload["data_file"] = str(entry.document.get("data_file", ""))
         payload["indicators"] = tuple(indicator_from_json(i) for i in payload["indicators"])
         return StoredDataset(id=entry.id, **payload)
     except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"Description d'import illisible : {entry.id}.json ({exc}).") from exc
+        raise StoreError(
+            f"Description de l'import « {entry.name} » illisible (identifiant {entry.id} : {exc})."
+        ) from exc
 
 
 def list_datasets() -> list[StoredDataset]:
@@ -157,19 +127,23 @@ def delete_dataset(dataset_id: str, *, code: str | None = None) -> None:
     """Remove a dataset: its manifest first (readers stop seeing it), then its data."""
     grant = authorise(code)
     try:
-        entry = DATASETS.delete(dataset_id, grant=grant)
+        DATASETS.delete(dataset_id, grant=grant)
+    except WriteFailed as exc:
+        raise StoreError(f"{exc}") from exc
     except CollectionError as exc:
         raise StoreError(f"Aucun import d'identifiant « {dataset_id} » : {exc}") from exc
-    data_file = entry.document.get("data_file")
-    if isinstance(data_file, str) and Path(data_file).name == data_file:
-        remove_file(imports_dir() / data_file, grant=grant)
 
 
 def read_dataset(stored: StoredDataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Values and marker codes of one stored dataset (older imports stored a boolean
     secrecy mask: read as « secret statistique », as they were shown then)."""
+    entry = Entry(stored.id, stored.title, {"data_file": stored.data_file})
     try:
-        frame = pd.read_parquet(imports_dir() / stored.data_file)
+        data = DATASETS.payload(entry)
+    except CollectionError as exc:
+        raise StoreError(str(exc)) from exc
+    try:
+        frame = read_parquet_bytes(data)
     except Exception as exc:  # pyarrow raises several unrelated types for a corrupt file
         raise StoreError(
             f"Données de l'import « {stored.title} » illisibles ({type(exc).__name__}) : "
