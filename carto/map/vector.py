@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 
+import folium
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -56,7 +57,7 @@ class CompactGeoJson(MacroElement):
           var paint = {{ this.style_js }}, highlight = {{ this.highlight|tojson }};
           var kept = window.__atlasKept;  // one choropleth kept: bounded memory
           var layer = key && kept && kept.key === key ? kept.layer : null;
-          if (layer && !layer._map) {
+          if (layer && !{{ this.map_name or 'null' }}.hasLayer(layer)) {
             var props = atlasGeo.props(data), at = {};
             data.ids.forEach(function(id, n) { at[id] = props[n]; });
             layer.eachLayer(function(l) { l.feature.properties = at[l.feature.id]; });
@@ -111,6 +112,17 @@ class CompactGeoJson(MacroElement):
         self.tooltip_js = TOOLTIP_JS
         self.interactive = interactive
         self.decoder = DECODE_JS
+
+    def render(self, **kwargs) -> None:
+        # The map holding the layer (streamlit-folium renames it in the script it sends);
+        # without one, nothing can be taken back.
+        element = self._parent
+        while element is not None and not isinstance(element, folium.Map):
+            element = getattr(element, "_parent", None)
+        self.map_name = element.get_name() if element is not None else None
+        if self.map_name is None:
+            self.key = None
+        super().render(**kwargs)
 
 
 def static_style_js(style: dict) -> str:
