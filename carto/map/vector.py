@@ -55,9 +55,13 @@ class CompactGeoJson(MacroElement):
           var data = {{ this.data|tojson }}, key = {{ this.key|tojson }};
           var fields = {{ this.fields|tojson }}, aliases = {{ this.aliases|tojson }};
           var paint = {{ this.style_js }}, highlight = {{ this.highlight|tojson }};
-          var kept = window.__atlasKept;  // one choropleth kept: bounded memory
-          var layer = key && kept && kept.key === key ? kept.layer : null;
-          if (layer && !{{ this.map_name or 'null' }}.hasLayer(layer)) {
+          var map = {{ this.map_name or 'null' }}, reuse = {{ this.reuse|tojson }};
+          // the choropleth stays on the map itself, not in the group that streamlit-folium
+          // removes before running the next group's script: same outlines, only restyled
+          var kept = reuse ? window.__atlasKept : null;
+          var layer = kept && key && kept.key === key ? kept.layer : null;
+          if (kept && !layer && map && map.hasLayer(kept.layer)) map.removeLayer(kept.layer);
+          if (layer) {
             var props = atlasGeo.props(data), at = {};
             data.ids.forEach(function(id, n) { at[id] = props[n]; });
             layer.eachLayer(function(l) { l.feature.properties = at[l.feature.id]; });
@@ -77,12 +81,16 @@ class CompactGeoJson(MacroElement):
               }
             });
             layer.addData(atlasGeo.collection(data));
-            if (key) window.__atlasKept = {key: key, layer: layer};
           }
           if (fields.length) {
             layer.bindTooltip({{ this.tooltip_js }}, {sticky: false, className: 'foliumtooltip'});
           }
-          layer.addTo(group);
+          if (key && map) {
+            if (!map.hasLayer(layer)) layer.addTo(map);
+            window.__atlasKept = {key: key, layer: layer};
+          } else {
+            layer.addTo(group);
+          }
           return layer;
         })({{ this._parent.get_name() }});
         {% endmacro %}"""
@@ -103,6 +111,7 @@ class CompactGeoJson(MacroElement):
         self.data = encode_collection(collection)
         ids = self.data["ids"]
         unique_ids = None not in ids and len(set(ids)) == len(ids)
+        self.reuse = reuse
         self.key = geometry_key(self.data) if reuse and unique_ids else None
         self.layer_name = name
         self.style_js = style_js
