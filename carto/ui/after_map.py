@@ -24,17 +24,26 @@ import streamlit.components.v1 as components
 READY_KEY = "after_map_ready"  # session flag: the map has been drawn once in this session
 _WIDGET_KEY = "w_after_map"
 # Streamlit gives a keyed element the class ``st-key-<key>``; a style-only st.html takes no room.
-HIDE_CSS = f"<style>.st-key-{_WIDGET_KEY}{{display:none}}</style>"
+# Out of the flow (no gap) but still rendered: a frame hidden by ``display:none`` is one the
+# browser stops drawing, and its timers and animation frames slow down.
+HIDE_CSS = (
+    f"<style>.st-key-{_WIDGET_KEY}{{position:absolute;width:0;height:0;overflow:hidden}}</style>"
+)
 _component = components.declare_component(
     "after_map", path=str(Path(__file__).with_name("after_map"))
 )
 
 
 def watch(meeting: bool) -> None:
-    """Until this session's browser has drawn the map, ask it to say so; call it before the
+    """Ask this session's browser to say when it has drawn the map; call it before the
     sidebar's widgets (see the module's docstring). The meeting mode shows nothing below the
-    map: no question to ask."""
-    if meeting or st.session_state.get(READY_KEY):
+    map: no question to ask.
+
+    Drawn on every run, even once answered: an element that came and went at the top of the
+    sidebar would shift every widget below it by one place between two runs, which Streamlit
+    may take for new elements to mount. The mounted frame answers only once.
+    """
+    if meeting:
         return
     st.html(HIDE_CSS)
     with st.sidebar:
