@@ -7,10 +7,11 @@ here the style is one function of the feature's properties and the data is the c
 (~300 bytes a commune). The page builds the same features, the same tooltip table (folium's
 ``GeoJsonTooltip`` markup and class), the same hover highlight, so users see no difference.
 
-Recolouring: when the indicator changes, streamlit-folium removes the previous layers and runs
-the new group's script. A choropleth whose outlines are those already drawn (same
-``geometry_key``) takes back the polygons it drew and only gives them their new properties and
-style, instead of decoding and projecting every polygon again.
+Recolouring: when the indicator changes, streamlit-folium removes the previous group of layers
+and runs the new group's script. The choropleth is therefore added to the map itself, not to
+the group: when the next group brings the same outlines (same ``geometry_key``), the polygons
+still drawn only get their new properties and style, instead of being decoded, projected and
+drawn again; other outlines replace it.
 """
 
 from __future__ import annotations
