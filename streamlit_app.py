@@ -75,6 +75,8 @@ map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.m
 keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)
+# The first view read its department alone: France is read now, before a national view needs it.
+cache.warm_up_in_background()
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
 # Only the panel chosen is built (tabs would build all five on every rerun), and only once the

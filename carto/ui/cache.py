@@ -12,6 +12,13 @@ cached here; what is built from them is.
 
 from __future__ import annotations
 
+import gc
+import logging
+import threading
+import weakref
+from collections.abc import Callable
+from typing import TypeVar
+
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
@@ -54,6 +61,67 @@ def get_bundle() -> Bundle:
     return StoreReads().bundle()
 
 
+WARM_UP_DELAY_S = 2.0  # the first view's browser draws its map first, on the same machine
+_WARM_UP = threading.Lock()
+_warm_up_started = threading.Event()
+
+
+def warm_up_in_background() -> None:
+    """After the first view, read all of France in a thread of its own, once per process.
+
+    The first view read its department alone (``Bundle.department``); search across France,
+    the France view and references over the whole territory need every commune. They would
+    read it themselves at first use; the warm-up reads it before anyone waits for it.
+    """
+    with _WARM_UP:
+        if _warm_up_started.is_set():
+            return
+        _warm_up_started.set()
+    bundle, national = get_bundle(), get_national()
+    timer = threading.Timer(WARM_UP_DELAY_S, _warm, (bundle, national))
+    timer.daemon = True
+    timer.name = "atlas-warm-up"
+    timer.start()
+
+
+def _warm(bundle: Bundle, national: NationalData) -> None:
+    try:
+        bundle.warm()
+        national.warm()
+    except Exception:  # the next use reads again and says what is wrong, in French
+        logging.getLogger(__name__).exception("préchargement des données nationales")
+    # Streamlit collects garbage after every run (``runner.postScriptGC``): a full collection
+    # walks every object alive, the shared data included, and cost a new session more than
+    # its own script did. What lives now (modules, the bundle, the caches) stays for the
+    # process's life: frozen, later collections only walk what sessions create.
+    gc.collect()
+    gc.freeze()
+
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[int, str], object] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(source: object, name: str, build: Callable[[], T]) -> T:
+    """``build()`` computed once per ``source`` object, for every session.
+
+    For values derived from an object a ``st.cache_resource`` function returned (a territory):
+    the object itself is the key, kept by identity while it lives, forgotten when it is freed
+    (so an identity is never reused for another object).
+    """
+    key = (id(source), name)
+    with _DERIVED_LOCK:
+        if key in _DERIVED:
+            return _DERIVED[key]  # type: ignore[return-value]
+    value = build()
+    with _DERIVED_LOCK:
+        if key not in _DERIVED:
+            _DERIVED[key] = value
+            weakref.finalize(source, _DERIVED.pop, key, None)
+        return _DERIVED[key]  # type: ignore[return-value]
+
+
 @st.cache_resource(show_spinner="Chargement des indicateurs nationaux…")
 def get_national() -> NationalData:
     return StoreReads().national()
@@ -62,6 +130,16 @@ def get_national() -> NationalData:
 @st.cache_resource(show_spinner=False)
 def get_imported(imports: Token) -> Imported:
     return territory.imported_measures(imports, SOURCES)
+
+
+@st.cache_resource(show_spinner=False)
+def get_department_imported(department: str, imports: Token) -> Imported:
+    return territory.department_imported(department, imports, SOURCES)
+
+
+@st.cache_resource(show_spinner=False)
+def get_epci_choices(department: str) -> dict[str, str] | None:
+    return offer.epci_choices(get_bundle(), department)
 
 
 @st.cache_resource(show_spinner=False)
@@ -190,7 +268,10 @@ def read_scope(pending: Pending, imports: Token) -> Scope:
     return scope.read_scope(pending, imports, SOURCES)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_offer(view_scope: Scope) -> Offer:
+    """Counted once per scope, not per session: the published counts of every indicator
+    (``carto.indicators.cells.published_counts``) were a fifth of a new session's run."""
     return offer.offer(view_scope, SOURCES)
 
 
@@ -205,6 +286,9 @@ class _CachedSources(StoreReads):
 
     def imported(self, imports: Token) -> Imported:
         return get_imported(imports)
+
+    def department_imported(self, department: str, imports: Token) -> Imported:
+        return get_department_imported(department, imports)
 
     def catalogue(self, imports: Token) -> Catalogue:
         return get_catalogue(imports)
