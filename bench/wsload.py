@@ -36,7 +36,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 FINISHED = 0  # ForwardMsg.script_finished: FINISHED_SUCCESSFULLY
 COMPILE_ERROR = 1
-UPSTREAM_HEADER = "X-Atlas-Upstream"  # set by deploy/nginx/atlas.conf: which server answered
+SERVER_HEADER = "X-Atlas-Server"  # set by deploy/nginx/atlas.conf: which server answered
 
 
 def stream_url(url: str) -> str:
@@ -136,7 +136,7 @@ class Session:
             ping_interval=None,
         )
         self.opened_s = time.perf_counter() - started
-        self.server = self._ws.response.headers.get(UPSTREAM_HEADER)
+        self.server = self._ws.response.headers.get(SERVER_HEADER)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -210,7 +210,7 @@ class SessionTiming:
     """One session of a load: when its first run finished, counted from the common start."""
 
     index: int
-    server: str | None  # the upstream that served it (behind deploy/nginx/atlas.conf)
+    server: str | None  # the app server that served it (behind deploy/nginx/atlas.conf)
     opened_s: float  # websocket handshake
     finished_s: float  # first run's script_finished, from the common start (inf: failed)
     run_s: float  # from the session's own request to script_finished

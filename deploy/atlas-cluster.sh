@@ -38,14 +38,44 @@ ports() { local i; for ((i = 0; i < SERVERS; i++)); do echo $((BASE_PORT + i)); 
 
 healthy() { curl -fsS -m 2 "http://127.0.0.1:$1/_stcore/health" >/dev/null 2>&1; }
 
+servers_block() {
+    # The upstream groups and maps of deploy/nginx/atlas.conf for this deployment's servers.
+    local i j port other
+    echo "upstream atlas_new {"
+    echo "    least_conn;"
+    for port in $(ports); do echo "    server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"; done
+    echo "}"
+    for ((i = 1; i <= SERVERS; i++)); do
+        port=$((BASE_PORT + i - 1))
+        echo "upstream atlas_$i {"
+        echo "    server 127.0.0.1:$port max_fails=1 fail_timeout=10s;"
+        for ((j = 1; j <= SERVERS; j++)); do
+            other=$((BASE_PORT + j - 1))
+            [ "$j" = "$i" ] || echo "    server 127.0.0.1:$other max_fails=1 fail_timeout=10s backup;"
+        done
+        echo "}"
+    done
+    echo 'map $cookie_atlas_server $atlas_upstream {'
+    echo "    default atlas_new;"
+    for ((i = 1; i <= SERVERS; i++)); do echo "    $i       atlas_$i;"; done
+    echo "}"
+    echo 'map $upstream_addr $atlas_server {  # the last server tried is the one that answered'
+    echo '    default "";'
+    for ((i = 1; i <= SERVERS; i++)); do
+        echo "    ~127\\.0\\.0\\.1:$((BASE_PORT + i - 1))\$ $i;"
+    done
+    echo "}"
+}
+
 nginx_conf() {
     # The site file with this deployment's servers and listening address.
-    local servers="" port
-    for port in $(ports); do
-        servers+="    server 127.0.0.1:$port max_fails=1 fail_timeout=10s;\n"
-    done
-    awk -v servers="$servers" -v listen="$PROXY_LISTEN" -v logfile="${1:-}" '
-        /^    server 127\.0\.0\.1:/ { if (!done) { printf "%s", servers; done = 1 } next }
+    local block
+    block="$(servers_block)"
+    # (ENVIRON, not -v: awk would read the backslashes of the regular expressions)
+    BLOCK="$block" awk -v listen="$PROXY_LISTEN" -v logfile="${1:-}" '
+        /^# --- servers:/ { print; print ENVIRON["BLOCK"]; skip = 1; next }
+        /^# --- end of servers/ { skip = 0 }
+        skip { next }
         /^    listen / { print "    listen " listen ";"; next }
         /^    access_log / && logfile != "" { print "    access_log " logfile " atlas;"; next }
         { print }

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -25,13 +26,17 @@ import pytest
 REPO_DIR = Path(__file__).resolve().parents[1]
 SCRIPT = REPO_DIR / "deploy" / "atlas-cluster.sh"
 NGINX = Path("/usr/sbin/nginx")
-AFFINITY_COOKIE = "atlas_affinity"
-UPSTREAM_HEADER = "X-Atlas-Upstream"
+AFFINITY_COOKIE = "atlas_server"  # names the server a browser is pinned to: 1, 2…
+SERVER_HEADER = "X-Atlas-Server"
 
 
 def require_nginx() -> None:
     if not NGINX.exists():
         pytest.skip("nginx absent (/usr/sbin/nginx) : apt-get install nginx")
+    if shutil.which("curl") is None:
+        pytest.skip(
+            "curl absent (contrôle de santé de deploy/atlas-cluster.sh) : apt-get install curl"
+        )
 
 
 def _free(port: int) -> bool:
@@ -88,19 +93,16 @@ class Cluster:
             time.sleep(0.05)
 
     def upstream(self, cookie: str | None = None) -> str:
-        """The app server that answers a request carrying this affinity cookie."""
+        """The number of the app server that answers a request carrying this cookie."""
         request = Request(self.proxy + "_stcore/health")
         if cookie:
             request.add_header("Cookie", f"{AFFINITY_COOKIE}={cookie}")
         with urlopen(request, timeout=10) as response:
-            return response.headers[UPSTREAM_HEADER]
+            return response.headers[SERVER_HEADER]
 
     def cookie_for(self, port: int) -> str:
-        """An affinity cookie that pins a browser to the server on ``port``."""
-        for n in range(500):
-            if self.upstream(f"essai{n}") == f"127.0.0.1:{port}":
-                return f"essai{n}"
-        raise RuntimeError(f"no affinity cookie reaches port {port}")
+        """The affinity cookie that pins a browser to the server on ``port``."""
+        return str(self.ports.index(port) + 1)
 
     def log(self, port: int) -> str:
         return (self.run_dir / f"app-{port}.log").read_text(errors="replace")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+
 def _bin_dirs() -> tuple[Path, ...]:
     """ATLAS_PG_BIN (exported by .ci/postgres.sh), then Debian's newest version, then
     /usr/local/bin (initdb and pg_ctl are not on Debian's PATH)."""

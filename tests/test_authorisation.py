@@ -34,6 +34,7 @@ from carto.common.authorisation import (
     WriteDenied,
     authorise,
     check_grant,
+    client_key,
     code_matches,
 )
 from carto.common.documents_files import FileBackend
@@ -95,6 +96,86 @@ def test_failures_leave_the_sliding_window():
             authorise("faux", SECRET, limiter)
         clock.now += 31
     authorise(SECRET, SECRET, limiter)
+
+
+def test_one_clients_wrong_codes_lock_out_only_that_client():
+    """A partner mistyping the code in a meeting does not block the coordinator's writes."""
+    clock = Clock()
+    limiter = AttemptLimiter(max_failures=3, window_s=60, first_lockout_s=30, clock=clock)
+    for _ in range(3):
+        with pytest.raises(WriteDenied):
+            authorise("faux", SECRET, limiter, client="ip:10.0.0.7")
+    with pytest.raises(TooManyAttempts):
+        authorise(SECRET, SECRET, limiter, client="ip:10.0.0.7")
+    assert isinstance(authorise(SECRET, SECRET, limiter, client="ip:10.0.0.8"), Grant)
+    clock.now += 31
+    assert isinstance(authorise(SECRET, SECRET, limiter, client="ip:10.0.0.7"), Grant)
+
+
+def test_guessing_from_many_addresses_hits_the_ceiling_but_spares_proven_clients():
+    clock = Clock()
+    limiter = AttemptLimiter(
+        max_failures=5, window_s=60, first_lockout_s=30, clock=clock, global_max_failures=10
+    )
+    authorise(SECRET, SECRET, limiter, client="ip:coordination")  # proved the code earlier
+    for n in range(10):  # one guess per address: no client reaches its own limit
+        with pytest.raises(WriteDenied) as caught:
+            authorise(f"essai-{n}", SECRET, limiter, client=f"ip:10.1.0.{n}")
+        assert not isinstance(caught.value, TooManyAttempts)
+    with pytest.raises(TooManyAttempts):  # a new address: the process-wide lock-out holds
+        authorise(SECRET, SECRET, limiter, client="ip:10.1.0.99")
+    with pytest.raises(TooManyAttempts):  # scripts share one key, never proven here
+        authorise(SECRET, SECRET, limiter)
+    assert isinstance(authorise(SECRET, SECRET, limiter, client="ip:coordination"), Grant)
+    clock.now += 31
+    assert isinstance(authorise(SECRET, SECRET, limiter, client="ip:10.1.0.99"), Grant)
+
+
+def test_trust_expires():
+    clock = Clock()
+    limiter = AttemptLimiter(clock=clock, global_max_failures=2, trust_s=3600)
+    authorise(SECRET, SECRET, limiter, client="ip:a")
+    clock.now += 3601
+    for n in range(2):
+        with pytest.raises(WriteDenied):
+            authorise("faux", SECRET, limiter, client=f"ip:b{n}")
+    with pytest.raises(TooManyAttempts):
+        authorise(SECRET, SECRET, limiter, client="ip:a")
+
+
+def test_remembered_clients_are_bounded(monkeypatch):
+    monkeypatch.setattr(AttemptLimiter, "MAX_CLIENTS", 50)
+    clock = Clock()
+    limiter = AttemptLimiter(clock=clock, global_max_failures=10**6)
+    for n in range(500):
+        with pytest.raises(WriteDenied):
+            authorise("faux", SECRET, limiter, client=f"ip:{n}")
+        clock.now += 1
+    assert len(limiter._clients) <= 50
+
+
+def test_client_key_trusts_only_the_local_proxys_last_hop():
+    assert client_key("192.0.2.4", None) == "ip:192.0.2.4"
+    # A client cannot choose its key by sending its own X-Forwarded-For to the server…
+    assert client_key("192.0.2.4", "203.0.113.9") == "ip:192.0.2.4"
+    # …nor through the local nginx, which appends the address it saw.
+    assert client_key("127.0.0.1", "203.0.113.9, 192.0.2.4") == "ip:192.0.2.4"
+    assert client_key("::1", "192.0.2.5") == "ip:192.0.2.5"
+    assert client_key("127.0.0.1", None) == "ip:127.0.0.1"
+    assert client_key(None, "192.0.2.4") == "navigateur"
+
+
+def test_the_client_named_for_a_run_is_the_one_counted():
+    limiter = AttemptLimiter(max_failures=1)
+    authorisation.acting_for("ip:192.0.2.50")
+    try:
+        with pytest.raises(WriteDenied):
+            authorise("faux", SECRET, limiter)
+        with pytest.raises(TooManyAttempts):
+            authorise(SECRET, SECRET, limiter, client="ip:192.0.2.50")
+        assert isinstance(authorise(SECRET, SECRET, limiter, client="ip:192.0.2.51"), Grant)
+    finally:
+        authorisation.acting_for(authorisation.SCRIPT_CLIENT)
 
 
 def test_a_missing_code_is_refused_without_counting_as_a_guess():

@@ -121,6 +121,7 @@ def _sees_everything(page) -> str:
         timeout=60_000,
     )
     legend = page.locator(".atlas-legend").first.inner_text()
+    page.get_by_role("heading", name="Nancy").first.wait_for(timeout=60_000)  # the selection
     frame.wait_for_function(  # the set's districts, outlined and labelled over the map
         """() => { const t = [...document.querySelectorAll('.atlas-label')]
                      .map(e => e.innerText); return t.includes('Nord') && t.includes('Sud'); }""",
@@ -192,15 +193,18 @@ def test_two_servers_one_atlas_and_a_server_lost(tmp_path: Path):
             "&lay=communes,districts&sel=54395"
         )
         page_a.goto(link)
-        legend = _sees_everything(page_a)
+        bk.wait_for_map(page_a)
 
         pages.append(page_b := _pinned(browser, servers.proxy, cookie_b))
         page_b.goto(link)
-        assert _sees_everything(page_b) == legend
+        legend = _sees_everything(page_b)  # B sees the import, the set and the observation
+        assert servers.upstream(cookie_a) == cookie_a and servers.upstream() in (cookie_a, cookie_b)
 
         servers.kill(a)
         page_a.reload()
         assert _sees_everything(page_a) == legend  # the same view and data, through B
-        assert servers.upstream(cookie_a) == f"127.0.0.1:{b}"
+        assert servers.upstream(cookie_a) == cookie_b  # A's group falls back on B
+        cookies = {c["name"]: c["value"] for c in page_a.context.cookies()}
+        assert cookies[AFFINITY_COOKIE] == cookie_b  # the browser now stays on B
         bk.screenshot(page_a, "serveur_perdu_meme_vue")
     assert sorted(data.rglob("*")) == []  # nothing a user created touched the servers' disk

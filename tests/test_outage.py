@@ -74,6 +74,9 @@ def test_the_map_is_drawn_with_a_french_notice_when_the_database_is_unreachable(
     notices = [w.value for w in at.warning] + [e.value for e in at.error]
     assert any("Couche des observations non affichée" in n for n in notices)
     assert any("injoignable" in n for n in notices)
+    # The documents (imports, site lists, district sets) live in the same database: the map
+    # goes without them, and says so.
+    assert any("Données enregistrées momentanément absentes" in n for n in notices)
     for notice in notices:
         assert port not in notice and "psycopg" not in notice
 

@@ -2,8 +2,10 @@
 
 ``cache_resource`` for large read-only objects (bundle, territories, GeoJSON dicts, map views):
 one copy shared by all sessions, never mutated. Every cached function takes only hashable
-arguments (typed keys, tokens, names); stored user data enters through a ``Token`` that changes
-when its files change, so a new import is seen at once and nothing is recomputed otherwise.
+arguments (typed keys, tokens, names); stored user data enters through a ``Token`` made of the
+revisions of what it was built from, read once at the start of each rerun (``begin_rerun``):
+an import saved through this server or another is seen at the next rerun, and nothing is
+recomputed otherwise.
 
 ``SOURCES`` hands these cached parts to the builders: when a territory needs its communes, it
 gets the cached ones. Reads of the stores (``stored_measures``, ``iris_contours``…) are not

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.common.authorisation import WriteDenied, authorise, requires_code
+from carto.common.authorisation import (
+    WriteDenied,
+    acting_for,
+    authorise,
+    client_key,
+    requires_code,
+)
 
 CODE_KEY = "_atlas_edit_code"
 _ERROR_KEY = "_atlas_edit_code_error"
@@ -22,8 +28,23 @@ HELP = (
 )
 
 
+def _identify_client() -> None:
+    """Count this browser's wrong codes under its own address (behind the deployment's
+    nginx, the address nginx saw), so one person's typing errors lock out only them."""
+    try:
+        peer = st.context.ip_address
+        forwarded = st.context.headers.get("X-Forwarded-For")
+    except Exception:  # no browser connection (e.g. a test harness without one)
+        peer, forwarded = None, None
+    acting_for(client_key(peer, forwarded))
+
+
 def edit_code() -> str | None:
-    """The code kept for this session (``None`` when none was typed or none is needed)."""
+    """The code kept for this session (``None`` when none was typed or none is needed).
+
+    Called before every write, so it also names the client the write is checked for.
+    """
+    _identify_client()
     return st.session_state.get(CODE_KEY)
 
 
@@ -32,6 +53,7 @@ def _check_typed() -> None:
     st.session_state[_INPUT_KEY] = ""  # never shown again, not even as dots
     if not typed:
         return
+    _identify_client()
     try:
         authorise(typed)
     except WriteDenied as exc:
