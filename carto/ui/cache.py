@@ -79,6 +79,11 @@ def warm_up_in_background() -> None:
         if _warm_up_started.is_set():
             return
         _warm_up_started.set()
+    # Streamlit collects garbage after every run (``runner.postScriptGC``): a full collection
+    # walks every object alive (~0,3 s after the imports) before the first view's end reaches
+    # the browser. What lives now (modules, the first view's caches) stays for the process's
+    # life: frozen, collections walk only what sessions create afterwards.
+    gc.freeze()
     bundle, national = get_bundle(), get_national()
     timer = threading.Timer(WARM_UP_DELAY_S, _warm, (bundle, national))
     timer.daemon = True
@@ -92,10 +97,8 @@ def _warm(bundle: Bundle, national: NationalData) -> None:
         national.warm()
     except Exception:  # the next use reads again and says what is wrong, in French
         logging.getLogger(__name__).exception("préchargement des données nationales")
-    # Streamlit collects garbage after every run (``runner.postScriptGC``): a full collection
-    # walks every object alive, the shared data included, and cost a new session more than
-    # its own script did. What lives now (modules, the bundle, the caches) stays for the
-    # process's life: frozen, later collections only walk what sessions create.
+    # France read, frozen as well: the collection after each new session's run would walk it
+    # again (it cost a new session more than its own script did).
     gc.collect()
     gc.freeze()
 
