@@ -13,7 +13,7 @@ from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
 from carto.map.assets import ensure_leaflet
 from carto.territories.bundle import BundleError
-from carto.ui import after_map, cache, panels, views
+from carto.ui import after_map, cache, panels, views, warmup
 from carto.ui import state as keys
 from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
@@ -76,7 +76,7 @@ keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)
 # The first view read its department alone: France is read now, before a national view needs it.
-cache.warm_up_in_background()
+warmup.warm_up_in_background()
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
 # Only the panel chosen is built (tabs would build all five on every rerun), and only once the

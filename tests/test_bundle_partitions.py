@@ -126,3 +126,25 @@ def test_the_first_view_of_a_department_reads_nothing_national() -> None:
     assert not src.national().file.loaded
     france = src.commune_territory(CommuneKey("FR", False, NO_DATA))  # France waits for it all
     assert len(france.zones) == 101 and src.national().file.loaded
+
+
+def test_the_warm_up_reads_france_once_equal_to_a_plain_read() -> None:
+    import gc
+
+    from carto.ui import warmup
+
+    bundle, national = read_bundle(), read_national()
+    bundle.department("54")
+    try:
+        warmup._warm(bundle, national)
+    finally:
+        gc.unfreeze()  # the warm-up freezes what lives: not the test process's business
+    assert bundle.national.loaded() == frozenset({"communes", "departements", "epci_dep"})
+    assert national.file.loaded
+    plain = pd.read_parquet(DEFAULT_DATA_DIR / NATIONAL_FILE)
+    assert national.values.shape[0] == len(plain) and list(national.values.index) == list(
+        plain.index.astype("str")
+    )
+    pd.testing.assert_frame_equal(
+        bundle.communes, gpd.read_parquet(DEFAULT_DATA_DIR / BUNDLE_FILES["communes"])
+    )

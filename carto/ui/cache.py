@@ -7,6 +7,9 @@ revisions of what it was built from, read once at the start of each rerun (``beg
 an import saved through this server or another is seen at the next rerun, and nothing is
 recomputed otherwise.
 
+``derived`` keeps what is computed from such a shared object (the search options of a
+territory) once for every session, keyed by the object itself.
+
 ``SOURCES`` hands these cached parts to the builders: when a territory needs its communes, it
 gets the cached ones. Reads of the stores (``stored_measures``, ``iris_contours``…) are not
 cached here; what is built from them is.
@@ -14,8 +17,6 @@ cached here; what is built from them is.
 
 from __future__ import annotations
 
-import gc
-import logging
 import threading
 import weakref
 from collections.abc import Callable
@@ -61,46 +62,6 @@ def begin_rerun() -> str | None:
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
 def get_bundle() -> Bundle:
     return StoreReads().bundle()
-
-
-WARM_UP_DELAY_S = 2.0  # the first view's browser draws its map first, on the same machine
-_WARM_UP = threading.Lock()
-_warm_up_started = threading.Event()
-
-
-def warm_up_in_background() -> None:
-    """After the first view, read all of France in a thread of its own, once per process.
-
-    The first view read its department alone (``Bundle.department``); search across France,
-    the France view and references over the whole territory need every commune. They would
-    read it themselves at first use; the warm-up reads it before anyone waits for it.
-    """
-    with _WARM_UP:
-        if _warm_up_started.is_set():
-            return
-        _warm_up_started.set()
-    # Streamlit collects garbage after every run (``runner.postScriptGC``): a full collection
-    # walks every object alive (~0,3 s after the imports) before the first view's end reaches
-    # the browser. What lives now (modules, the first view's caches) stays for the process's
-    # life: frozen, collections walk only what sessions create afterwards.
-    gc.freeze()
-    bundle, national = get_bundle(), get_national()
-    timer = threading.Timer(WARM_UP_DELAY_S, _warm, (bundle, national))
-    timer.daemon = True
-    timer.name = "atlas-warm-up"
-    timer.start()
-
-
-def _warm(bundle: Bundle, national: NationalData) -> None:
-    try:
-        bundle.warm()
-        national.warm()
-    except Exception:  # the next use reads again and says what is wrong, in French
-        logging.getLogger(__name__).exception("préchargement des données nationales")
-    # France read, frozen as well: the collection after each new session's run would walk it
-    # again (it cost a new session more than its own script did).
-    gc.collect()
-    gc.freeze()
 
 
 T = TypeVar("T")
