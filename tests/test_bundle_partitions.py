@@ -148,3 +148,24 @@ def test_the_warm_up_reads_france_once_equal_to_a_plain_read() -> None:
     pd.testing.assert_frame_equal(
         bundle.communes, gpd.read_parquet(DEFAULT_DATA_DIR / BUNDLE_FILES["communes"])
     )
+
+
+def test_departments_with_iris_contours_are_found_without_reading_france() -> None:
+    import shapely
+
+    from carto.territories.iris import departments_with_iris, iris_territory
+
+    contours = gpd.GeoDataFrame(
+        {"NOM_IRIS": ["Centre", "Port", "Inconnu"], "INSEE_COM": ["54395", "2A004", "99999"]},
+        geometry=[shapely.box(6.1, 48.6, 6.2, 48.7)] * 3,
+        index=pd.Index(["543950101", "2A0040101", "999990101"], name="IRIS"),
+        crs="EPSG:4326",
+    )
+    bundle = read_bundle()
+    assert departments_with_iris(contours, bundle) == {"54", "2A"}
+    values = pd.DataFrame({"X": [1.0, 2.0, 3.0]}, index=contours.index)
+    nancy = iris_territory(bundle, "54", contours, values, None)
+    assert list(nancy.zones.index) == ["543950101"] and nancy.zones["LIBGEO"].iat[0] == (
+        "Centre (Nancy)"
+    )
+    assert bundle.national.loaded() == frozenset()
