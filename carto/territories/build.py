@@ -34,7 +34,7 @@ from carto.territories.codes import former_codes_of_communes, mark_former_codes,
 from carto.territories.fusions import SOURCE as FUSIONS_SOURCE
 from carto.territories.fusions import read_fusions, with_fusions
 from carto.territories.geometry import dissolve
-from carto.territories.partitions import write_geo_by_department
+from carto.territories.partitions import GROUP_ROWS, write_geo_by_department
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
 # coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at
@@ -326,21 +326,12 @@ def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
     }
 
 
-EPCI_GROUP_ROWS = 50
-
-
 def _write(out_dir: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-    """Every table as parquet (geometries in zstd), then bundle.json last.
-
-    The communes are written by department, one row group each, so that a department is read
-    alone (``carto.territories.partitions``); the EPCI outlines (about 13 per department) in
-    groups of whole departments of at least ``EPCI_GROUP_ROWS`` rows, which compress as well
-    as one table."""
+    """Every table as parquet (geometries in zstd), then bundle.json last; the communes and
+    the EPCI outlines by department (``carto.territories.partitions.GROUP_ROWS``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    write_geo_by_department(tables["communes"], out_dir / BUNDLE_FILES["communes"])
-    write_geo_by_department(
-        tables["epci_dep"], out_dir / BUNDLE_FILES["epci_dep"], min_rows=EPCI_GROUP_ROWS
-    )
+    for name, min_rows in GROUP_ROWS.items():
+        write_geo_by_department(tables[name], out_dir / BUNDLE_FILES[name], min_rows=min_rows)
     tables["departements"].to_parquet(
         out_dir / BUNDLE_FILES["departements"], compression="zstd", index=False
     )
