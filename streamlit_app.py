@@ -11,7 +11,6 @@ import streamlit as st
 from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
-from carto.map.assets import ensure_leaflet
 from carto.territories.bundle import BundleError
 from carto.ui import after_map, cache, panels, views, warmup
 from carto.ui import state as keys
@@ -27,7 +26,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if keys.meeting_asked() else "auto",
 )
-ensure_leaflet()
+cache.leaflet_ready()
 
 try:
     bundle = cache.get_bundle()

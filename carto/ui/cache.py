@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import geopandas as gpd
@@ -40,6 +41,7 @@ from carto.districts.model import DistrictSet
 from carto.indicators.catalogue import Catalogue
 from carto.indicators.national import NationalData
 from carto.indicators.reference import ReferenceTerritory
+from carto.map.assets import ensure_leaflet
 from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
@@ -57,6 +59,12 @@ def begin_rerun() -> str | None:
     """Read the stores' revisions once for this rerun (one query when they live in the
     database); the French notice to show when the database cannot be reached."""
     return None if pin_revisions() is None else STORED_DATA_MISSING
+
+
+@st.cache_resource(show_spinner=False)
+def leaflet_ready() -> Path:
+    """Leaflet copied into ``static/`` once per process (every run copied its images again)."""
+    return ensure_leaflet()
 
 
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
