@@ -12,7 +12,7 @@ from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
 from carto.territories.bundle import BundleError
-from carto.ui import after_map, cache, panels, views, warmup
+from carto.ui import after_map, cache, views, warmup
 from carto.ui import state as keys
 from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
@@ -83,6 +83,8 @@ warmup.warm_up_in_background()
 if not view_state.meeting and not after_map.map_drawn():
     st.caption("Le tableau et les panneaux s'affichent dès que la carte est dessinée…")
 elif not view_state.meeting:
+    from carto.ui import panels  # not before the map: the first visit waits for its import
+
     st.session_state.setdefault("w_panel", "table")
     shown = st.segmented_control(
         "Panneau",
