@@ -75,8 +75,14 @@ class Load:
     finished: list[float] = field(default_factory=list)
 
 
+# Resident memory of each warm server when idle, before any load: the reference of the memory
+# per session. Measured against the memory just before each load instead, a load after a larger
+# one reuses what the allocator kept and shows almost nothing (or less than nothing).
+IDLE_RSS_MB: dict[int, float] = {}
+
+
 def _load(url: str, query: str, sessions: int, pid: int) -> Load:
-    before_rss = rss_mb(pid)
+    before_rss = IDLE_RSS_MB.get(pid, rss_mb(pid))
     before_cpu = cpu_seconds(pid)
     seen: dict[str, float] = {}
 
@@ -141,6 +147,7 @@ def warm_server(serve, app: Path, query: str, env: dict | None = None) -> Iterat
         pid = server_pid(url)
         time.sleep(3)  # the atlas's warm-up starts 2 s after its first view
         settle(pid)
+        IDLE_RSS_MB[pid] = rss_mb(pid)
         yield url, pid
 
 
