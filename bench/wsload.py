@@ -25,7 +25,7 @@ import argparse
 import asyncio
 import statistics
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 
@@ -219,24 +219,55 @@ class SessionTiming:
     error: str = ""
 
 
-async def _one(index: int, url: str, query: str, start: float, **options: object) -> SessionTiming:
+async def _one(
+    index: int, url: str, query: str, start: float, hold: _Hold | None = None, **options: object
+) -> SessionTiming:
     try:
         async with Session(url, query, **options) as session:  # type: ignore[arg-type]
             run = await session.run()
             finished = run.finished - start
             error = "" if run.status == FINISHED else "erreur de compilation"
+            if hold is not None:
+                await hold.done_and_wait()
             return SessionTiming(index, session.server, session.opened_s, finished,
                                  run.seconds, run.bytes, run.largest_element(), error)  # fmt: skip
     except Exception as exc:  # a refused or dropped session is a result, not a crash
+        if hold is not None:
+            await hold.done_and_wait()
         return SessionTiming(index, None, 0.0, float("inf"), float("inf"), 0, 0, repr(exc)[:200])
 
 
-async def _many(url: str, query: str, sessions: int, stagger_s: float, **options: object):
+class _Hold:
+    """Keeps every session open until all have finished their first run, then calls
+    ``while_open`` once (e.g. to read the server's memory with N sessions alive)."""
+
+    def __init__(self, sessions: int, while_open: Callable[[], object]) -> None:
+        self.left = sessions
+        self.while_open = while_open
+        self.released = asyncio.Event()
+
+    async def done_and_wait(self) -> None:
+        self.left -= 1
+        if self.left == 0:
+            await asyncio.to_thread(self.while_open)
+            self.released.set()
+        await self.released.wait()
+
+
+async def _many(
+    url: str,
+    query: str,
+    sessions: int,
+    stagger_s: float,
+    while_open: Callable[[], object] | None = None,
+    **options: object,
+):
     start = time.perf_counter()
+    hold = _Hold(sessions, while_open) if while_open is not None else None
 
     async def delayed(i: int) -> SessionTiming:
         await asyncio.sleep(i * stagger_s)
-        return await _one(i, url, query, start, **options)
+        return await _one(i, url, query, start, hold, **options)
 
     return await asyncio.gather(*(delayed(i) for i in range(sessions)))
 
@@ -250,15 +281,17 @@ def run_sessions(
     headers: dict[str, str] | None = None,
     compression: str | None = None,
     timeout: float = 180.0,
+    while_open: Callable[[], object] | None = None,
 ) -> list[SessionTiming]:
     """Open ``sessions`` sessions on ``url`` with the link's ``query`` string at once (or one
     every ``stagger_s``); return each session's timing, in order of opening.
 
     ``compression="deflate"`` offers permessage-deflate, as browsers do (the server uses it
-    when ``server.enableWebsocketCompression`` is on).
+    when ``server.enableWebsocketCompression`` is on). ``while_open``: every session stays
+    open until all have finished their first run; then it is called once, before they close.
     """
     options = {"headers": headers, "compression": compression, "timeout": timeout}
-    return asyncio.run(_many(url, query, sessions, stagger_s, **options))
+    return asyncio.run(_many(url, query, sessions, stagger_s, while_open, **options))
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ them needs a private function of each package:
 Each hook is installed only if the installed version is the one pinned in pyproject.toml and
 the private function still exists with the expected parameters. Otherwise the package's own
 function is left in place: the app draws the same map and the same table, only slower, and
-the reason is logged once.
+the reason is logged once. ``ATLAS_HOOKS=off`` in the environment refuses them all (the
+benchmark starts the app both ways to show what they buy).
 
 Private too, but not hooked here: ``after_map/index.html`` reads Leaflet's ``map._loaded``
 (Leaflet 1.9.4; without it the component answers after its timeout), and the tests'
@@ -26,6 +27,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -39,6 +41,7 @@ from pandas.io.formats.style import Styler
 from carto.map.layers import LayerInputs
 
 log = logging.getLogger(__name__)
+SWITCH = "ATLAS_HOOKS"  # environment variable: « off » installs no hook
 MARK = "_atlas_memo"  # set on our wrappers and on the Stylers they may memoise
 
 
@@ -79,8 +82,16 @@ def installed_version(distribution: str) -> str | None:
         return None
 
 
+def switched_off() -> bool:
+    """``ATLAS_HOOKS=off`` leaves every package its own functions (the benchmark measures
+    what the hooks buy by starting the app both ways)."""
+    return os.environ.get(SWITCH, "").strip().lower() in ("off", "0", "non", "no", "false")
+
+
 def _refusal(hook: Hook, target: Any) -> str | None:
     """Why ``hook`` cannot wrap ``target``, the package's function (None: it can)."""
+    if switched_off():
+        return f"{SWITCH}=off"
     version = installed_version(hook.distribution)
     if version != hook.version:
         return f"{hook.distribution} {version} installed, hook written for {hook.version}"
