@@ -11,9 +11,8 @@ import streamlit as st
 from carto.common.text import md_escape
 from carto.compose.keys import imports_token
 from carto.compose.offer import known_values
-from carto.map.assets import ensure_leaflet
 from carto.territories.bundle import BundleError
-from carto.ui import after_map, cache, panels, views
+from carto.ui import after_map, cache, views, warmup
 from carto.ui import state as keys
 from carto.ui.layout import PageLayout, apply_layout
 from carto.ui.link import render_copy_link_button, render_notices
@@ -27,7 +26,7 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if keys.meeting_asked() else "auto",
 )
-ensure_leaflet()
+cache.leaflet_ready()
 
 try:
     bundle = cache.get_bundle()
@@ -76,6 +75,8 @@ map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.m
 keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))
 render_copy_link_button(query_string)
+# The first view read its department alone: France is read now, before a national view needs it.
+warmup.warm_up_in_background()
 
 # --- Below the map: table, sites and districts, imports, sources ----------------------------
 # Only the panel chosen is built (tabs would build all five on every rerun), and only once the
@@ -83,6 +84,8 @@ render_copy_link_button(query_string)
 if not view_state.meeting and not after_map.map_drawn():
     st.caption("Le tableau et les panneaux s'affichent dès que la carte est dessinée…")
 elif not view_state.meeting:
+    from carto.ui import panels  # not before the map: the first visit waits for its import
+
     st.session_state.setdefault("w_panel", "table")
     shown = st.segmented_control(
         "Panneau",

@@ -144,7 +144,10 @@ if __name__ == "__main__":
 
     @st.cache_resource
     def load() -> Bundle:
-        return read_bundle()
+        bundle = read_bundle()
+        bundle.warm()  # the textbook way: every table read at once (the atlas reads one department)
+        national().warm()
+        return bundle
 
     st.set_page_config(page_title="Référence naïve", layout="wide")
     ensure_leaflet(HERE / "static" / "vendor" / "leaflet")

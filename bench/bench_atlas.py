@@ -39,6 +39,7 @@ ATLAS_APP = REPO_DIR / "streamlit_app.py"
 BASELINE_APP = BENCH_DIR / "baseline_app.py"
 sys.path.insert(0, str(REPO_DIR / "tests"))  # browserkit: the project's browser harness
 sys.path.insert(0, str(BENCH_DIR))  # baseline_app's pure functions
+sys.path.insert(0, str(REPO_DIR))  # this checkout's carto, whichever is installed
 
 # The app's default indicator (a needs indicator of the national data), and the one switched to.
 IND_A, IND_B = "revenu_median_2021", "population"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))  # this checkout's carto, whichever is installed
 
 import browserkit as bk  # noqa: E402
 from bench_atlas import DRAWN_INIT_JS, drawn_context, wait_drawn  # noqa: E402

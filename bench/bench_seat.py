@@ -27,6 +27,7 @@ from pathlib import Path
 REPO_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_DIR / "tests"))  # browserkit: the project's browser harness
 sys.path.insert(0, str(REPO_DIR / "bench"))
+sys.path.insert(0, str(REPO_DIR))  # this checkout's carto, whichever is installed
 
 import seat_browser as sb  # noqa: E402
 import seat_server as ss  # noqa: E402

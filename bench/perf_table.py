@@ -33,12 +33,17 @@ def _ratio(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}".replace(".", ",")
 
 
+def _decimal(text: object) -> str:
+    return str(text).replace(".", ",")
+
+
 def table(result: dict) -> str:
     m = result["machine"]
     lines = [
         f"Machine : {m['cpu']}, {m['nproc']} cœurs, {m['memory']} de mémoire, Python "
-        f"{m['python']}. Charge (loadavg sur 1 min) : {m['loadavg']} au début du banc, "
-        f"{m['loadavg_end']} à la fin (machine partagée) ; durée {m.get('duration_s', '?')} s.",
+        f"{m['python']}. Charge (loadavg sur 1 min) : {_decimal(m['loadavg'])} au début du banc, "
+        f"{_decimal(m['loadavg_end'])} à la fin (machine partagée) ; durée "
+        f"{m.get('duration_s', '?')} s.",
         "",
         "| Mesure | Cas | Atlas | Référence naïve | Atlas / réf. | Budget | Verdict |",
         "|---|---|---:|---:|---:|---|---|",

@@ -75,8 +75,14 @@ class Load:
     finished: list[float] = field(default_factory=list)
 
 
+# Resident memory of each warm server when idle, before any load: the reference of the memory
+# per session. Measured against the memory just before each load instead, a load after a larger
+# one reuses what the allocator kept and shows almost nothing (or less than nothing).
+IDLE_RSS_MB: dict[int, float] = {}
+
+
 def _load(url: str, query: str, sessions: int, pid: int) -> Load:
-    before_rss = rss_mb(pid)
+    before_rss = IDLE_RSS_MB.get(pid, rss_mb(pid))
     before_cpu = cpu_seconds(pid)
     seen: dict[str, float] = {}
 
@@ -112,14 +118,37 @@ def first_session(serve, app: Path, query: str, env: dict | None = None) -> Sess
     return timing
 
 
+def settle(pid: int, quiet_s: float = 1.0, busy_s: float = 0.02, limit_s: float = 60) -> float:
+    """Wait until the server is idle: its CPU time grew by less than ``busy_s`` over
+    ``quiet_s``. Returns the seconds waited.
+
+    Why: a server may keep working after its first session (the atlas reads all of France in
+    a background thread after its first view); a « warm server » figure measured meanwhile
+    would count that work in every session's time and CPU. Both apps wait the same way.
+    """
+    started = time.perf_counter()
+    before = cpu_seconds(pid)
+    while time.perf_counter() - started < limit_s:
+        time.sleep(quiet_s)
+        now = cpu_seconds(pid)
+        if now - before < busy_s:
+            break
+        before = now
+    return time.perf_counter() - started
+
+
 @contextlib.contextmanager
 def warm_server(serve, app: Path, query: str, env: dict | None = None) -> Iterator[tuple]:
-    """A server warmed by one session on the link; yields (url, pid)."""
+    """A server warmed by one session on the link, then idle; yields (url, pid)."""
     with serve(app, env=env) as url:
         [timing] = run_sessions(url, query, 1, timeout=600)
         if timing.error:
             raise RuntimeError(f"{app.name} : {timing.error}")
-        yield url, server_pid(url)
+        pid = server_pid(url)
+        time.sleep(3)  # the atlas's warm-up starts 2 s after its first view
+        settle(pid)
+        IDLE_RSS_MB[pid] = rss_mb(pid)
+        yield url, pid
 
 
 def one_session(url: str, query: str) -> SessionTiming:

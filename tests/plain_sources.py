@@ -38,6 +38,9 @@ class PlainSources(StoreReads):
     def imported(self, imports: Token):
         return self._part(territory.imported_measures, imports)
 
+    def department_imported(self, department: str, imports: Token):
+        return self._part(territory.department_imported, department, imports)
+
     def catalogue(self, imports: Token):
         return self._part(territory.view_catalogue, imports)
 

@@ -431,6 +431,7 @@ RAW_WRITERS = {
     "common/documents_files.py": "the folder's lock file (opened empty, never written)",
     "common/payloads.py": "tables serialised into memory (BytesIO), never into a file",
     "territories/build.py": "python -m carto.bundle_build writes data/",
+    "territories/partitions.py": "the bundle's tables by department, for the builds of data/",
     "indicators/national_output.py": "the national indicators' build writes data/",
     "indicators/national_build.py": "the national indicators' build writes data/",
     "map/assets.py": "Leaflet copied into static/ at start-up",

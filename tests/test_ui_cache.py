@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import replace
 
 from sites_fixtures import save_town_hall_sites
@@ -43,3 +44,25 @@ def test_parts_are_shared_between_the_builders() -> None:
     communes = cache.get_commune_territory(epci.communes)
     assert cache.SOURCES.commune_territory(epci.communes) is communes
     assert cache.get_territory(CORSICA) is communes  # the commune level is the communes
+
+
+def test_a_value_derived_from_a_shared_object_is_built_once_and_forgotten_with_it() -> None:
+    class Shared:  # stands for a territory returned by st.cache_resource
+        pass
+
+    built = []
+
+    def build(tag: str) -> list[str]:
+        built.append(tag)
+        return [tag]
+
+    first, second = Shared(), Shared()
+    value = cache.derived(first, "options", lambda: build("a"))
+    assert cache.derived(first, "options", lambda: build("b")) is value  # every session: the same
+    assert cache.derived(first, "other", lambda: build("c")) == ["c"]
+    assert cache.derived(second, "options", lambda: build("d")) == ["d"]
+    assert built == ["a", "c", "d"]
+    key = (id(first), "options")
+    del first
+    gc.collect()
+    assert key not in cache._DERIVED  # freed with its object: its id may serve another one

@@ -99,8 +99,8 @@ def epci_choices(bundle: Bundle, department: str) -> dict[str, str] | None:
     """EPCI with communes in the department, code → name, by name; France has none (None)."""
     if department == FRANCE:
         return None
-    com = bundle.communes
-    present = com.loc[(com["DEP"] == department) & com["EPCI"].notna(), "EPCI"].unique()
+    com = bundle.department(department).communes
+    present = com.loc[com["EPCI"].notna(), "EPCI"].unique()
     names = bundle.epci.set_index("EPCI")["LIBEPCI"]
     return {code: names.get(code, code) for code in sorted(present, key=lambda c: names.get(c, c))}
 

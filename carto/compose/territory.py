@@ -15,8 +15,8 @@ from carto.compose.parts import ReferenceArea
 from carto.compose.sources import Imported, Sources
 from carto.districts.model import epci_district_set
 from carto.indicators.aggregation import aggregated_territory, france_with_measures
-from carto.indicators.catalogue import Catalogue, Kind, by_theme, default_catalogue
-from carto.indicators.national import beside_national
+from carto.indicators.catalogue import Catalogue, Indicator, Kind, by_theme, default_catalogue
+from carto.indicators.national import NationalData, beside_national
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.geojson import ZoneShapes
 from carto.sites.coverage import CoverageError, distance_indicator, nearest_site_distance
@@ -54,16 +54,31 @@ def imported_measures(imports: Token, src: Sources) -> Imported:
     national = src.national()
     stored = src.stored_measures(src.bundle().communes["CODGEO"], "commune")
     layered = beside_national(national, stored.values, stored.secret)
+    return Imported(layered.values, layered.markers, _indicators(national, stored))
+
+
+def department_imported(department: str, imports: Token, src: Sources) -> Imported:
+    """``imported_measures`` for the communes of one department only: the same rows, read
+    without all of France (a department's view, the first one after a start included)."""
+    national = src.national()
+    codes = pd.Index(src.bundle().department(department).communes["CODGEO"], dtype="str")
+    stored = src.stored_measures(codes, "commune")
+    layered = beside_national(national.department(department), stored.values, stored.secret)
+    return Imported(layered.values, layered.markers, _indicators(national, stored))
+
+
+def _indicators(national: NationalData, stored: Imported) -> tuple[Indicator, ...]:
+    """The national indicators, then the imported ones the bundle does not declare."""
     ids = {i.id for i in national.indicators}
-    indicators = national.indicators + tuple(i for i in stored.indicators if i.id not in ids)
-    return Imported(layered.values, layered.markers, indicators)
+    return national.indicators + tuple(i for i in stored.indicators if i.id not in ids)
 
 
 def view_catalogue(imports: Token, src: Sources) -> Catalogue:
     """The built-in and national indicators, the imported ones (communes and IRIS), the
     distance to sites; ordered by theme for the indicator picker."""
     catalogue = default_catalogue()
-    catalogue.extend(src.imported(imports).indicators)
+    stored = src.stored_measures(pd.Index([], dtype="str"), "commune")
+    catalogue.extend(_indicators(src.national(), stored))
     catalogue.extend(src.stored_measures(pd.Index([], dtype="str"), "iris").indicators)
     catalogue.add(distance_indicator(COVERAGE_LABEL))
     return by_theme(catalogue)
@@ -82,7 +97,10 @@ def commune_territory(key: CommuneKey, src: Sources) -> Territory:
     """
     code = key.department
     base = territory(src.bundle(), code, key.by_arrondissement)
-    imported = src.imported(key.imports)
+    if code == FRANCE:
+        imported = src.imported(key.imports)
+    else:
+        imported = src.department_imported(code, key.imports)
     if len(imported.values.columns):
         if code == FRANCE:
             values = value_columns(src.catalogue(key.imports))
@@ -130,7 +148,8 @@ def zone_territory(key: TerritoryKey, src: Sources) -> Territory:
 def epci_territory(base: Territory, src: Sources, values: set[str]) -> Territory:
     """A department by EPCI (the CIAS territories), cut at the department's border."""
     bundle = src.bundle()
-    ds = epci_district_set(bundle.communes, epci_names(bundle), base.code)
+    own = bundle.department(base.code).communes  # the department alone: France is not read
+    ds = epci_district_set(own, epci_names(bundle), base.code)
     shapes = epci_outlines(bundle, base.code).set_index("EPCI")
     shapes = shapes.assign(LIBGEO=shapes["LIBEPCI"])
     in_set = zone_communes(base.zones).isin(ds.mapping)
@@ -160,8 +179,8 @@ def neighbours(department: str, src: Sources) -> tuple[str, ...]:
 
 
 def _department_communes(department: str, src: Sources) -> pd.DataFrame:
-    com = src.bundle().communes
-    return com[(com["DEP"] == department) & (com["TYPE"] == "COM")]
+    com = src.bundle().department(department).communes
+    return com[com["TYPE"] == "COM"]
 
 
 def department_sites(department: str, sites: Token, src: Sources) -> pd.DataFrame:
@@ -199,12 +218,13 @@ def view_reference(department: str, imports: Token, src: Sources) -> ReferenceTe
 def reference_area(code: str, reference: str, src: Sources) -> ReferenceArea:
     """Commune codes and French label of the comparison reference of a territory."""
     bundle = src.bundle()
-    com = bundle.communes[bundle.communes["TYPE"] == "COM"]
     if reference == "departement" and code != FRANCE:
-        codes = pd.Index(com.loc[com["DEP"] == code, "CODGEO"])
+        own = bundle.department(code).communes
+        codes = pd.Index(own.loc[own["TYPE"] == "COM", "CODGEO"])
         return ReferenceArea(codes, bundle.department_name(code))
+    com = bundle.communes[bundle.communes["TYPE"] == "COM"]
     if reference == "region" and code != FRANCE:
-        reg = bundle.departements.set_index("DEP").at[code, "REG"]
+        reg = bundle.department_list.set_index("DEP").at[code, "REG"]
         label = bundle.regions.set_index("REG")["LIBREG"].get(reg, reg)
         return ReferenceArea(pd.Index(com.loc[com["REG"] == reg, "CODGEO"]), f"la région {label}")
     return ReferenceArea(pd.Index(com["CODGEO"]), "la France")

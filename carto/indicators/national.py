@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow.parquet as pq
 
 from carto.common.fmt import format_number
 from carto.common.markers import MARKER_DTYPE, Marker, as_markers
@@ -28,6 +31,7 @@ from carto.indicators.catalogue import (
     Polarity,
     indicator_from_json,
 )
+from carto.territories.partitions import code_range, read_code_range
 
 NATIONAL_FILE = "indicateurs_communes.parquet"
 META_KEY = "indicateurs"  # the section of bundle.json written by the national build
@@ -44,13 +48,66 @@ class NationalDataError(RuntimeError):
 
 
 @dataclass(frozen=True)
-class NationalData:
-    """Every commune's national measures, their markers, and their declarations."""
+class NationalPart:
+    """National measures of some communes (all of France, or one department)."""
 
     values: pd.DataFrame  # index CODGEO (communes and arrondissements), float columns
     markers: pd.DataFrame  # same shape, ``carto.common.markers`` codes
+
+
+class NationalFile:
+    """The national table on disk: read whole once (first use, or the warm-up thread), or one
+    department's rows alone before that (the file is in row groups of whole departments)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._whole: NationalPart | None = None
+        self._lock = threading.Lock()
+
+    def whole(self) -> NationalPart:
+        if self._whole is None:
+            with self._lock:
+                if self._whole is None:
+                    self._whole = _part(_read_frame(pd.read_parquet, self.path))
+        return self._whole
+
+    @property
+    def loaded(self) -> bool:
+        return self._whole is not None
+
+    def department(self, department: str) -> NationalPart:
+        if self._whole is not None:
+            low, high = code_range(department)
+            index = self._whole.values.index
+            rows = (index >= low) & (index < high)
+            return NationalPart(self._whole.values[rows], self._whole.markers[rows])
+        return _part(_read_frame(read_code_range, self.path, department))
+
+
+@dataclass(frozen=True)
+class NationalData:
+    """Every commune's national measures, their markers, and their declarations.
+
+    ``values`` and ``markers`` cover France and are read on first use; a department's view
+    asks ``department`` instead, which reads its rows alone until France is in memory."""
+
     indicators: tuple[Indicator, ...]
     meta: dict  # the section of bundle.json: sources, sha256, vintages, geography, counts
+    file: NationalFile = field(repr=False, compare=False)
+
+    @property
+    def values(self) -> pd.DataFrame:
+        return self.file.whole().values
+
+    @property
+    def markers(self) -> pd.DataFrame:
+        return self.file.whole().markers
+
+    def department(self, department: str) -> NationalPart:
+        return self.file.department(department)
+
+    def warm(self) -> None:
+        self.file.whole()
 
 
 def derived_columns(columns: list[str]) -> dict[str, tuple[str, str]]:
@@ -143,25 +200,41 @@ def product_source(product: str, family: str, vintage: str, edition: str) -> str
 def read_national(data_dir: Path = DATA_DIR) -> NationalData:
     """Read the national indicators; a missing or stale file names the build command."""
     meta_path = data_dir / "bundle.json"
+    path = data_dir / NATIONAL_FILE
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8")).get(META_KEY)
-        frame = pd.read_parquet(data_dir / NATIONAL_FILE)
+        pq.read_metadata(path)  # a missing or corrupt file is said now, not at its first use
     except Exception as exc:  # missing file, bad JSON, pyarrow's several types
-        raise NationalDataError(
-            f"Indicateurs nationaux absents ou illisibles dans {data_dir} "
-            f"({type(exc).__name__}). Construisez-les avec : {BUILD_COMMAND}"
-        ) from exc
+        raise _unreadable(data_dir, exc) from exc
     if not meta:
         raise NationalDataError(
             f"bundle.json ne décrit pas les indicateurs nationaux. Reconstruisez-les avec : "
             f"{BUILD_COMMAND}"
         )
+    indicators = tuple(indicator_from_json(i) for i in meta["declarations"])
+    return NationalData(indicators, meta, NationalFile(path))
+
+
+def _unreadable(data_dir: Path, exc: Exception) -> NationalDataError:
+    return NationalDataError(
+        f"Indicateurs nationaux absents ou illisibles dans {data_dir} "
+        f"({type(exc).__name__}). Construisez-les avec : {BUILD_COMMAND}"
+    )
+
+
+def _read_frame(reader: Callable[..., pd.DataFrame], path: Path, *args: str) -> pd.DataFrame:
+    try:
+        return reader(path, *args)
+    except Exception as exc:  # pyarrow's several types for a corrupt file
+        raise _unreadable(path.parent, exc) from exc
+
+
+def _part(frame: pd.DataFrame) -> NationalPart:
+    """The stored table split into values and markers (``MARKER_PREFIX`` columns)."""
     frame.index = frame.index.astype("str")
     marker_cols = [c for c in frame.columns if c.startswith(MARKER_PREFIX)]
     markers = as_markers(frame[marker_cols].rename(columns=lambda c: c[len(MARKER_PREFIX) :]))
-    values = frame.drop(columns=marker_cols).astype(float)
-    indicators = tuple(indicator_from_json(i) for i in meta["declarations"])
-    return NationalData(values, markers, indicators, meta)
+    return NationalPart(frame.drop(columns=marker_cols).astype(float), markers)
 
 
 @dataclass(frozen=True)
@@ -172,7 +245,9 @@ class Layered:
     markers: pd.DataFrame
 
 
-def beside_national(national: NationalData, values: pd.DataFrame, markers: pd.DataFrame) -> Layered:
+def beside_national(
+    national: NationalData | NationalPart, values: pd.DataFrame, markers: pd.DataFrame
+) -> Layered:
     """National columns, then imported ones, for the same codes (``values.index``).
 
     An imported column the bundle also has fills only the cells the bundle has no value for

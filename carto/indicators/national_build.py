@@ -20,7 +20,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from carto.common.markers import MARKER_DTYPE, Marker
 from carto.indicators.catalogue import Indicator
@@ -35,6 +34,7 @@ from carto.indicators.sources.insee import InseeKind, InseeTable, read_insee
 from carto.indicators.sources.insee_catalogue import indicators_for
 from carto.territories.codes import MERGED, CodeMatch, match_file_codes
 from carto.territories.history import department_of
+from carto.territories.partitions import write_row_groups
 
 
 class NationalSourceError(RuntimeError):
@@ -273,23 +273,34 @@ def uncovered_departments(markers: pd.DataFrame, column: str) -> list[str]:
     return sorted(covered.index[~covered])
 
 
+ROW_GROUP_ROWS = 3000  # about a dozen groups for France
+
+
 def write_parquet(out_dir: Path, values: pd.DataFrame, markers: pd.DataFrame) -> Path:
     """One table: the measures, then one marker column per measure (0 = a number).
 
     The census estimates have fifteen significant digits that compress poorly; splitting
     their bytes into streams (``byte_stream_split``) and zstd's strongest level keep the file
-    about 15 % smaller, with the values exactly as published.
+    about 15 % smaller, with the values exactly as published. Sorted by code, in row groups
+    of whole departments (``ROW_GROUP_ROWS``): a department's first view reads its own group
+    only (``carto.territories.partitions``); statistics are kept for the code alone, the one
+    column a reader filters on.
     """
-    frame = values.copy()
+    frame = values.sort_index()
+    markers = markers.reindex(frame.index)
     for col in markers.columns:
         frame[MARKER_PREFIX + col] = markers[col].to_numpy(dtype=MARKER_DTYPE)
     frame.index.name = "CODGEO"
     table = pa.Table.from_pandas(frame, preserve_index=True)
     floats = [f.name for f in table.schema if pa.types.is_floating(f.type)]
     path = out_dir / NATIONAL_FILE
-    pq.write_table(
+    departments = pd.Index([department_of(c) for c in frame.index])
+    write_row_groups(
         table,
         path,
+        departments,
+        ROW_GROUP_ROWS,
+        write_statistics=["CODGEO"],
         compression="zstd",
         compression_level=19,
         use_dictionary=[c for c in table.column_names if c not in floats],

@@ -34,6 +34,7 @@ from carto.territories.codes import former_codes_of_communes, mark_former_codes,
 from carto.territories.fusions import SOURCE as FUSIONS_SOURCE
 from carto.territories.fusions import read_fusions, with_fusions
 from carto.territories.geometry import dissolve
+from carto.territories.partitions import GROUP_ROWS, write_geo_by_department
 
 # Tolerances in degrees (WGS84). 0.002 is the square root of the area tolerance of
 # coverage_simplify (Visvalingam-Whyatt), about 150 m of displacement at most: invisible at
@@ -326,10 +327,14 @@ def _metadata(tables: dict[str, pd.DataFrame], report: BuildReport) -> dict:
 
 
 def _write(out_dir: Path, tables: dict[str, pd.DataFrame], meta: dict) -> None:
-    """Every table as parquet (geometries in zstd), then bundle.json last."""
+    """Every table as parquet (geometries in zstd), then bundle.json last; the communes and
+    the EPCI outlines by department (``carto.territories.partitions.GROUP_ROWS``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in ("communes", "departements", "epci_dep"):
-        tables[name].to_parquet(out_dir / BUNDLE_FILES[name], compression="zstd", index=False)
+    for name, min_rows in GROUP_ROWS.items():
+        write_geo_by_department(tables[name], out_dir / BUNDLE_FILES[name], min_rows=min_rows)
+    tables["departements"].to_parquet(
+        out_dir / BUNDLE_FILES["departements"], compression="zstd", index=False
+    )
     for name in ("epci", "regions", "history"):
         tables[name].to_parquet(out_dir / BUNDLE_FILES[name], index=False)
     (out_dir / BUNDLE_FILES["meta"]).write_text(

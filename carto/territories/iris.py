@@ -24,6 +24,7 @@ from carto.common.authorisation import Grant, authorise
 from carto.common.collection import Collection, Content, Entry, NameTaken
 from carto.common.payloads import parquet_bytes, read_geoparquet_bytes
 from carto.territories.bundle import Bundle
+from carto.territories.history import department_of
 from carto.territories.zones import Territory, department_label
 
 LEGACY_FILE = "contours.parquet"  # the one file of earlier versions
@@ -140,10 +141,13 @@ def delete_contours(set_id: str = LEGACY_ID, *, code: str | None = None) -> None
 
 
 def departments_with_iris(contours: gpd.GeoDataFrame | None, bundle: Bundle) -> set[str]:
+    """Departments with a contour of one of their communes; read department by department (a
+    commune's code starts with its department's), never all of France."""
     if contours is None or contours.empty:
         return set()
-    dep_of = bundle.communes.set_index("CODGEO")["DEP"]
-    return set(contours["INSEE_COM"].astype("str").map(dep_of).dropna())
+    codes = set(contours["INSEE_COM"].astype("str"))
+    candidates = {department_of(code) for code in codes} & set(bundle.department_codes)
+    return {d for d in candidates if not codes.isdisjoint(bundle.department(d).communes["CODGEO"])}
 
 
 def iris_territory(
@@ -154,7 +158,7 @@ def iris_territory(
     secret: pd.DataFrame | None,
 ) -> Territory:
     """The IRIS of a department's cities that have contours, with their IRIS indicators."""
-    com = bundle.communes.set_index("CODGEO")
+    com = bundle.department(dep).communes.set_index("CODGEO")
     in_dep = contours["INSEE_COM"].astype("str").map(com["DEP"]) == dep
     zones = contours[in_dep].sort_index()
     names = zones["INSEE_COM"].astype("str").map(com["LIBGEO"]).fillna(zones["INSEE_COM"])

@@ -144,8 +144,8 @@ def department_label(bundle: Bundle, dep: str) -> str:
 
 def department_territory(bundle: Bundle, dep: str, by_arrondissement: bool = False) -> Territory:
     """The communes of a department; Paris/Lyon/Marseille optionally by arrondissement."""
-    com = bundle.communes
-    rows = com[(com["DEP"] == dep) & (com["TYPE"] == "COM")]
+    com = bundle.department(dep).communes  # the department alone: France is not read
+    rows = com[com["TYPE"] == "COM"]
     city = PLM_CITIES.get(dep)
     if by_arrondissement and city is not None:
         arms = com[(com["PLM"] == city) & (com["TYPE"] == "ARM")]
@@ -188,7 +188,7 @@ def territory(bundle: Bundle, code: str, by_arrondissement: bool = False) -> Ter
 
 def epci_outlines(bundle: Bundle, dep: str) -> gpd.GeoDataFrame:
     """EPCI outlines within a department (an EPCI crossing a border is cut at it), with names."""
-    part = bundle.epci_dep[bundle.epci_dep["DEP"] == dep]
+    part = bundle.department(dep).epci_dep
     names = bundle.epci.set_index("EPCI")["LIBEPCI"]
     return part.assign(LIBEPCI=part["EPCI"].map(names).fillna(part["EPCI"]))
 

@@ -7,12 +7,21 @@ revisions of what it was built from, read once at the start of each rerun (``beg
 an import saved through this server or another is seen at the next rerun, and nothing is
 recomputed otherwise.
 
+``derived`` keeps what is computed from such a shared object (the search options of a
+territory) once for every session, keyed by the object itself.
+
 ``SOURCES`` hands these cached parts to the builders: when a territory needs its communes, it
 gets the cached ones. Reads of the stores (``stored_measures``, ``iris_contours``…) are not
 cached here; what is built from them is.
 """
 
 from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -32,6 +41,7 @@ from carto.districts.model import DistrictSet
 from carto.indicators.catalogue import Catalogue
 from carto.indicators.national import NationalData
 from carto.indicators.reference import ReferenceTerritory
+from carto.map.assets import ensure_leaflet
 from carto.map.choropleth import ChoroplethView
 from carto.map.geojson import ZoneShapes
 from carto.territories.bundle import Bundle
@@ -51,9 +61,39 @@ def begin_rerun() -> str | None:
     return None if pin_revisions() is None else STORED_DATA_MISSING
 
 
+@st.cache_resource(show_spinner=False)
+def leaflet_ready() -> Path:
+    """Leaflet copied into ``static/`` once per process (every run copied its images again)."""
+    return ensure_leaflet()
+
+
 @st.cache_resource(show_spinner="Chargement des données territoriales…")
 def get_bundle() -> Bundle:
     return StoreReads().bundle()
+
+
+T = TypeVar("T")
+_DERIVED: dict[tuple[int, str], object] = {}
+_DERIVED_LOCK = threading.Lock()
+
+
+def derived(source: object, name: str, build: Callable[[], T]) -> T:
+    """``build()`` computed once per ``source`` object, for every session.
+
+    For values derived from an object a ``st.cache_resource`` function returned (a territory):
+    the object itself is the key, kept by identity while it lives, forgotten when it is freed
+    (so an identity is never reused for another object).
+    """
+    key = (id(source), name)
+    with _DERIVED_LOCK:
+        if key in _DERIVED:
+            return _DERIVED[key]  # type: ignore[return-value]
+    value = build()
+    with _DERIVED_LOCK:
+        if key not in _DERIVED:
+            _DERIVED[key] = value
+            weakref.finalize(source, _DERIVED.pop, key, None)
+        return _DERIVED[key]  # type: ignore[return-value]
 
 
 @st.cache_resource(show_spinner="Chargement des indicateurs nationaux…")
@@ -64,6 +104,16 @@ def get_national() -> NationalData:
 @st.cache_resource(show_spinner=False)
 def get_imported(imports: Token) -> Imported:
     return territory.imported_measures(imports, SOURCES)
+
+
+@st.cache_resource(show_spinner=False)
+def get_department_imported(department: str, imports: Token) -> Imported:
+    return territory.department_imported(department, imports, SOURCES)
+
+
+@st.cache_resource(show_spinner=False)
+def get_epci_choices(department: str) -> dict[str, str] | None:
+    return offer.epci_choices(get_bundle(), department)
 
 
 @st.cache_resource(show_spinner=False)
@@ -192,7 +242,10 @@ def read_scope(pending: Pending, imports: Token) -> Scope:
     return scope.read_scope(pending, imports, SOURCES)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_offer(view_scope: Scope) -> Offer:
+    """Counted once per scope, not per session: the published counts of every indicator
+    (``carto.indicators.cells.published_counts``) were a fifth of a new session's run."""
     return offer.offer(view_scope, SOURCES)
 
 
@@ -207,6 +260,9 @@ class _CachedSources(StoreReads):
 
     def imported(self, imports: Token) -> Imported:
         return get_imported(imports)
+
+    def department_imported(self, department: str, imports: Token) -> Imported:
+        return get_department_imported(department, imports)
 
     def catalogue(self, imports: Token) -> Catalogue:
         return get_catalogue(imports)

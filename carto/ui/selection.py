@@ -21,6 +21,7 @@ from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, format_indicator, zone_comparison
 from carto.territories import levels
 from carto.territories.zones import Territory
+from carto.ui import cache
 from carto.ui import state as keys
 
 SEARCH_KEY = "w_search"
@@ -58,7 +59,7 @@ def remember_click(result: dict | None, map_key: str) -> str | None:
 def search_box(terr: Territory) -> None:
     """« Rechercher une commune » : type a name, pick it (Enter), it is selected."""
     ss = st.session_state
-    options = search_options(terr)
+    options = cache.derived(terr, "search_options", lambda: search_options(terr))
     selected = ss.get(keys.SELECTED_KEY)
     if ss.get(_SYNCED_KEY, "") != selected or ss.get(SEARCH_KEY) not in (None, *options):
         ss[SEARCH_KEY] = selected if selected in options else None

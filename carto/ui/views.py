@@ -23,7 +23,6 @@ from carto.map.classify import ClassificationError
 from carto.territories.zones import Territory
 from carto.ui import cache
 from carto.ui.mapview import MapPanel
-from carto.ui.panels.diagnosis import observation_counts
 from carto.viewstate.codec import ViewState
 from carto.viewstate.filters import FilterError
 
@@ -68,8 +67,16 @@ def view_overlays(
         cache.SOURCES,
         sites_token(),
         circles=_circles(state, key, catalogue),
-        observation_counts=lambda: observation_counts(terr, state),
+        observation_counts=lambda: _observation_counts(terr, state),
     )
+
+
+def _observation_counts(terr: Territory, state: ViewState) -> dict[str, int]:
+    # Imported here: the panels (portrait exports, imports…) are not needed before the map is
+    # drawn, and their import was a tenth of the first visit's server time after a start.
+    from carto.ui.panels.diagnosis import observation_counts
+
+    return observation_counts(terr, state)
 
 
 def map_panels(

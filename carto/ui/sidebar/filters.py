@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from carto.compose.offer import Offer, epci_choices
+from carto.compose.offer import Offer
 from carto.indicators.catalogue import Catalogue
 from carto.territories.bundle import Bundle
 from carto.territories.size_classes import POPULATION_CLASSES
+from carto.ui import cache
 from carto.ui.french import CHOOSE
 from carto.ui.sidebar.widgets import keep_valid, keep_valid_list, optional_number
 from carto.ui.state import FILTER_KEYS, RANGE_SLOTS, range_keys
@@ -56,7 +57,7 @@ def filters_section(
 
 
 def _epci_filter(bundle: Bundle, department: str) -> list[str]:
-    choices = epci_choices(bundle, department)
+    choices = cache.get_epci_choices(department)
     if choices is None:
         return []
     keep_valid_list(FILTER_KEYS["epci"], list(choices))
