@@ -1,7 +1,8 @@
 """Atlas des besoins sociaux — Streamlit entry point (layout and widgets only).
 
 All logic lives in ``carto``; this script wires widgets to it.
-Run: ``streamlit run streamlit_app.py``.
+Run: ``python -m carto.ui.serve`` (``streamlit run streamlit_app.py`` with the app's code
+imported before the server listens, see ``carto/ui/serve.py``).
 """
 
 from __future__ import annotations

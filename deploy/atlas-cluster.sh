@@ -88,7 +88,7 @@ start_server() {
     say "serveur $port : démarrage"
     (
         cd "$APP_DIR"
-        exec setsid "$PYTHON" -m streamlit run streamlit_app.py \
+        exec setsid "$PYTHON" -m carto.ui.serve \
             --server.port "$port" --server.address 127.0.0.1 --server.headless true \
             --server.enableWebsocketCompression "$WS_COMPRESSION" \
             --browser.gatherUsageStats false

@@ -47,10 +47,17 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(script: Path = REPO_DIR / "streamlit_app.py", env: dict | None = None) -> Iterator[str]:
-    """Start ``streamlit run`` on a free loopback port; yield its URL; always stop it."""
+    """Start ``streamlit run`` (the atlas: ``python -m carto.ui.serve``) on a free loopback
+    port; yield its URL once its health endpoint answers; always stop it."""
     port = free_port()
+    # The atlas starts as deployed: its launcher imports the app before the server listens.
+    start = (
+        ["-m", "carto.ui.serve"]
+        if Path(script).resolve() == (REPO_DIR / "streamlit_app.py").resolve()
+        else ["-m", "streamlit", "run", str(script)]
+    )
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
+        sys.executable, *start,
         "--server.headless=true", f"--server.port={port}", "--server.address=127.0.0.1",
         "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
     ]  # fmt: skip
