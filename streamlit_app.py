@@ -47,6 +47,7 @@ keys.seed_from_url(
 render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 
 scope = cache.read_scope(keys.pending(), imports)
+after_map.watch(keys.meeting_asked())  # before the widgets: components' code comes first
 result = sidebar(bundle, catalogue, cache.get_offer(scope))
 for message in result.errors:
     st.error(md_escape(message))

@@ -96,12 +96,15 @@ def test_side_by_side_maps_each_with_its_legend(app_url):
     with bk.browser() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(app_url + "?dep=54&ind=densite&sbs=1&ind2=population")
-        page.wait_for_function(f'() => document.querySelectorAll("{bk.MAP_FRAME}").length == 2')
+        # Waited for from the page itself: a frame's own wait, set while the frame still
+        # shows its first blank document, can miss the map's document that replaces it.
+        page.wait_for_function(
+            f"""() => [...document.querySelectorAll("{bk.MAP_FRAME}")].filter(f => {{
+                  const w = f.contentWindow;
+                  return w && w.map && Object.keys(w.map._layers).length > 2; }}).length == 2"""
+        )
         frames = [h.content_frame() for h in page.query_selector_all(bk.MAP_FRAME)]
         for frame in frames:
-            frame.wait_for_function(
-                "() => window.map && Object.keys(window.map._layers).length > 2"
-            )
             assert len(frame.evaluate(bk.DRAWN_CODES_JS)) == 591
         legends = page.locator(".atlas-legend").all_inner_texts()
         assert any("Densité" in t for t in legends) and any("Population" in t for t in legends)

@@ -76,6 +76,59 @@ def test_hover_shows_name_code_and_value(app_url):
         assert "Nancy" in text and "54395" in text and "€" in text
 
 
+# Fill colour and a mark set on each drawn commune's polygon (to see whether it was reused).
+_FILLS_JS = """() => { const out = {};
+  window.map.eachLayer(l => { const p = l.feature && l.feature.properties;
+    if (p && p.code && 'fill' in p) out[p.code] = [l.options.fillColor, !!l.__seen]; });
+  return out; }"""
+
+
+def _hover_nancy(page, frame) -> str:
+    frame.evaluate(
+        """() => { window.map.eachLayer(l => {
+          if (l.feature && l.feature.properties.code === '54395')
+            window.map.setView(l.getCenter(), 14, {animate: false}); }); }"""
+    )
+    box = page.query_selector(bk.MAP_FRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x - 30, y - 30)
+    page.mouse.move(x, y, steps=5)
+    tooltip = page.frame_locator(bk.MAP_FRAME).locator(".leaflet-tooltip")
+    tooltip.wait_for(timeout=10_000)
+    return tooltip.inner_text()
+
+
+def test_indicator_change_recolours_the_same_polygons_with_new_tooltips(app_url):
+    """The choropleth keeps the polygons it drew (same outlines) and gives them the new
+    indicator's colours, values and tooltip label."""
+    with bk.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.goto(app_url)
+        frame = bk.wait_for_map(page)
+        frame.evaluate("() => { window.map.eachLayer(l => { if (l.feature) l.__seen = true; }); }")
+        before = frame.evaluate(_FILLS_JS)
+        assert len(before) == 591
+        box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Indicateur").first
+        box.locator("input").fill("Population municipale")
+        page.get_by_role(
+            "option", name="Population municipale · Population · publié pour les 591 communes"
+        ).click()
+        frame.wait_for_function(
+            "() => { let n = 0; window.map.eachLayer(l => { const p = l.feature &&"
+            " l.feature.properties; if (p && 'fill' in p && p.valeur.includes('hab')) n++; });"
+            " return n === 591; }",
+            timeout=30_000,
+        )
+        after = frame.evaluate(_FILLS_JS)
+        assert sorted(after) == sorted(before)
+        assert all(seen for _fill, seen in after.values())  # the very same polygons
+        changed = sum(after[c][0] != before[c][0] for c in before)
+        assert changed > 100
+        text = _hover_nancy(page, frame)
+        assert "Population municipale" in text and "Niveau de vie" not in text
+        assert "Nancy" in text and "54395" in text and "hab" in text
+
+
 # In every frame: when a Leaflet map first holds a feature, when the page first shows a data
 # grid and the signalling component (ms since the epoch), and that component's tallest height.
 _MARKS_JS = """

@@ -31,6 +31,7 @@ from carto.map.interaction import (
     SelectionOutline,
     WheelGuard,
 )
+from carto.map.vector import CompactGeoJson, static_style_js
 
 BACKGROUND = "#f4f1ea"  # neutral paper tone when no basemap tiles are shown
 OUTLINE = "#4d4d4d"
@@ -234,31 +235,29 @@ def base_map(
     return fmap
 
 
-def _choropleth_style(feature: dict) -> dict:
-    props = feature["properties"]
-    return {
-        "fillColor": props["fill"],
-        "color": "#ffffff" if props["kept"] else "#d0d0d0",
-        "weight": 0.6,
-        "fillOpacity": 0.85 if props["kept"] else 0.35,
-    }
+# The choropleth's style as a function of a feature's properties, in the page.
+CHOROPLETH_STYLE_JS = """function(p) {
+  return {fillColor: p.fill, color: p.kept ? '#ffffff' : '#d0d0d0', weight: 0.6,
+          fillOpacity: p.kept ? 0.85 : 0.35};
+}"""
+HIGHLIGHT = {"weight": 2.5, "color": "#222222"}
 
 
 def choropleth_layer(
     collection: dict, indicator_label: str, zone_label: str = "Commune", name: str = "Indicateur"
-) -> folium.GeoJson:
+) -> CompactGeoJson:
     """The choropleth; hover shows name, code and value (texts escaped beforehand)."""
-    return folium.GeoJson(
+    return CompactGeoJson(
         collection,
-        name=name,
-        style_function=_choropleth_style,
-        highlight_function=lambda _f: {"weight": 2.5, "color": "#222222"},
-        tooltip=folium.GeoJsonTooltip(
-            fields=["nom", "code", "valeur"],
-            aliases=[escape(zone_label), "Code", escape(indicator_label)],
-            sticky=False,
+        name,
+        CHOROPLETH_STYLE_JS,
+        highlight=HIGHLIGHT,
+        tooltip=(
+            ("nom", escape(zone_label)),
+            ("code", "Code"),
+            ("valeur", escape(indicator_label)),
         ),
-        zoom_on_click=False,
+        reuse=True,
     )
 
 
@@ -280,13 +279,12 @@ def outline_collection(frame: gpd.GeoDataFrame, code_col: str, name_col: str) ->
 
 def outline_layer(
     collection: dict, name: str, color: str = OUTLINE, weight: float = 2.2
-) -> folium.GeoJson:
+) -> CompactGeoJson:
     """Boundaries drawn above the choropleth, unfilled so hovering still reaches the communes."""
-    return folium.GeoJson(
+    return CompactGeoJson(
         collection,
-        name=name,
-        style_function=lambda _f: {"color": color, "weight": weight, "fill": False, "opacity": 0.9},
-        control=False,
+        name,
+        static_style_js({"color": color, "weight": weight, "fill": False, "opacity": 0.9}),
         # On a canvas, an unfilled polygon still catches the mouse inside its ring: make it
         # inert so hovering and clicking reach the communes below.
         interactive=False,
