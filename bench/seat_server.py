@@ -19,25 +19,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench_atlas import server_pid
 from wsload import SessionTiming, summarise
 from wsload import run_sessions as _run_sessions
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def server_pid(url: str) -> int:
-    """PID of the ``streamlit run`` started by browserkit.serve for this URL's port."""
-    port = url.rstrip("/").rsplit(":", 1)[1]
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if f"--server.port={port}".encode() in cmd:
-            return int(proc.name)
-    raise RuntimeError("processus Streamlit introuvable")
 
 
 def cpu_seconds(pid: int) -> float:

@@ -15,7 +15,7 @@ NBSP = "\u00a0"  # also what French Excel writes as thousands separator
 MISSING_LABEL = "non disponible"
 SECRET_LABEL = "secret statistique"
 
-_MONTHS = (
+MONTHS = (
     "janvier",
     "février",
     "mars",
@@ -80,7 +80,12 @@ def format_signed(value: object, unit: str = "", decimals: int = 1) -> str:
 def format_date(value: date | datetime) -> str:
     """``date(2026, 11, 3)`` → ``"3 novembre 2026"`` (1er for the first day)."""
     day = "1er" if value.day == 1 else str(value.day)
-    return f"{day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_month(year: int, month: int) -> str:
+    """``(2022, 1)`` → ``"janvier 2022"`` (an edition date, where the day means nothing)."""
+    return f"{MONTHS[month - 1]} {year}"
 
 
 _NUMBER_RE = re.compile(r"^[+-−]?\d+(,\d+)?$")

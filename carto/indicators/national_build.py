@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from carto.common.fmt import format_month
 from carto.common.markers import MARKER_DTYPE, Marker
 from carto.indicators.catalogue import Indicator
 from carto.indicators.national import (
@@ -107,20 +108,6 @@ COUNT_STEMS = frozenset(
         "DECE",
     ]
 )
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 PRODUCTS = {
     "filosofi": "Filosofi, base communale",
     "comparateur": "Comparateur de territoires",
@@ -149,7 +136,7 @@ class SourceFile:
         with zipfile.ZipFile(self.path) as archive:
             info = next(i for i in archive.infolist() if Path(i.filename).name == self.member)
         year, month = info.date_time[:2]
-        return f"{MONTHS[month - 1]} {year}"
+        return format_month(year, month)
 
 
 def find_sources(folder: Path) -> list[SourceFile]:

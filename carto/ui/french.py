@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 from functools import cache
 
+from carto.common.fmt import MONTHS
+
 CHOOSE = "Choisir…"  # the placeholder of every multiselect (Streamlit's: « Choose options »)
 # Exact texts (trimmed) and attribute values → French.
 WORDS: dict[str, str] = {
@@ -65,7 +67,6 @@ WORDS: dict[str, str] = {
     "Hide password": "Masquer le mot de passe",
 }
 _UNITS = {"B": "o", "KB": "Ko", "MB": "Mo", "GB": "Go"}
-_MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
 _ENGLISH_MONTHS = (
     "January February March April May June July August September October November December"
 )
@@ -160,6 +161,6 @@ def translator_script() -> str:
         _SCRIPT.replace("__WORDS__", _js(WORDS))
         .replace("__PATTERNS__", _js([list(p) for p in PATTERNS]))
         .replace("__UNITS__", _js(_UNITS))
-        .replace("__MONTHS__", _js(_MONTHS.split()))
+        .replace("__MONTHS__", _js(list(MONTHS)))
         .replace("__ENGLISH_MONTHS__", _js(_ENGLISH_MONTHS.split()))
     )
