@@ -66,3 +66,29 @@ def test_a_value_derived_from_a_shared_object_is_built_once_and_forgotten_with_i
     del first
     gc.collect()
     assert key not in cache._DERIVED  # freed with its object: its id may serve another one
+
+
+def test_every_cache_keyed_by_revisions_or_views_is_bounded():
+    """Each write makes new tokens: an unbounded cache keyed by them grows for the server's
+    whole life (one entry per revision ever seen)."""
+    import ast
+    from pathlib import Path
+
+    import carto.ui.cache as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    growing = {"Token", "TerritoryKey", "CommuneKey", "MapRequest", "Scope"}
+    unbounded = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        cached = [
+            d
+            for d in node.decorator_list
+            if isinstance(d, ast.Call) and ast.unparse(d.func).startswith("st.cache_")
+        ]
+        annotations = {ast.unparse(a.annotation) for a in node.args.args if a.annotation}
+        bounded = cached and any(k.arg == "max_entries" for k in cached[0].keywords)
+        if cached and annotations & growing and not bounded:
+            unbounded.append(node.name)
+    assert not unbounded, unbounded

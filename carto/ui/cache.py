@@ -5,7 +5,9 @@ one copy shared by all sessions, never mutated. Every cached function takes only
 arguments (typed keys, tokens, names); stored user data enters through a ``Token`` made of the
 revisions of what it was built from, read once at the start of each rerun (``begin_rerun``):
 an import saved through this server or another is seen at the next rerun, and nothing is
-recomputed otherwise.
+recomputed otherwise. Each write makes new tokens, so every cache keyed by a token or a view
+is bounded (``max_entries``): a server running for months keeps the recent entries, not one per
+revision ever seen.
 
 ``derived`` keeps what is computed from such a shared object (the search options of a
 territory) once for every session, keyed by the object itself.
@@ -101,12 +103,12 @@ def get_national() -> NationalData:
     return StoreReads().national()
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def get_imported(imports: Token) -> Imported:
     return territory.imported_measures(imports, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_department_imported(department: str, imports: Token) -> Imported:
     return territory.department_imported(department, imports, SOURCES)
 
@@ -116,27 +118,27 @@ def get_epci_choices(department: str) -> dict[str, str] | None:
     return offer.epci_choices(get_bundle(), department)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def get_catalogue(imports: Token) -> Catalogue:
     return territory.view_catalogue(imports, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def get_iris_departments(imports: Token) -> frozenset[str]:
     return territory.iris_departments(imports, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=32)
 def get_commune_territory(key: CommuneKey) -> Territory:
     return territory.commune_territory(key, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_territory(key: TerritoryKey) -> Territory:
     return territory.zone_territory(key, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _shapes(key: TerritoryKey) -> ZoneShapes:
     return territory.zone_shapes(key, SOURCES)
 
@@ -146,12 +148,12 @@ def get_shapes(key: TerritoryKey) -> ZoneShapes:
     return _shapes(key.geometry)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def get_france_commune_measures(imports: Token) -> pd.DataFrame:
     return territory.france_commune_measures(imports, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_view_reference(department: str, imports: Token) -> ReferenceTerritory:
     return territory.view_reference(department, imports, SOURCES)
 
@@ -161,32 +163,32 @@ def get_neighbours(dep: str) -> tuple[str, ...]:
     return territory.neighbours(dep, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_sites(dep: str, sites: Token) -> pd.DataFrame:
     return territory.department_sites(dep, sites, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_sites_around(dep: str, sites: Token) -> pd.DataFrame:
     return territory.sites_around(dep, sites, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_district_names(dep: str, districts: Token) -> tuple[str, ...]:
     return SOURCES.stored_district_sets(dep)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_district_set(dep: str, name: str, districts: Token) -> DistrictSet:
     return SOURCES.stored_district_set(dep, name)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_district_geometries(dep: str, name: str, districts: Token) -> gpd.GeoDataFrame:
     return layers.district_set_geometries(dep, name, districts, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_district_overlay(dep: str, name: str, districts: Token) -> DistrictOverlay:
     return layers.district_overlay(dep, name, districts, SOURCES)
 
@@ -201,12 +203,12 @@ def get_mairies(dep: str, by_arrondissement: bool) -> dict:
     return layers.mairies(dep, by_arrondissement, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_sites_geojson(dep: str, categories: tuple[str, ...] | None, sites: Token) -> dict:
     return layers.department_sites_geojson(dep, categories, sites, SOURCES)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def get_presumed_geojson(dep: str, sites: Token) -> dict:
     return layers.department_presumed_geojson(dep, sites, SOURCES)
 
