@@ -35,6 +35,8 @@ from clusterkit import AFFINITY_COOKIE, cluster  # noqa: E402
 from pgcluster import private_cluster  # noqa: E402
 from wsload import Session, run_sessions, summarise  # noqa: E402
 
+from carto.common.fmt import format_number  # noqa: E402
+
 LINK = "dep=54"
 SECRET = "code-du-banc-d-essai"
 WRITERS, NOTES = 8, 5
@@ -212,7 +214,8 @@ def _table(results: dict) -> str:
         lines.append(
             f"| {f['servers']} | {f['sessions']} | {f['compression']} | {_fr(f['median_s'])} s "
             f"| {_fr(f['slowest_s'])} s | {f['failed']} | {split} | "
-            f"{f['received_bytes_median']:,.0f} | {'' if wire is None else f'{wire:,.0f}'} |"
+            f"{format_number(f['received_bytes_median'])} | "
+            f"{'' if wire is None else format_number(wire)} |"
         )
     cold = "; ".join(f"{k} serveur(s) : " + ", ".join(_fr(s) for s in v) + " s"
                      for k, v in results["cold_start_s"].items())  # fmt: skip
