@@ -666,6 +666,17 @@ def memory(bk, browser, app: Path, expected: dict[str, int]) -> tuple[float, flo
 # --------------------------------------------------------------------------------------------
 
 
+def machine_line(info: dict, duration_s: float) -> str:
+    """The line printed above a bench's table; notes the load at the end in ``info``."""
+    info["loadavg_end"] = Path("/proc/loadavg").read_text().split()[0]
+    return (
+        f"Machine : {info['cpu']}, {info['nproc']} cœurs, {info['memory']} de mémoire, "
+        f"Python {info['python']} — durée du banc {duration_s:.0f} s — charge (loadavg 1 min) "
+        f"{info['loadavg'].replace('.', ',')} au début, "
+        f"{info['loadavg_end'].replace('.', ',')} à la fin\n"
+    )
+
+
 def machine() -> dict[str, str]:
     cpu = next(
         (
@@ -853,12 +864,7 @@ def main() -> int:
     info = machine()
     rows = run(args)
     total = time.perf_counter() - started
-    info["loadavg_end"] = Path("/proc/loadavg").read_text().split()[0]
-    print(
-        f"Machine : {info['cpu']}, {info['nproc']} cœurs, {info['memory']} de mémoire, "
-        f"Python {info['python']} — durée du banc {total:.0f} s — charge (loadavg 1 min) "
-        f"{info['loadavg']} au début, {info['loadavg_end']} à la fin\n"
-    )
+    print(machine_line(info, total))
     print(table(rows))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

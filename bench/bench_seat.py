@@ -40,6 +40,7 @@ from bench_atlas import (  # noqa: E402
     browser_empty,
     log,
     machine,
+    machine_line,
     table,
 )
 
@@ -243,13 +244,8 @@ def main() -> int:
     started = time.perf_counter()
     info = machine()
     rows, raw = run(args)
-    info["loadavg_end"] = Path("/proc/loadavg").read_text().split()[0]
     info["duration_s"] = round(time.perf_counter() - started)
-    print(
-        f"Machine : {info['cpu']}, {info['nproc']} cœurs, {info['memory']} de mémoire, "
-        f"Python {info['python']} — durée du banc {info['duration_s']} s — charge (loadavg "
-        f"1 min) {info['loadavg']} au début, {info['loadavg_end']} à la fin\n"
-    )
+    print(machine_line(info, info["duration_s"]))
     print(table(rows))
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
