@@ -56,23 +56,7 @@ def test_hover_shows_name_code_and_value(app_url):
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(app_url)
         frame = bk.wait_for_map(page)
-        # Centre the map on Nancy at a zoom where the commune fills the view, then hover
-        # the middle of the map: robust to the page's layout.
-        frame.evaluate(
-            """() => {
-              window.map.eachLayer(l => {
-                if (l.feature && l.feature.properties.code === '54395')
-                  window.map.setView(l.getCenter(), 14, {animate: false});
-              });
-            }"""
-        )
-        box = page.query_selector(bk.MAP_FRAME).bounding_box()
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        page.mouse.move(x - 30, y - 30)
-        page.mouse.move(x, y, steps=5)
-        tooltip = page.frame_locator(bk.MAP_FRAME).locator(".leaflet-tooltip")
-        tooltip.wait_for(timeout=10_000)
-        text = tooltip.inner_text()
+        text = _hover_nancy(page, frame)
         assert "Nancy" in text and "54395" in text and "€" in text
 
 
@@ -84,6 +68,8 @@ _FILLS_JS = """() => { const out = {};
 
 
 def _hover_nancy(page, frame) -> str:
+    """Centre the map on Nancy at a zoom where the commune fills the view, then hover the
+    middle of the map (robust to the page's layout); the tooltip's text."""
     frame.evaluate(
         """() => { window.map.eachLayer(l => {
           if (l.feature && l.feature.properties.code === '54395')
