@@ -41,17 +41,23 @@ if stored_data_notice:
     st.warning(md_escape(stored_data_notice))
 imports = imports_token()
 catalogue = cache.get_catalogue(imports)
-keys.seed_from_url(
+seeded = keys.seed_from_url(
     known_values(bundle, catalogue), {k: st.query_params.get_all(k) for k in st.query_params}
 )
 render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
 
 scope = cache.read_scope(keys.pending(), imports)
-after_map.watch(keys.meeting_asked())  # before the widgets: components' code comes first
-result = sidebar(bundle, catalogue, cache.get_offer(scope))
-for message in result.errors:
-    st.error(md_escape(message))
-view_state = result.state
+# The first run of a session draws the map alone, from the link; the widgets, the legend and
+# the panels come with the rerun that follows the browser's « map drawn » (carto/ui/after_map.py).
+after_map.watch()
+first_paint = not after_map.map_drawn()
+if first_paint:
+    view_state = keys.link_view(seeded)
+else:
+    result = sidebar(bundle, catalogue, cache.get_offer(scope))
+    for message in result.errors:
+        st.error(md_escape(message))
+    view_state = result.state
 keys.forget_view_if_moved(view_state.department)
 terr_key = scope.territory_key(view_state)
 terr = cache.get_territory(terr_key)
@@ -72,10 +78,20 @@ if banner:
 
 map_panels = views.map_panels(view_state, terr, terr_key, catalogue, kept)
 reference = cache.get_view_reference(terr_key.department, terr_key.imports)
-map_fragment(map_panels, shapes, terr, catalogue, view_state.tiles, view_state.meeting, reference)
+map_fragment(
+    map_panels,
+    shapes,
+    terr,
+    catalogue,
+    view_state.tiles,
+    view_state.meeting,
+    reference,
+    first_paint,
+)
 keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))
-render_copy_link_button(query_string)
+if not first_paint:
+    render_copy_link_button(query_string)
 # The first view read its department alone: France is read now, before a national view needs it.
 warmup.warm_up_in_background()
 

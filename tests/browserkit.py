@@ -30,7 +30,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 SCREENSHOTS = REPO_DIR / "tests" / "screenshots"
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_FRAME = "div.atlas-map"  # the live map, drawn in the page (carto/ui/livemap.py)
 
 
 def require_browser() -> None:
@@ -100,15 +100,17 @@ def browser() -> Iterator:
 
 
 def wait_for_map(page, timeout: float = 60_000):
-    """Wait until Leaflet has drawn at least one GeoJSON feature; return the map frame."""
+    """Wait until Leaflet has drawn at least one GeoJSON feature; return the frame holding the
+    map (the page's own: the map is drawn in the page, ``window.map``)."""
     page.wait_for_selector(MAP_FRAME, timeout=timeout)
-    frame = page.frame_locator(MAP_FRAME)
-    frame.locator(".leaflet-overlay-pane canvas, .leaflet-overlay-pane path").first.wait_for(
-        timeout=timeout
+    page.locator(
+        f"{MAP_FRAME} .leaflet-overlay-pane canvas, {MAP_FRAME} .leaflet-overlay-pane path"
+    ).first.wait_for(timeout=timeout)
+    frame = page.main_frame
+    frame.wait_for_function(
+        "() => window.map && Object.keys(window.map._layers).length > 2", timeout=timeout
     )
-    handle = page.query_selector(MAP_FRAME).content_frame()
-    handle.wait_for_function("() => window.map && Object.keys(window.map._layers).length > 2")
-    return handle
+    return frame
 
 
 # Feature codes drawn by Leaflet (GeoJSON layers that carry an INSEE code), read in the page.

@@ -37,7 +37,8 @@ def _zone_table(at: AppTest):
 
 
 def _component_names(at: AppTest) -> list[str]:
-    return [e.proto.component_name for e in at.get("component_instance")]
+    """The page's components (Streamlit components v2: the live map and the map-drawn signal)."""
+    return [e.proto.component_name for e in at.get("bidi_component")]
 
 
 def _texts(at: AppTest) -> str:
@@ -273,22 +274,33 @@ def test_table_shows_french_numbers_on_every_rerun():
     assert any("," in str(v) for v in shown.iloc[:, 3])  # decimal comma
 
 
-def test_panels_below_the_map_wait_until_the_browser_has_drawn_it() -> None:
-    at = run_app(map_drawn=False)
+def test_the_first_run_draws_the_map_alone_and_the_rest_once_the_browser_has_drawn_it() -> None:
+    at = run_app({"dep": "54", "ind": "densite"}, map_drawn=False)
     assert not at.exception
-    assert not any("Code" in d.value.columns for d in at.dataframe)
+    # the map, from the link's view, and nothing whose code the browser must fetch first
+    assert "atlas_live_map" in _component_names(at)
+    assert not at.sidebar.selectbox and not at.selectbox and not at.dataframe
+    assert not any('class="atlas-legend"' in m.value for m in at.markdown)
     assert "dès que la carte est dessinée" in _texts(at)
     # the browser side: a zero-height component that answers once Leaflet has drawn the map
-    assert "carto.ui.after_map.after_map" in _component_names(at)
+    assert "atlas_after_map" in _component_names(at)
     at.session_state[after_map.READY_KEY] = True  # what its answer sets
     at.run()
     assert not at.exception
+    assert at.sidebar.selectbox(key="w_dep").value == "54"  # the widgets show the link's view
+    assert at.sidebar.selectbox(key="w_ind").value == "densite"
+    assert any('class="atlas-legend"' in m.value for m in at.markdown)
     assert len(_zone_table(at)) == 591
     assert "dès que la carte est dessinée" not in _texts(at)
 
 
-def test_meeting_mode_needs_no_signal_and_shows_no_panel() -> None:
+def test_meeting_mode_shows_no_panel_below_the_map() -> None:
     at = run_app({"meet": "1"}, map_drawn=False)
     assert not at.exception
     assert "dès que la carte est dessinée" not in _texts(at)
-    assert "carto.ui.after_map.after_map" not in _component_names(at)
+    # the map comes first there too: the legend beside it follows the browser's answer
+    assert "atlas_after_map" in _component_names(at)
+    at.session_state[after_map.READY_KEY] = True
+    at.run()
+    assert not at.exception and not at.dataframe
+    assert any('class="atlas-legend"' in m.value for m in at.markdown)

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from carto.indicators.sources.imports import import_insee
 from carto.indicators.sources.store import save_dataset
 from carto.territories.bundle import read_bundle
+from carto.ui import after_map
 
 pytestmark = pytest.mark.reference
 APP = str(Path(__file__).resolve().parents[1] / "streamlit_app.py")
@@ -31,6 +32,7 @@ def imported(reference_dir, tmp_path, monkeypatch):
 
 def _open(params: dict[str, str]) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state[after_map.READY_KEY] = True  # as if the browser had drawn the map
     for key, value in params.items():
         at.query_params[key] = value
     return at.run()

@@ -92,27 +92,39 @@ def test_meeting_mode_shows_a_full_width_map_with_its_source(app_url):
         bk.screenshot(page, "mode_reunion")
 
 
+# The zone codes drawn by the n-th map of the page (side by side: two in-page Leaflet maps).
+_MAP_CODES_JS = """n => {
+  const codes = [];
+  Object.values(window.__atlasMaps)[n].eachLayer(l => {
+    const p = l.feature && l.feature.properties;
+    if (p && p.code && p.fill) codes.push(p.code);
+  });
+  return codes;
+}"""
+
+
 def test_side_by_side_maps_each_with_its_legend(app_url):
     with bk.browser() as browser:
         page = browser.new_page(viewport={"width": 1600, "height": 1000})
         page.goto(app_url + "?dep=54&ind=densite&sbs=1&ind2=population")
-        # Waited for from the page itself: a frame's own wait, set while the frame still
-        # shows its first blank document, can miss the map's document that replaces it.
         page.wait_for_function(
-            f"""() => [...document.querySelectorAll("{bk.MAP_FRAME}")].filter(f => {{
-                  const w = f.contentWindow;
-                  return w && w.map && Object.keys(w.map._layers).length > 2; }}).length == 2"""
+            """() => { const maps = Object.values(window.__atlasMaps || {});
+                  return maps.length == 2
+                    && maps.every(m => Object.keys(m._layers).length > 2); }"""
         )
-        frames = [h.content_frame() for h in page.query_selector_all(bk.MAP_FRAME)]
-        for frame in frames:
-            assert len(frame.evaluate(bk.DRAWN_CODES_JS)) == 591
+        for n in range(2):
+            assert len(page.evaluate(_MAP_CODES_JS, n)) == 591
+        page.locator(".atlas-legend").nth(1).wait_for()  # the legends follow the drawn maps
         legends = page.locator(".atlas-legend").all_inner_texts()
         assert any("Densité" in t for t in legends) and any("Population" in t for t in legends)
         # The maps move together, and the address follows the view without a rerun.
-        frames[0].evaluate("() => { window.map.setView([48.69, 6.18], 11, {animate: false}); }")
-        frames[1].wait_for_function(
-            "() => window.map.getZoom() === 11"
-            " && Math.abs(window.map.getCenter().lat - 48.69) < 1e-4"
+        page.evaluate(
+            "() => { Object.values(window.__atlasMaps)[0].setView([48.69, 6.18], 11,"
+            " {animate: false}); }"
+        )
+        page.wait_for_function(
+            "() => { const m = Object.values(window.__atlasMaps)[1];"
+            " return m.getZoom() === 11 && Math.abs(m.getCenter().lat - 48.69) < 1e-4; }"
         )
         page.wait_for_url(re.compile(r"c=48\.69000,6\.18000&z=11"))
         bk.screenshot(page, "cote_a_cote")

@@ -18,10 +18,12 @@ def test_map_draws_the_591_communes_and_the_legend_offline(app_url):
         codes = frame.evaluate(bk.DRAWN_CODES_JS)
         assert len(codes) == 591
         assert all(c.startswith("54") for c in codes)
-        # Leaflet came from the app itself, and nothing was asked of any other host.
+        # Leaflet came from the app itself, and nothing was asked of any other host (the
+        # components' modules are blobs the page makes from what the app sent).
         assert any(u.endswith("/app/static/vendor/leaflet/leaflet.js") for u in requests)
-        assert all(u.startswith(app_url) or u.startswith("data:") for u in requests), [
-            u for u in requests if not u.startswith(app_url)
+        local = (app_url, "data:", f"blob:{app_url.rstrip('/')}/")
+        assert all(u.startswith(local) for u in requests), [
+            u for u in requests if not u.startswith(local)
         ]
         legend = page.locator(".atlas-legend")
         legend.wait_for()
@@ -79,7 +81,7 @@ def _hover_nancy(page, frame) -> str:
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x - 30, y - 30)
     page.mouse.move(x, y, steps=5)
-    tooltip = page.frame_locator(bk.MAP_FRAME).locator(".leaflet-tooltip")
+    tooltip = page.locator(f"{bk.MAP_FRAME} .leaflet-tooltip")
     tooltip.wait_for(timeout=10_000)
     return tooltip.inner_text()
 
@@ -115,8 +117,9 @@ def test_indicator_change_recolours_the_same_polygons_with_new_tooltips(app_url)
         assert "Nancy" in text and "54395" in text and "hab" in text
 
 
-# In every frame: when a Leaflet map first holds a feature, when the page first shows a data
-# grid and the signalling component (ms since the epoch), and that component's tallest height.
+# When the page's Leaflet map first holds a feature, when the page first shows a data grid, a
+# sidebar widget and the signalling component (ms since the epoch), and that component's
+# tallest height once the sidebar's widgets are there.
 _MARKS_JS = """
 (() => {
   const mark = (k) => {
@@ -134,11 +137,15 @@ _MARKS_JS = """
     }
     if (window === window.top) {
       if (document.querySelector('[data-testid="stDataFrame"]')) mark('table');
-      const signal = document.querySelector("iframe[title='carto.ui.after_map.after_map']");
+      if (document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"]'))
+        mark('widgets');
+      const signal = document.querySelector(".st-key-w_after_map");
       if (signal) {
         mark('signal');
-        window.__signalHeight = Math.max(window.__signalHeight || 0,
-                                         signal.getBoundingClientRect().height);
+        // what matters: it takes no room once there are widgets below it to push down
+        if (document.querySelector('[data-testid="stSidebar"] [data-testid="stSelectbox"]'))
+          window.__signalHeight = Math.max(window.__signalHeight || 0,
+                                           signal.getBoundingClientRect().height);
       }
     }
     setTimeout(poll, 10);
@@ -148,8 +155,9 @@ _MARKS_JS = """
 """
 
 
-def test_table_comes_by_itself_once_the_map_is_drawn(app_url):
-    """The panel below the map waits for the browser's signal, then shows without a click."""
+def test_table_and_widgets_come_by_themselves_once_the_map_is_drawn(app_url):
+    """The widgets and the panel below the map wait for the browser's signal, then show
+    without a click."""
     with bk.browser() as browser:
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         context.add_init_script(_MARKS_JS)
@@ -157,11 +165,26 @@ def test_table_comes_by_itself_once_the_map_is_drawn(app_url):
         page.goto(app_url)
         bk.wait_for_map(page)
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=30_000)
+        page.wait_for_selector('[data-testid="stSidebar"] [data-testid="stSelectbox"]')
         marks = page.evaluate("window.__marks")
         assert marks["map"] < marks["table"], marks
+        assert marks["map"] < marks["widgets"], marks
         assert page.get_by_text("Tableau des communes").is_visible()
         assert page.get_by_text("dès que la carte est dessinée").count() == 0
         # the signalling component came first and never took any room
         assert marks["signal"] < marks["table"], marks
         assert page.evaluate("window.__signalHeight") < 1
         context.close()
+
+
+def test_without_leaflet_the_map_says_so_in_french_and_the_page_still_comes(app_url):
+    """Leaflet refused by the network: the map's place says why, and the widgets still come
+    (the map-drawn signal answers after its timeout)."""
+    with bk.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page.route("**/vendor/leaflet/leaflet.js", lambda route: route.abort())
+        page.goto(app_url)
+        alert = page.locator(f"{bk.MAP_FRAME}[role='alert']")
+        alert.wait_for(timeout=30_000)
+        assert "La carte n'a pas pu être affichée" in alert.inner_text()
+        page.get_by_role("combobox", name="Indicateur").wait_for(timeout=30_000)

@@ -70,7 +70,7 @@ def test_the_map_is_drawn_with_a_french_notice_when_the_database_is_unreachable(
     at.query_params["sel"] = "54395"
     at.run()
     assert not at.exception
-    assert [e.proto.component_name for e in at.get("component_instance")]  # the map is drawn
+    assert [e.proto.component_name for e in at.get("bidi_component")]  # the map is drawn
     notices = [w.value for w in at.warning] + [e.value for e in at.error]
     assert any("Couche des observations non affichée" in n for n in notices)
     assert any("injoignable" in n for n in notices)

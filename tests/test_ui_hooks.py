@@ -1,5 +1,6 @@
-"""The guarded third-party hooks (carto.ui.hooks): reached with the pinned versions; refused,
-logged once, and invisible in the output when a version or a private name changes."""
+"""The guarded third-party hook (carto.ui.hooks): reached with the pinned version; refused,
+logged once, and invisible in the output when a version or a private name changes. And the
+live map's own memo of its layers (carto.ui.livemap), which needs no hook."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ import json
 import logging
 
 import pytest
-import streamlit_folium
 from streamlit.testing.v1 import AppTest
 
-from carto.ui import hooks
-from carto.ui.hooks import FEATURE_GROUP, STYLER
+from carto.ui import hooks, livemap
+from carto.ui.hooks import STYLER
 
 
 @functools.cache
@@ -54,8 +54,8 @@ def table_app():
 
 
 def _map_args(at: AppTest) -> dict:
-    (component,) = at.get("component_instance")
-    return json.loads(component.proto.json_args)
+    (component,) = at.get("bidi_component")
+    return json.loads(component.proto.json)
 
 
 def _display_values(at: AppTest) -> bytes:
@@ -65,7 +65,7 @@ def _display_values(at: AppTest) -> bytes:
 @pytest.fixture
 def spies(monkeypatch):
     """Count the calls that reach each package's own function."""
-    calls = {FEATURE_GROUP: 0, STYLER: 0}
+    calls = {STYLER: 0}
     for hook in calls:
         own = hooks.original(hook)
 
@@ -80,25 +80,34 @@ def spies(monkeypatch):
 def _refuse_hooks(monkeypatch) -> None:
     """As with another version of each package: the packages keep their own functions."""
     monkeypatch.setattr(hooks, "installed_version", lambda _distribution: "0.0.0")
-    assert hooks.install() == {FEATURE_GROUP: False, STYLER: False}
+    assert hooks.install() == {STYLER: False}
 
 
 def test_hooks_are_installed_with_the_pinned_versions() -> None:
     assert all(hooks.install().values())
-    assert hooks.active(FEATURE_GROUP) and hooks.active(STYLER)
+    assert hooks.active(STYLER)
     arrow = importlib.import_module("streamlit.elements.arrow")
-    assert streamlit_folium._get_feature_group_string is hooks._memoised_feature_group_string
     assert arrow.marshall_styler is hooks._memoised_marshall_styler
 
 
-def test_the_map_hook_is_reached_and_renders_the_layers_once(spies) -> None:
-    hooks._LAYERS.clear()
+def test_the_live_map_renders_its_layers_once_per_view(monkeypatch) -> None:
+    livemap._LAYERS.clear()
+    builds, build = [], livemap.build_layers
+
+    def counted(inputs):
+        builds.append(inputs)
+        return build(inputs)
+
+    monkeypatch.setattr(livemap, "build_layers", counted)
     at = AppTest.from_function(map_app).run(timeout=60)
     assert not at.exception
+    first = _map_args(at)
     at.run(timeout=60)  # a rerun: the layers' script comes from the memo
     assert not at.exception
-    assert spies[FEATURE_GROUP] == 1
-    assert len(_map_args(at)["feature_group"]) > 10_000
+    assert len(builds) == 1
+    again = _map_args(at)
+    assert again["layers"] == first["layers"] and len(first["layers"]) > 10_000
+    assert again["layers_digest"] == first["layers_digest"]
 
 
 def test_the_table_hook_is_reached_and_formats_once(spies) -> None:
@@ -110,36 +119,29 @@ def test_the_table_hook_is_reached_and_formats_once(spies) -> None:
     assert _display_values(at) == first
 
 
-def test_without_the_hooks_the_map_and_table_are_the_same(monkeypatch) -> None:
-    hooks._LAYERS.clear()
+def test_without_the_hook_the_table_is_the_same(monkeypatch) -> None:
     hooks._STYLERS.clear()
-    hooked_map = AppTest.from_function(map_app).run(timeout=60)
     hooked_table = AppTest.from_function(table_app).run(timeout=60)
-    first_map, first_table = _map_args(hooked_map), _display_values(hooked_table)
-    memo_map = _map_args(hooked_map.run(timeout=60))  # served by the hooks' memos
-    memo_table = _display_values(hooked_table.run(timeout=60))
+    first_table = _display_values(hooked_table)
+    memo_table = _display_values(hooked_table.run(timeout=60))  # served by the hook's memo
     _refuse_hooks(monkeypatch)
     try:
-        assert streamlit_folium._get_feature_group_string is not (
-            hooks._memoised_feature_group_string
-        )
-        plain_map = _map_args(AppTest.from_function(map_app).run(timeout=60))
         plain_table = _display_values(AppTest.from_function(table_app).run(timeout=60))
     finally:
         monkeypatch.undo()
         assert all(hooks.install().values())
-    assert plain_map == first_map == memo_map
     assert plain_table == first_table == memo_table
 
 
 def test_a_missing_or_changed_private_name_is_refused_and_logged_once(monkeypatch, caplog):
     caplog.set_level(logging.WARNING, logger=hooks.__name__)
     hooks._LOGGED.clear()
-    monkeypatch.delattr(streamlit_folium, "_get_feature_group_string")
-    assert hooks.install()[FEATURE_GROUP] is False
-    assert hooks.install()[FEATURE_GROUP] is False
+    arrow = importlib.import_module("streamlit.elements.arrow")
+    monkeypatch.delattr(arrow, "marshall_styler")
+    assert hooks.install()[STYLER] is False
+    assert hooks.install()[STYLER] is False
     missing = [r.getMessage() for r in caplog.records if "is missing" in r.getMessage()]
-    assert len(missing) == 1 and "_get_feature_group_string" in missing[0]
+    assert len(missing) == 1 and "marshall_styler" in missing[0]
     monkeypatch.undo()
 
     arrow = importlib.import_module("streamlit.elements.arrow")
@@ -150,4 +152,4 @@ def test_a_missing_or_changed_private_name_is_refused_and_logged_once(monkeypatc
     assert any("takes ('proto', 'styler')" in r.getMessage() for r in caplog.records)
     monkeypatch.undo()
     assert all(hooks.install().values())
-    assert hooks.active(FEATURE_GROUP) and hooks.active(STYLER)
+    assert hooks.active(STYLER)

@@ -39,14 +39,9 @@ def _probe() -> dict[str, list[str]]:
 def test_the_preload_leaves_only_the_interface_to_import():
     seen = _probe()
     assert not [m for m in seen["before"] if m.startswith("carto.ui.") and m != "carto.ui.serve"]
-    assert "streamlit_folium" not in seen["before"]
     heavy = ("geopandas", "pyarrow", "folium", "mapclassify", "scipy", "shapely", "pandas")
     assert all(h in seen["before"] for h in heavy)
-    left = [
-        m
-        for m in seen["after"]
-        if not m.startswith(("carto.ui", "streamlit_folium", "streamlit.", "carto_"))
-    ]
+    left = [m for m in seen["after"] if not m.startswith(("carto.ui", "streamlit.", "carto_"))]
     # What the first run still imports is small: no scientific library, no domain module.
     assert not [m for m in left if m.split(".")[0] in {*heavy, "carto", "sklearn"}], left
 

@@ -25,7 +25,6 @@ from jinja2 import Template
 
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
 from carto.map.interaction import (
-    FILL_FRAME_CSS,
     FitToFrame,
     PageScript,
     SelectionOutline,
@@ -121,8 +120,8 @@ def fit_zoom(
 ) -> int:
     """Largest web-mercator zoom at which the bounds fit the map's box.
 
-    Computed here because streamlit-folium positions the map from ``center``/``zoom`` and
-    ignores folium's fit_bounds once the view state is driven from Python.
+    Computed here because the map is created from a centre and a zoom (a link's, or this
+    one); the page fits the territory to the map's actual size afterwards (``FitToFrame``).
     """
     south, west, north, east = bounds
     lon_span = max(east - west, 1e-6)
@@ -174,11 +173,11 @@ class ViewTracker(MacroElement):
               window.parent.history.replaceState(
                 window.parent.history.state, '',
                 loc.pathname + '?' + params.toString().replace(/%2C/g, ','));
-              var frames = window.parent.document.querySelectorAll('iframe');
-              frames.forEach(function(f) {
-                var w = f.contentWindow;
-                if (w === window || !w || !w.map || !w.map.setView) return;
-                if (!same(w.map, map)) w.map.setView(c, z, {animate: false});
+              var maps = window.__atlasMaps || {};
+              Object.keys(maps).forEach(function(k) {
+                var other = maps[k];
+                if (other === map || !other.setView) return;
+                if (!same(other, map)) other.setView(c, z, {animate: false});
               });
             } catch (e) { /* no access to the parent page: nothing to keep in step */ }
           });
@@ -199,7 +198,7 @@ def base_map(
     """The constant map: neutral background, no CDN, canvas renderer, centred on the territory.
 
     ``track_view``: the live map of the page (its view goes into the link, the wheel scrolls
-    the page, the selected zone is outlined); ``fit``: fit the territory to the frame in the
+    the page, the selected zone is outlined); ``fit``: fit the territory to the map's box in the
     browser (no centre and zoom were given by a link); ``page_script``: a script the app adds
     to its page once the map is idle (``interaction.PageScript``).
     """
@@ -212,7 +211,7 @@ def base_map(
         zoom_control=True,
         attribution_control=tiles,
         scroll_wheel_zoom=not track_view,
-        # quarter steps: the territory fills its frame instead of the next smaller power of 2
+        # quarter steps: the territory fills its box instead of the next smaller power of 2
         zoom_snap=0.25,
     )
     fmap.add_child(_MetricScale())
@@ -220,7 +219,6 @@ def base_map(
         fmap.add_child(ViewTracker())
         fmap.add_child(WheelGuard())
         fmap.add_child(SelectionOutline())
-        fmap.get_root().header.add_child(folium.Element(FILL_FRAME_CSS))
     if fit:
         fmap.add_child(FitToFrame(bounds))
     if page_script:

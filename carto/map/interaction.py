@@ -1,14 +1,15 @@
-"""How the live map behaves in a projected page: it fills its frame, lets the page scroll, and
+"""How the live map behaves in a projected page: it fills its box, lets the page scroll, and
 outlines the selected territory.
 
 Why in the map's own script (``MacroElement`` rendered with the base map, so once per mounted
 map): the page is scrolled with the mouse wheel in a meeting, and a map that swallows the wheel
 traps whoever scrolls past it. Leaflet's ``scrollWheelZoom`` is off; the wheel zooms only once
-the map has been clicked (until the pointer leaves it) or with a modifier key held. The frame's
-size follows the window (CSS), so the territory is fitted to the frame in the browser, where its
+the map has been clicked (until the pointer leaves it) or with a modifier key held. The map's
+size follows the window (CSS), so the territory is fitted to the map in the browser, where its
 size is known. The selected territory is read from the page's address (``sel``), which the app
 rewrites after every run: a click or a search outlines it without rebuilding the map's layers.
-Best effort: a page that forbids access to its parent keeps a working map without the outline.
+The scripts read ``window.parent``, which is the page itself when the map is drawn in it
+(``carto.ui.livemap``) and the embedding page when a map is shown in a frame (a static export).
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from __future__ import annotations
 from branca.element import MacroElement
 from jinja2 import Template
 
-# The map's div fills its frame (streamlit-folium gives it the component's fixed height).
-FILL_FRAME_CSS = "<style>html,body{height:100%;margin:0}#map_div{height:100vh!important}</style>"
 SELECTED_STYLE = {"color": "#111111", "weight": 4, "opacity": 1}
 
 

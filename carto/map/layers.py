@@ -1,7 +1,7 @@
 """Compose the layers sent with each rerun, in drawing order, as one folium FeatureGroup.
 
-Why one group: streamlit-folium keeps the base map mounted and swaps only this group
-(``feature_group_to_add``), so changing an indicator or a layer never reloads the map.
+Why one group: the page keeps the base map mounted and swaps only this group
+(``carto.ui.livemap``), so changing an indicator or a layer never reloads the map.
 Order matters: choropleth, then boundaries above it, then points on top.
 """
 
@@ -36,7 +36,7 @@ class MapCaption(MacroElement):
         (function() {
           var group = {{ this._parent.get_name() }};
           function place(m) {
-            if (window.__atlasCaption) { window.__atlasCaption.remove(); }
+            if (m.__atlasCaption) { m.__atlasCaption.remove(); }
             var c = L.control({position: 'bottomleft'});
             c.onAdd = function() {
               var d = L.DomUtil.create('div', 'atlas-map-caption');
@@ -46,7 +46,7 @@ class MapCaption(MacroElement):
               return d;
             };
             c.addTo(m);
-            window.__atlasCaption = c;
+            m.__atlasCaption = c;
           }
           if (group._map) { place(group._map); }
           else { group.on('add', function(e) { place(e.target._map); }); }

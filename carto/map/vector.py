@@ -7,11 +7,11 @@ here the style is one function of the feature's properties and the data is the c
 (~300 bytes a commune). The page builds the same features, the same tooltip table (folium's
 ``GeoJsonTooltip`` markup and class), the same hover highlight, so users see no difference.
 
-Recolouring: when the indicator changes, streamlit-folium removes the previous group of layers
-and runs the new group's script. The choropleth is therefore added to the map itself, not to
-the group: when the next group brings the same outlines (same ``geometry_key``), the polygons
-still drawn only get their new properties and style, instead of being decoded, projected and
-drawn again; other outlines replace it.
+Recolouring: when the indicator changes, the page removes the previous group of layers and runs
+the new group's script (``carto.ui.livemap``). The choropleth is therefore added to the map
+itself, not to the group: when the next group brings the same outlines (same
+``geometry_key``), the polygons still drawn only get their new properties and style, instead
+of being decoded, projected and drawn again; other outlines replace it.
 """
 
 from __future__ import annotations
@@ -57,9 +57,9 @@ class CompactGeoJson(MacroElement):
           var fields = {{ this.fields|tojson }}, aliases = {{ this.aliases|tojson }};
           var paint = {{ this.style_js }}, highlight = {{ this.highlight|tojson }};
           var map = {{ this.map_name or 'null' }}, reuse = {{ this.reuse|tojson }};
-          // the choropleth stays on the map itself, not in the group that streamlit-folium
-          // removes before running the next group's script: same outlines, only restyled
-          var kept = reuse ? window.__atlasKept : null;
+          // the choropleth stays on the map itself, not in the group that the page removes
+          // before running the next group's script: same outlines, only restyled
+          var kept = reuse && map ? map.__atlasKept : null;
           var layer = kept && key && kept.key === key ? kept.layer : null;
           if (kept && !layer && map && map.hasLayer(kept.layer)) map.removeLayer(kept.layer);
           if (layer) {
@@ -88,7 +88,7 @@ class CompactGeoJson(MacroElement):
           }
           if (key && map) {
             if (!map.hasLayer(layer)) layer.addTo(map);
-            window.__atlasKept = {key: key, layer: layer};
+            map.__atlasKept = {key: key, layer: layer};
           } else {
             layer.addTo(group);
           }
@@ -124,8 +124,8 @@ class CompactGeoJson(MacroElement):
         self.decoder = DECODE_JS
 
     def render(self, **kwargs) -> None:
-        # The map holding the layer (streamlit-folium renames it in the script it sends);
-        # without one, nothing can be taken back.
+        # The map holding the layer (named by carto.map.script.base_script); without one,
+        # nothing can be taken back.
         element = self._parent
         while element is not None and not isinstance(element, folium.Map):
             element = getattr(element, "_parent", None)

@@ -1,25 +1,24 @@
 """Every private name of a third-party package the atlas relies on, in one place, guarded.
 
-Why hooks at all: two costs of a warm rerun are paid again although nothing changed. Memoising
-them needs a private function of each package:
+Why a hook at all: a cost of a warm rerun is paid again although nothing changed. Memoising
+it needs a private function of Streamlit:
 
-- ``streamlit_folium._get_feature_group_string`` (streamlit-folium 0.27.4) renders the map's
-  layers to JavaScript on every rerun (json.dumps of ~0.5 MB, jinja templates: about a third of
-  a warm rerun). The layers' inputs come from ``st.cache_resource`` (same objects while
-  cached), so the rendered string is kept per inputs and the layers are not even rebuilt.
 - ``streamlit.elements.arrow.marshall_styler`` (Streamlit 1.67.0) formats every cell of a
   pandas Styler again on each rerun (about half of a warm rerun for one department). The
   French table's Styler is cached per view; its marshalled display values are kept.
 
+(The map's layers, rendered to JavaScript once per view, need no hook: the atlas renders them
+itself, ``carto.ui.livemap``.)
+
 Each hook is installed only if the installed version is the one pinned in pyproject.toml and
 the private function still exists with the expected parameters. Otherwise the package's own
-function is left in place: the app draws the same map and the same table, only slower, and
-the reason is logged once. ``ATLAS_HOOKS=off`` in the environment refuses them all (the
-benchmark starts the app both ways to show what they buy).
+function is left in place: the app draws the same table, only slower, and the reason is logged
+once. ``ATLAS_HOOKS=off`` in the environment refuses them all (the benchmark starts the app
+both ways to show what they buy).
 
-Private too, but not hooked here: ``after_map/index.html`` reads Leaflet's ``map._loaded``
-(Leaflet 1.9.4; without it the component answers after its timeout), and the tests'
-``conftest.py`` scans Streamlit's component manifests once per session (test speed only).
+Private too, but not hooked here: ``after_map.js`` reads Leaflet's ``map._loaded`` (Leaflet
+1.9.4; without it the component answers after its timeout), and the tests' ``conftest.py``
+scans Streamlit's component manifests once per session (test speed only).
 """
 
 from __future__ import annotations
@@ -35,10 +34,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from typing import Any
 
-import folium
 from pandas.io.formats.style import Styler
-
-from carto.map.layers import LayerInputs
 
 log = logging.getLogger(__name__)
 SWITCH = "ATLAS_HOOKS"  # environment variable: « off » installs no hook
@@ -60,10 +56,6 @@ class Hook:
         return f"{self.module}.{self.name}"
 
 
-FEATURE_GROUP = Hook(
-    "streamlit-folium", "0.27.4", "streamlit_folium", "_get_feature_group_string",
-    ("feature_group_to_add", "map", "idx"),
-)  # fmt: skip
 STYLER = Hook(
     "streamlit", "1.67.0", "streamlit.elements.arrow", "marshall_styler",
     ("proto", "styler", "default_uuid"),
@@ -134,7 +126,6 @@ def install() -> dict[Hook, bool]:
     """Install each hook whose guard passes (idempotent); say which ones are active."""
     with _LOCK:
         return {
-            FEATURE_GROUP: _install_one(FEATURE_GROUP, _memoised_feature_group_string),
             STYLER: _install_one(STYLER, _memoised_marshall_styler),
         }
 
@@ -146,64 +137,6 @@ def active(hook: Hook) -> bool:
 def original(hook: Hook) -> Callable[..., Any]:
     """The package's own function (the one each wrapper calls)."""
     return _OWN[hook]
-
-
-# --- streamlit-folium: the layers' JavaScript, rendered once per distinct view ----------------
-# Each entry keeps its inputs alive, so an id in a key is never reused by another object while
-# the entry exists.
-_LAYERS: OrderedDict[tuple, tuple[LayerInputs, str]] = OrderedDict()
-_LAYERS_SIZE = 48
-
-
-def layers_key(inputs: LayerInputs) -> tuple:
-    """Identity of the cached inputs plus the small values drawn with them."""
-    big = (inputs.choropleth, inputs.epci, inputs.mairies, inputs.sites, inputs.presumed,
-           inputs.districts, inputs.circles)  # fmt: skip
-    return (
-        tuple(id(x) for x in big),
-        inputs.indicator_label,
-        inputs.zone_label,
-        inputs.source_line,
-        inputs.circles_label,
-        inputs.district_labels,
-        inputs.observation_badges,
-        inputs.large,
-    )
-
-
-def layers_group(
-    inputs: LayerInputs, build: Callable[[LayerInputs], folium.FeatureGroup]
-) -> folium.FeatureGroup:
-    """The layers as a FeatureGroup; an empty stand-in when their script is already rendered."""
-    key = layers_key(inputs)
-    with _LOCK:
-        known = active(FEATURE_GROUP) and (key, 0) in _LAYERS
-    group = folium.FeatureGroup(name="couches") if known else build(inputs)
-    group.atlas_key = key
-    group.atlas_inputs = inputs
-    group.atlas_build = None if not known else build  # a stand-in knows how to become real
-    return group
-
-
-def _memoised_feature_group_string(feature_group_to_add, map, idx: int = 0) -> str:
-    render = original(FEATURE_GROUP)
-    key = getattr(feature_group_to_add, "atlas_key", None)
-    if key is None:
-        return render(feature_group_to_add, map, idx)
-    with _LOCK:
-        entry = _LAYERS.get((key, idx))
-        if entry is not None:
-            _LAYERS.move_to_end((key, idx))
-            return entry[1]
-    build = getattr(feature_group_to_add, "atlas_build", None)
-    if build is not None:  # the entry was dropped since the stand-in was made: draw for real
-        feature_group_to_add = build(feature_group_to_add.atlas_inputs)
-    text = render(feature_group_to_add, map, idx)
-    with _LOCK:
-        _LAYERS[(key, idx)] = (feature_group_to_add.atlas_inputs, text)
-        while len(_LAYERS) > _LAYERS_SIZE:
-            _LAYERS.popitem(last=False)
-    return text
 
 
 # --- Streamlit: the French table's display values, marshalled once per Styler ------------------
@@ -236,6 +169,6 @@ def _memoised_marshall_styler(proto, styler, default_uuid) -> None:  # type: ign
     return None
 
 
-for _wrapper in (_memoised_feature_group_string, _memoised_marshall_styler):
+for _wrapper in (_memoised_marshall_styler,):
     setattr(_wrapper, MARK, True)
 install()

@@ -1,7 +1,7 @@
 """The page's layout for a projector: the map, its legend and its source on one screen.
 
 Why CSS sized on the window: the same page is projected at 1280 × 720, read at 1400 × 1000
-and on a 390 × 844 phone; the map's frame takes the window's height minus what stands above
+and on a 390 × 844 phone; the map takes the window's height minus what stands above
 it (title, filter banner), so that the legend beside it and the source under the legend are
 never pushed below the fold. Streamlit's own top padding (a blank band of ~130 px above the
 title) is reduced to what its header needs. The style goes into the sidebar, where an element
@@ -16,7 +16,7 @@ import streamlit as st
 
 from carto.map.legend import LEGEND_CSS
 
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_FRAME = "div.atlas-map"  # the live map's element (carto.ui.livemap)
 ABOVE_MAP_PX = 112  # header, title and gaps above the map (measured at 1280 × 720)
 BANNER_PX = 96  # the filter banner (up to three lines)
 MEETING_TITLE_PX = 16  # the larger title of the meeting mode
@@ -59,6 +59,9 @@ def page_css(layout: PageLayout) -> str:
 
 
 def apply_layout(layout: PageLayout) -> None:
-    """The legend's and the page's style, drawn in the sidebar (no gap in the page)."""
+    """The legend's and the page's style, drawn in the sidebar (no gap in the page).
+
+    ``st.html`` rather than Markdown: a style-only element takes no room, and Markdown with
+    HTML makes a fresh browser fetch and compile its HTML parser (~190 KB) before the map."""
     with st.sidebar:
-        st.markdown(LEGEND_CSS + page_css(layout), unsafe_allow_html=True)
+        st.html(LEGEND_CSS + page_css(layout))

@@ -38,15 +38,12 @@ button:hover{border-color:#ff4b4b;color:#ff4b4b}
   function liveView(params) {
     /* The map's centre and zoom as the user left them (panning does not rerun the app). */
     try {
-      var frames = window.parent.document.querySelectorAll("iframe");
-      Array.prototype.some.call(frames, function (frame) {
-        var m = frame.contentWindow && frame.contentWindow.map;
-        if (!m || !m.getCenter) return false;
+      var m = window.parent.map;  /* the page's live map (carto/ui/livemap.js) */
+      if (m && m.getCenter) {
         var c = m.getCenter();
         params.set("c", c.lat.toFixed(5) + "," + c.lng.toFixed(5));
         params.set("z", String(Math.round(m.getZoom())));
-        return true;
-      });
+      }
     } catch (e) { /* no access to the page: keep the server's view */ }
   }
   function viewUrl() {

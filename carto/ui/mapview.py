@@ -1,7 +1,7 @@
 """The map(s), their legends, the search box and the panel of the selected territory.
 
 The map lives in a fragment: a pan causes no rerun, a click or a search reruns the page. The
-map's frame is sized on the window (``carto.ui.layout``) and the territory is fitted to it in
+map is sized on the window (``carto.ui.layout``) and the territory is fitted to it in
 the browser; a link's centre and zoom, and the view of a searched zone, are kept in
 session_state (and so in the link).
 """
@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
 from carto.common.fmt import format_number
 from carto.common.text import md_escape
@@ -20,22 +18,17 @@ from carto.indicators.catalogue import Catalogue
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, small_threshold
 from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
-from carto.map.layers import LayerInputs, build_layers
+from carto.map.layers import LayerInputs
 from carto.map.legend import legend_html
 from carto.territories.zones import Territory
-from carto.ui import hooks
 from carto.ui import state as keys
 from carto.ui.export import export_button
 from carto.ui.french import translator_script
+from carto.ui.livemap import live_map
 from carto.ui.selection import remember_click, search_box, selection_panel
 
-MAP_HEIGHT = 560  # the frame's height before the page's CSS sizes it on the window
+MAP_HEIGHT = 560  # the map's height before the page's CSS sizes it on the window
 SIDE_BY_SIDE_HEIGHT = 420
-
-
-def feature_group(inputs: LayerInputs) -> folium.FeatureGroup:
-    """The layers as one FeatureGroup, rendered once per distinct view (``carto.ui.hooks``)."""
-    return hooks.layers_group(inputs, build_layers)
 
 
 @dataclass(frozen=True)
@@ -48,14 +41,16 @@ class MapPanel:
     circles_legend: str = ""  # escaped HTML
 
 
-def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> None:
+def draw_map(
+    panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, primary: bool = True
+) -> None:
     """The live map; without a link's centre and zoom, the territory is fitted in the browser."""
     ss = st.session_state
     linked = ss.get(keys.CENTRE_KEY) is not None and ss.get(keys.ZOOM_KEY) is not None
     centre = tuple(ss.get(keys.CENTRE_KEY) or center_of(shapes.view_bounds))
     zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.view_bounds))
     focus = ss.get(keys.FOCUS_KEY)
-    result = st_folium(
+    click = live_map(
         base_map(
             shapes.view_bounds,
             tiles,
@@ -65,19 +60,15 @@ def draw_map(panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int) -> N
             fit=not linked,
             page_script=translator_script(),
         ),
-        feature_group_to_add=feature_group(panel.layers),
-        height=height,
-        use_container_width=True,
-        # A searched zone is looked at without reloading the map (streamlit-folium moves the
-        # live map when these change).
-        center=focus.centre if focus else None,
-        zoom=focus.zoom if focus else None,
-        # Only clicks come back: panning and zooming cause no rerun. The centre and zoom of
-        # the link are read from the live map by the page (see carto.map.geojson.ViewTracker).
-        returned_objects=["last_active_drawing", "last_object_clicked"],
+        panel.layers,
         key=panel.key,
+        height=height,
+        # A searched zone is looked at without rebuilding the map.
+        focus=focus,
+        primary=primary,
+        label=f"Carte : {panel.view.indicator.label}",
     )
-    clicked = remember_click(result, panel.key)
+    clicked = remember_click(click, panel.key)
     if clicked and clicked != ss.get(keys.SELECTED_KEY):
         ss[keys.SELECTED_KEY] = clicked
         st.rerun(scope="app")
@@ -128,17 +119,22 @@ def map_fragment(
     tiles: bool,
     meeting: bool,
     reference: ReferenceTerritory | None = None,
+    first_paint: bool = False,
 ) -> None:
     """One map with its legend beside it, or two maps side by side moving together.
 
-    ``reference``: the whole department (or France) the selection panel compares a zone with.
+    ``reference``: the whole department (or France) the selection panel compares a zone with;
+    ``first_paint``: the map alone, the browser has not drawn it yet (``carto.ui.after_map``).
     """
     if len(panels) == 2:
         cols = st.columns(2)
-        for col, panel in zip(cols, panels, strict=True):
+        for n, (col, panel) in enumerate(zip(cols, panels, strict=True)):
             with col:
-                draw_map(panel, shapes, tiles, SIDE_BY_SIDE_HEIGHT)
-                legend(panel, terr, meeting)
+                draw_map(panel, shapes, tiles, SIDE_BY_SIDE_HEIGHT, primary=n == 0)
+                if not first_paint:
+                    legend(panel, terr, meeting)
+        if first_paint:
+            return
         side = st.columns([1, 2])
         with side[0]:
             search_box(terr)
@@ -148,6 +144,8 @@ def map_fragment(
     col_map, col_side = st.columns([3, 1])
     with col_map:
         draw_map(panels[0], shapes, tiles, MAP_HEIGHT)
+    if first_paint:
+        return
     with col_side:
         search_box(terr)
         legend(panels[0], terr, meeting)

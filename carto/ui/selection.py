@@ -23,6 +23,7 @@ from carto.territories import levels
 from carto.territories.zones import Territory
 from carto.ui import cache
 from carto.ui import state as keys
+from carto.ui.livemap import Click
 
 SEARCH_KEY = "w_search"
 _SYNCED_KEY = "_search_synced"  # the selection the search box last showed
@@ -38,22 +39,21 @@ def select(code: str | None, terr: Territory) -> None:
     st.rerun(scope="app")
 
 
-def remember_click(result: dict | None, map_key: str) -> str | None:
+def remember_click(click: Click | None, map_key: str) -> str | None:
     """The zone a new click on the map chose, if any.
 
-    streamlit-folium returns its last click on every rerun: a click is new only when it differs
-    from the one already handled, so a cleared selection is not brought back by an old click.
+    A click comes back as a trigger, read by one run only; the stamp (zone, place and time of
+    the click) also keeps a run that sees it twice from selecting again a zone that was
+    cleared meanwhile.
     """
-    if not result:
+    if click is None or not click.code:
         return None
-    drawing = result.get("last_active_drawing") or {}
-    code = (drawing.get("properties") or {}).get("code")
-    stamp = (code, repr(result.get("last_object_clicked")))
+    stamp = (click.code, click.lat, click.lng, click.at)
     handled = st.session_state.setdefault(_CLICK_KEY, {})
-    if not code or handled.get(map_key) == stamp:
+    if handled.get(map_key) == stamp:
         return None
     handled[map_key] = stamp
-    return str(code)
+    return click.code
 
 
 def search_box(terr: Territory) -> None:

@@ -26,10 +26,10 @@ import carto
 APP = Path(__file__).resolve().parents[2] / "streamlit_app.py"
 # Not preloaded: carto.ui declares Streamlit components (the map, the map-drawn signal) at
 # import time, which must happen once the server's runtime exists, or the page gets empty
-# frames; streamlit_folium likewise. Everything below the interface is plain Python.
+# elements. Everything below the interface is plain Python.
 SKIPPED = ("carto.ui",)
-# Libraries only the interface layer imports (streamlit-folium's plugins, the table's Styler).
-LIBRARIES = ("streamlit", "folium.plugins", "pandas.io.formats.style")
+# Libraries only the interface layer imports (the table's Styler).
+LIBRARIES = ("streamlit", "pandas.io.formats.style")
 
 
 def domain_modules() -> list[str]:

@@ -129,6 +129,13 @@ def seed_from_url(known: Known, params: Mapping[str, list[str]]) -> ViewState:
     return state
 
 
+def link_view(seeded: ViewState) -> ViewState:
+    """The link's view as the widgets will return it, before they are drawn (the first run
+    of a session draws the map alone, ``carto.ui.after_map``): the selection, centre and zoom
+    are session state, added by :func:`with_map_state`."""
+    return replace(seeded, selected=None, centre=None, zoom=None)
+
+
 def pending() -> Pending:
     """What the widgets hold as this rerun starts, before the sidebar draws them again."""
     ss = st.session_state
