@@ -119,7 +119,7 @@ def log(msg: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Bytes sent to the browser: capture what st_folium hands to its component.
+# Bytes sent to the browser by the baseline: capture what st_folium hands to its component.
 # --------------------------------------------------------------------------------------------
 
 
@@ -353,26 +353,25 @@ def build_path(code: str, runs: int) -> dict[str, list[float] | int]:
     """Seconds from data to the component's arguments, for both designs; bytes sent."""
     from streamlit_folium import st_folium
 
+    from carto.map.script import base_script, layers_script
+
     case_shapes(code), case_epci(code)  # cached in the app (st.cache_resource)
     out: dict[str, list[float] | int] = {"atlas": [], "baseline": []}
     with ComponentCapture(passthrough=False) as cap:
         for i in range(runs + 1):
             ind = IND_B if i % 2 == 0 else IND_A
             start = time.perf_counter()
-            fmap, group, center, zoom = atlas_map(code, ind)
-            st_folium(
-                fmap,
-                feature_group_to_add=group,
-                center=center,
-                zoom=zoom,
-                height=620,
-                use_container_width=True,
-                returned_objects=["last_active_drawing", "center", "zoom"],
-                key=f"carte-{code}",
-            )
+            fmap, group, _center, _zoom = atlas_map(code, ind)
+            # what carto.ui.livemap sends its in-page component: the base map's script and the
+            # layers' function body (the app renders the layers once per view; here every time)
+            base = base_script(fmap, f"atlas_{code}")
+            layers = layers_script(group, fmap)
+            sent = {"id": base.element_id, "base": base.script, "layers": layers.body,
+                    "layers_digest": layers.digest, "height": 620}  # fmt: skip
+            atlas_bytes = len(json.dumps(sent, ensure_ascii=False).encode("utf-8"))
             if i:
                 out["atlas"].append(time.perf_counter() - start)
-            out["atlas_bytes"] = cap.last_bytes
+            out["atlas_bytes"] = atlas_bytes
             start = time.perf_counter()
             st_folium(baseline_map(code, ind), height=620, use_container_width=True)
             if i:
@@ -490,14 +489,25 @@ def wait_drawn(page, timeout: float = 90.0) -> float:
     raise TimeoutError("carte non dessinée à temps")
 
 
-def poll_fills(page, selector: str, done: Callable, timeout: float = 90.0):
-    """Poll the map in the st_folium iframe until ``done(fills)``."""
+# The baseline draws its map in streamlit-folium's iframe; the atlas in the page itself.
+FOLIUM_FRAME = "iframe[title='streamlit_folium.st_folium']"
+
+
+def _map_frames(page):
+    """Where a map may be: the page itself, then streamlit-folium's frame, if any."""
+    yield page.main_frame
+    handle = page.query_selector(FOLIUM_FRAME)
+    target = handle.content_frame() if handle else None
+    if target is not None:
+        yield target
+
+
+def poll_fills(page, done: Callable, timeout: float = 90.0):
+    """Poll the map (in the page, or in the st_folium iframe) until ``done(fills)``."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
         try:
-            handle = page.query_selector(selector)
-            target = handle.content_frame() if handle else None
-            if target is not None:
+            for target in _map_frames(page):
                 fills = target.evaluate(FILLS_JS)
                 if fills and done(fills):
                     target.evaluate(PAINTED_JS)
@@ -514,7 +524,7 @@ def navigate(bk, browser, url: str, code: str, expected: int):
     page = context.new_page()
     page.goto(f"{url}?dep={code}", wait_until="commit")
     elapsed = wait_drawn(page)
-    fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected)
+    fills = poll_fills(page, lambda f: f[0] >= expected)
     return elapsed, context, page, fills
 
 
@@ -530,7 +540,7 @@ def recolour(bk, page, fills, label: str, expected: int):
     before = fills[1]
     start = time.perf_counter()
     option.click()
-    fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected and f[1] != before)
+    fills = poll_fills(page, lambda f: f[0] >= expected and f[1] != before)
     elapsed = time.perf_counter() - start
     time.sleep(0.3)  # let the rerun's tail (table) settle before the next click
     return elapsed, fills
@@ -655,7 +665,7 @@ def memory(bk, browser, app: Path, expected: dict[str, int]) -> tuple[float, flo
             context = browser.new_context()
             page = context.new_page()
             page.goto(f"{url}?dep={code}")
-            poll_fills(page, bk.MAP_FRAME, lambda f, n=expected[code]: f[0] >= n)
+            poll_fills(page, lambda f, n=expected[code]: f[0] >= n)
             context.close()
         time.sleep(1.0)
         return rss_mb(pid)

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 
 from bench_atlas import DRAWN_INIT_JS, FILLS_JS, drawn_context, poll_fills, wait_drawn
 
-# In every frame: the top page notes each pointerdown; a frame holding the map notes when its
+# In every frame: the top page notes each pointerdown; the frame holding the map (the page
+# itself for the atlas, streamlit-folium's iframe for the baseline) notes when its
 # polygons (at least ``expected``) carry the target colours (``top.__benchTarget``: the
 # order-free hash of FILLS_JS), two animation frames later.
 RECOLOUR_INIT_JS = """
@@ -30,7 +31,6 @@ RECOLOUR_INIT_JS = """
     document.addEventListener('pointerdown', () => {
       window.__benchClick = performance.timeOrigin + performance.now();
     }, true);
-    return;
   }
   const expected = __EXPECTED__;
   const fills = __FILLS__;
@@ -73,7 +73,7 @@ def open_link(bk, browser, url: str, query: str, expected: int):
     page = context.new_page()
     page.goto(f"{url}?{query}", wait_until="commit")
     elapsed = wait_drawn(page)
-    fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected)
+    fills = poll_fills(page, lambda f: f[0] >= expected)
     return elapsed, context, page, fills
 
 
@@ -121,9 +121,9 @@ def recolour(bk, page, label: str, expected: int, before: int, target: int | Non
     option = _pick(page, label)
     option.click()
     if target is None:
-        poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected and f[1] != before, timeout)
+        poll_fills(page, lambda f: f[0] >= expected and f[1] != before, timeout)
         time.sleep(1.5)  # the naive map is rebuilt: let it settle, then read its colours
-        fills = poll_fills(page, bk.MAP_FRAME, lambda f: f[0] >= expected, timeout)
+        fills = poll_fills(page, lambda f: f[0] >= expected, timeout)
         return None, fills[1]
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:

@@ -6,7 +6,10 @@ a run (``BackMsg.rerun_script`` with the link's query string and the widgets' va
 server answers with the page's elements and ``script_finished``. These clients speak that
 protocol, so the server does exactly the work it does for a browser (the whole script, the
 map's payload sent), and the time until ``script_finished`` is the time a user waits for the
-server, without the browser's drawing.
+server, without the browser's drawing. The atlas's first run draws the map alone and asks the
+browser to say when it is drawn (``carto/ui/after_map.py``); these clients answer at once, as
+a browser does once it has drawn the map, and a session ends with that second run: the page
+complete.
 
 Reusable (see bench/README.md):
 
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import time
 from collections.abc import Callable, Iterable
@@ -37,6 +41,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 FINISHED = 0  # ForwardMsg.script_finished: FINISHED_SUCCESSFULLY
 COMPILE_ERROR = 1
 SERVER_HEADER = "X-Atlas-Server"  # set by deploy/nginx/atlas.conf: which server answered
+MAP_DRAWN = "atlas_after_map"  # the component a browser answers once its map is drawn
 
 
 def stream_url(url: str) -> str:
@@ -212,9 +217,9 @@ class SessionTiming:
     index: int
     server: str | None  # the app server that served it (behind deploy/nginx/atlas.conf)
     opened_s: float  # websocket handshake
-    finished_s: float  # first run's script_finished, from the common start (inf: failed)
-    run_s: float  # from the session's own request to script_finished
-    bytes: int  # received (decompressed)
+    finished_s: float  # the page's last run's script_finished, from the common start (inf: failed)
+    run_s: float  # from the session's own request to that script_finished
+    bytes: int  # received (decompressed), every run of the page
     largest: int  # largest element (the map's component, when it is there)
     error: str = ""
 
@@ -224,13 +229,19 @@ async def _one(
 ) -> SessionTiming:
     try:
         async with Session(url, query, **options) as session:  # type: ignore[arg-type]
-            run = await session.run()
+            first = run = await session.run()
+            signal = next((w for w in run.widgets if w.label == MAP_DRAWN), None)
+            if signal is not None and run.status == FINISHED:  # « map drawn »: the rest comes
+                session.set_json(signal, json.dumps({"drawn": True}))
+                run = await session.run()
             finished = run.finished - start
             error = "" if run.status == FINISHED else "erreur de compilation"
             if hold is not None:
                 await hold.done_and_wait()
+            size = first.bytes + (run.bytes if run is not first else 0)
+            largest = max(first.largest_element(), run.largest_element())
             return SessionTiming(index, session.server, session.opened_s, finished,
-                                 run.seconds, run.bytes, run.largest_element(), error)  # fmt: skip
+                                 run.finished - first.started, size, largest, error)  # fmt: skip
     except Exception as exc:  # a refused or dropped session is a result, not a crash
         if hold is not None:
             await hold.done_and_wait()
