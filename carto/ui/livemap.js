@@ -3,14 +3,6 @@
 // run's data: the map is created once per mounted element, then only what changed is applied
 // (the layers, a searched view). Clicks on a zone go back to Python as a trigger.
 
-// A classic script runs in the page's global scope, as folium's code expects.
-function run(code) {
-  var script = document.createElement('script');
-  script.textContent = code;
-  document.head.appendChild(script);
-  script.remove();
-}
-
 function registry() {
   window.__atlasMaps = window.__atlasMaps || {};
   return window.__atlasMaps;
@@ -34,9 +26,11 @@ function apply(box) {
   var state = box.__atlas, data = state.data;
   if (!box.isConnected) return;
   if (!state.map) {
-    run(data.base);
-    var map = window[data.id];
+    // folium's script runs in a function of its own (its names stay there); only the map is
+    // given a global name, the one the layers' script adds its group to
+    var map = (new Function(data.base + '\nreturn ' + data.id + ';'))();
     if (!map) return;
+    window[data.id] = map;
     state.map = map;
     map.__atlasKey = data.key;
     registry()[data.key] = map;
@@ -107,6 +101,7 @@ export default function (component) {
       if (box.isConnected || !state || !state.map) return;
       if (registry()[data.key] === state.map) delete registry()[data.key];
       if (window.map === state.map) window.map = null;
+      if (window[data.id] === state.map) delete window[data.id];
       if (state.observer) state.observer.disconnect();
       state.map.remove();
       state.map = null;
