@@ -365,7 +365,7 @@ def build_path(code: str, runs: int) -> dict[str, list[float] | int]:
             # what carto.ui.livemap sends its in-page component: the base map's script and the
             # layers' function body (the app renders the layers once per view; here every time)
             base = base_script(fmap, f"atlas_{code}")
-            layers = layers_script(group, fmap)
+            layers = layers_script(group, base.element_id)
             sent = {"id": base.element_id, "base": base.script, "layers": layers.body,
                     "layers_digest": layers.digest, "height": 620}  # fmt: skip
             atlas_bytes = len(json.dumps(sent, ensure_ascii=False).encode("utf-8"))

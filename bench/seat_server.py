@@ -51,12 +51,14 @@ class Load:
     """N sessions opening the same link at once on a warm server."""
 
     sessions: int
-    median_s: float
+    median_s: float  # the page complete (every run the browser causes)
     slowest_s: float
+    map_median_s: float  # the map sent (the first run)
+    map_slowest_s: float
     failed: int
     cpu_per_session_s: float  # the server's CPU time spent, divided by N
     memory_per_session_mb: float | None  # resident memory with the N sessions open, per session
-    bytes_per_session: int  # what one session received for its first run
+    bytes_per_session: int  # what one session received, every run of the page
     map_bytes: int  # the largest element (the map's component)
     finished: list[float] = field(default_factory=list)
 
@@ -86,6 +88,8 @@ def _load(url: str, query: str, sessions: int, pid: int) -> Load:
         sessions=sessions,
         median_s=summary.median_s,
         slowest_s=summary.slowest_s,
+        map_median_s=summary.map_median_s,
+        map_slowest_s=summary.map_slowest_s,
         failed=summary.failed,
         cpu_per_session_s=(seen.get("cpu", cpu_seconds(pid)) - before_cpu) / sessions,
         memory_per_session_mb=(seen["rss"] - before_rss) / sessions if "rss" in seen else None,

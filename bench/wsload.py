@@ -218,6 +218,7 @@ class SessionTiming:
     server: str | None  # the app server that served it (behind deploy/nginx/atlas.conf)
     opened_s: float  # websocket handshake
     finished_s: float  # the page's last run's script_finished, from the common start (inf: failed)
+    map_s: float  # the first run's script_finished (the map sent), from the common start
     run_s: float  # from the session's own request to that script_finished
     bytes: int  # received (decompressed), every run of the page
     largest: int  # largest element (the map's component, when it is there)
@@ -241,11 +242,13 @@ async def _one(
             size = first.bytes + (run.bytes if run is not first else 0)
             largest = max(first.largest_element(), run.largest_element())
             return SessionTiming(index, session.server, session.opened_s, finished,
-                                 run.finished - first.started, size, largest, error)  # fmt: skip
+                                 first.finished - start, run.finished - first.started, size,
+                                 largest, error)  # fmt: skip
     except Exception as exc:  # a refused or dropped session is a result, not a crash
         if hold is not None:
             await hold.done_and_wait()
-        return SessionTiming(index, None, 0.0, float("inf"), float("inf"), 0, 0, repr(exc)[:200])
+        inf = float("inf")
+        return SessionTiming(index, None, 0.0, inf, inf, inf, 0, 0, repr(exc)[:200])
 
 
 class _Hold:
@@ -312,11 +315,14 @@ class Summary:
     median_s: float
     slowest_s: float
     per_server: dict[str, int]
+    map_median_s: float  # the same, until the first run sent the map
+    map_slowest_s: float
 
 
 def summarise(timings: Iterable[SessionTiming]) -> Summary:
     timings = list(timings)
     done = [t.finished_s for t in timings if not t.error]
+    maps = [t.map_s for t in timings if not t.error]
     servers: dict[str, int] = {}
     for t in timings:
         key = t.server or "?"
@@ -327,6 +333,8 @@ def summarise(timings: Iterable[SessionTiming]) -> Summary:
         statistics.median(done) if done else float("inf"),
         max(done) if done else float("inf"),
         dict(sorted(servers.items())),
+        statistics.median(maps) if maps else float("inf"),
+        max(maps) if maps else float("inf"),
     )
 
 

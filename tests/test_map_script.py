@@ -29,7 +29,7 @@ def test_the_base_map_is_created_under_the_name_its_layers_use():
     assert "fitBounds" in base.script and "get('sel')" in base.script
     # no page markup: the page gives the div, Leaflet comes from the page's loader
     assert "<script" not in base.script and "<style" not in base.script
-    layers = layers_script(_group(), fmap)
+    layers = layers_script(_group(), base.element_id)
     assert ".addTo(map_atlas_k1);" in layers.body
 
 
@@ -44,18 +44,20 @@ def test_layers_are_a_function_body_returning_their_group_and_leave_the_map_as_i
     fmap = base_map(BOUNDS, track_view=True)
     base = base_script(fmap, "atlas_k2")
     group = _group()
-    layers = layers_script(group, fmap)
+    layers = layers_script(group, base.element_id)
     # every name the layers declare is local to the function the page runs
     assert layers.body.rstrip().endswith(f"return {group.get_name()};")
     assert re.search(rf"var {group.get_name()} = L\.featureGroup", layers.body)
     assert "L.marker(" in layers.body and "bindTooltip" in layers.body
-    # rendering the layers left neither them in the base map nor the group attached to it
+    # rendering the layers touched neither the base map nor left the group attached
     assert base_script(fmap, "atlas_k2").script == base.script
     assert group.get_name() not in fmap._children and group._parent is None
-    assert layers_script(group, fmap).digest == layers.digest
+    assert layers_script(group, base.element_id).digest == layers.digest
 
 
 @pytest.mark.parametrize("name", ["atlas-k1", "atlas k1", "x;alert(1)", ""])
 def test_a_name_that_is_not_a_javascript_name_is_refused(name):
     with pytest.raises(ValueError, match="nom de carte invalide"):
         base_script(base_map(BOUNDS), name)
+    with pytest.raises(ValueError, match="nom de carte invalide"):
+        layers_script(_group(), f"map_{name}" if name else "")

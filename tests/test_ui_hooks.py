@@ -90,8 +90,9 @@ def test_hooks_are_installed_with_the_pinned_versions() -> None:
     assert arrow.marshall_styler is hooks._memoised_marshall_styler
 
 
-def test_the_live_map_renders_its_layers_once_per_view(monkeypatch) -> None:
+def test_the_live_map_renders_its_base_and_layers_once_per_view(monkeypatch) -> None:
     livemap._LAYERS.clear()
+    livemap.base_for.cache_clear()
     builds, build = [], livemap.build_layers
 
     def counted(inputs):
@@ -108,6 +109,8 @@ def test_the_live_map_renders_its_layers_once_per_view(monkeypatch) -> None:
     again = _map_args(at)
     assert again["layers"] == first["layers"] and len(first["layers"]) > 10_000
     assert again["layers_digest"] == first["layers_digest"]
+    assert again["base"] == first["base"]
+    assert livemap.base_for.cache_info().misses == 1 and livemap.base_for.cache_info().hits >= 1
 
 
 def test_the_table_hook_is_reached_and_formats_once(spies) -> None:

@@ -71,12 +71,17 @@ def _rendered_children(figure: Figure, before: set[str]) -> list[tuple[str, Elem
     return [(key, child) for key, child in figure.script._children.items() if key not in before]
 
 
-def layers_script(group: folium.FeatureGroup, fmap: folium.Map) -> LayersScript:
+def layers_script(group: folium.FeatureGroup, map_name: str) -> LayersScript:
     """The group's script, run inside a function that returns the group.
 
-    ``fmap`` must have been rendered by :func:`base_script` (its name is the one the layers
-    are added to). The group is attached to ``fmap`` only while it is rendered.
+    ``map_name``: the base map's (``BaseScript.element_id``), which the layers are added to.
+    They are rendered with a stand-in map of that name, so the base map itself, which sessions
+    share, is never touched (two sessions may render two views at once).
     """
+    if not map_name.startswith("map_") or not map_name.replace("_", "").isalnum():
+        raise ValueError(f"nom de carte invalide : {map_name!r}")
+    fmap = folium.Map(tiles=None)
+    fmap._id = map_name.removeprefix("map_")
     figure = _figure(fmap)
     group._parent = fmap
     before = set(figure.script._children)

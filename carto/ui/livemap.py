@@ -16,20 +16,21 @@ zoom itself, ``carto.map.geojson.ViewTracker``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
-import folium
 import streamlit.components.v2 as components
 
 from carto.compose.search import Focus
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
-from carto.map.geojson import BACKGROUND
+from carto.map.geojson import BACKGROUND, base_map
 from carto.map.layers import LayerInputs, build_layers
 from carto.map.script import BaseScript, LayersScript, base_script, layers_script
+from carto.ui.french import translator_script
 
 # The map's height before the page's CSS (``carto.ui.layout``) sizes it on the window.
 CSS = f"""
@@ -92,15 +93,15 @@ def layers_key(inputs: LayerInputs) -> tuple:
     )
 
 
-def layers_for(inputs: LayerInputs, fmap: folium.Map) -> LayersScript:
-    """The layers' script for the map named like ``fmap`` (built and rendered once)."""
-    key = (layers_key(inputs), fmap.get_name())
+def layers_for(inputs: LayerInputs, map_name: str) -> LayersScript:
+    """The layers' script for the map ``map_name`` (built and rendered once)."""
+    key = (layers_key(inputs), map_name)
     with _LOCK:
         entry = _LAYERS.get(key)
         if entry is not None:
             _LAYERS.move_to_end(key)
             return entry[1]
-    script = layers_script(build_layers(inputs), fmap)
+    script = layers_script(build_layers(inputs), map_name)
     with _LOCK:
         _LAYERS[key] = (inputs, script)
         while len(_LAYERS) > _LAYERS_SIZE:
@@ -108,12 +109,39 @@ def layers_for(inputs: LayerInputs, fmap: folium.Map) -> LayersScript:
     return script
 
 
+@dataclass(frozen=True)
+class BaseView:
+    """What the base map is made of: the territory's bounds, the tiles, where it opens."""
+
+    bounds: tuple[float, float, float, float]
+    tiles: bool
+    centre: tuple[float, float]
+    zoom: int
+    fit: bool  # fit the territory to the map in the browser (no link's centre and zoom)
+
+
+@functools.lru_cache(maxsize=64)
+def base_for(view: BaseView, name: str) -> BaseScript:
+    """The base map's script, rendered once per view and map (folium compiles a template for
+    each element it creates: a few ms per run, paid by every session of a meeting)."""
+    fmap = base_map(
+        view.bounds,
+        view.tiles,
+        zoom=view.zoom,
+        track_view=True,
+        centre=view.centre,
+        fit=view.fit,
+        page_script=translator_script(),
+    )
+    return base_script(fmap, name)
+
+
 def _noop() -> None:
     """A trigger needs a callback to be declared; the click is read from the result."""
 
 
 def live_map(
-    fmap: folium.Map,
+    view: BaseView,
     inputs: LayerInputs,
     key: str,
     height: int,
@@ -121,15 +149,15 @@ def live_map(
     primary: bool = True,
     label: str = "Carte",
 ) -> Click | None:
-    """Draw ``fmap`` with its layers; the zone clicked since the last run, if any.
+    """Draw the base map with its layers; the zone clicked since the last run, if any.
 
     ``key``: the element's key; the map is created anew when its base script
     changes (another territory, the tiles switched on), its layers are swapped otherwise.
     ``primary``: the map the page's other scripts look at first (``window.map``).
     """
     name = "atlas_" + hashlib.blake2s(key.encode("utf-8"), digest_size=5).hexdigest()
-    base: BaseScript = base_script(fmap, name)
-    layers = layers_for(inputs, fmap)
+    base = base_for(view, name)
+    layers = layers_for(inputs, base.element_id)
     result = _component(
         key=f"{key}_{base.digest}",
         data={

@@ -17,14 +17,13 @@ from carto.common.text import md_escape
 from carto.indicators.catalogue import Catalogue
 from carto.indicators.reference import ReferenceTerritory
 from carto.map.choropleth import ChoroplethView, small_threshold
-from carto.map.geojson import ZoneShapes, base_map, center_of, fit_zoom
+from carto.map.geojson import ZoneShapes, center_of, fit_zoom
 from carto.map.layers import LayerInputs
 from carto.map.legend import legend_html
 from carto.territories.zones import Territory
 from carto.ui import state as keys
 from carto.ui.export import export_button
-from carto.ui.french import translator_script
-from carto.ui.livemap import live_map
+from carto.ui.livemap import BaseView, live_map
 from carto.ui.selection import remember_click, search_box, selection_panel
 
 MAP_HEIGHT = 560  # the map's height before the page's CSS sizes it on the window
@@ -51,15 +50,7 @@ def draw_map(
     zoom = int(ss.get(keys.ZOOM_KEY) or fit_zoom(shapes.view_bounds))
     focus = ss.get(keys.FOCUS_KEY)
     click = live_map(
-        base_map(
-            shapes.view_bounds,
-            tiles,
-            zoom=zoom,
-            track_view=True,
-            centre=centre,
-            fit=not linked,
-            page_script=translator_script(),
-        ),
+        BaseView(shapes.view_bounds, tiles, centre, zoom, fit=not linked),
         panel.layers,
         key=panel.key,
         height=height,
