@@ -15,7 +15,7 @@ from carto.compose.offer import known_values
 from carto.territories.bundle import BundleError
 from carto.ui import after_map, cache, views, warmup
 from carto.ui import state as keys
-from carto.ui.layout import PageLayout, apply_layout
+from carto.ui.layout import PageLayout, page_style
 from carto.ui.link import render_copy_link_button, render_notices
 from carto.ui.mapview import map_fragment
 from carto.ui.sidebar import sidebar
@@ -70,7 +70,7 @@ banner = kept.summary is not None and kept.summary.active
 
 # --- Map(s) -------------------------------------------------------------------------------
 two_maps = bool(view_state.side_by_side and view_state.indicator2)
-apply_layout(PageLayout(meeting=view_state.meeting, banner=banner, two_maps=two_maps))
+style = page_style(PageLayout(meeting=view_state.meeting, banner=banner, two_maps=two_maps))
 st.title(f"Atlas des besoins sociaux — {terr.label}")
 if banner:
     st.info(md_escape(kept.summary.banner))
@@ -87,6 +87,7 @@ map_fragment(
     view_state.meeting,
     reference,
     first_paint,
+    style,
 )
 keys.write_url(keys.with_map_state(view_state))
 query_string = to_query_string(keys.with_map_state(view_state))

@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO_DIR))  # this checkout's carto, whatever is installe
 
 from clusterkit import AFFINITY_COOKIE, cluster  # noqa: E402
 from pgcluster import private_cluster  # noqa: E402
-from wsload import Session, run_sessions, summarise  # noqa: E402
+from wsload import MAP_DRAWN, Session, run_sessions, summarise  # noqa: E402
 
 from carto.common.fmt import format_number  # noqa: E402
 
@@ -74,6 +74,8 @@ def _load(servers, sessions: int, compression: str | None) -> dict:
         "compression": compression or "aucune",
         "median_s": summary.median_s,
         "slowest_s": summary.slowest_s,
+        "map_median_s": summary.map_median_s,
+        "map_slowest_s": summary.map_slowest_s,
         "failed": summary.failed,
         "per_server": summary.per_server,
         "received_bytes_median": statistics.median(t.bytes for t in timings),
@@ -88,8 +90,8 @@ async def _writer(proxy: str, cookie: str, number: int) -> list[str]:
     written = []
     async with Session(proxy, "dep=54&sel=54395", headers=headers, timeout=600) as s:
         run = await s.run()
-        after_map = next(w for w in run.widgets if "after_map" in w.label)
-        s.set_json(after_map, "true")  # what the browser says once the map is drawn
+        after_map = next(w for w in run.widgets if w.label == MAP_DRAWN)
+        s.set_json(after_map, json.dumps({"drawn": True}))  # the browser, once the map is drawn
         run = await s.run()
         s.set_choice(run.widget("Panneau", "button_group"), "Diagnostic partagé")
         run = await s.run()
@@ -204,7 +206,8 @@ def _fr(value: float, digits: int = 2) -> str:
 
 def _table(results: dict) -> str:
     lines = [
-        "| serveurs | sessions | compression | médiane | plus lente | échecs | par serveur "
+        "| serveurs | sessions | compression | carte envoyée : médiane / plus lente "
+        "| page complète : médiane / plus lente | échecs | par serveur "
         "| octets reçus / session | octets sur le fil / session |",
         "|---:|---:|---|---:|---:|---:|---|---:|---:|",
     ]
@@ -212,8 +215,9 @@ def _table(results: dict) -> str:
         split = " / ".join(str(v) for v in f["per_server"].values())
         wire = f["wire_bytes_median"]
         lines.append(
-            f"| {f['servers']} | {f['sessions']} | {f['compression']} | {_fr(f['median_s'])} s "
-            f"| {_fr(f['slowest_s'])} s | {f['failed']} | {split} | "
+            f"| {f['servers']} | {f['sessions']} | {f['compression']} "
+            f"| {_fr(f['map_median_s'])} / {_fr(f['map_slowest_s'])} s "
+            f"| {_fr(f['median_s'])} / {_fr(f['slowest_s'])} s | {f['failed']} | {split} | "
             f"{format_number(f['received_bytes_median'])} | "
             f"{'' if wire is None else format_number(wire)} |"
         )

@@ -4,15 +4,12 @@ Why CSS sized on the window: the same page is projected at 1280 × 720, read at 
 and on a 390 × 844 phone; the map takes the window's height minus what stands above
 it (title, filter banner), so that the legend beside it and the source under the legend are
 never pushed below the fold. Streamlit's own top padding (a blank band of ~130 px above the
-title) is reduced to what its header needs. The style goes into the sidebar, where an element
-adds no gap to the page.
+title) is reduced to what its header needs. The style comes with the map (``page_style``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import streamlit as st
 
 from carto.map.legend import LEGEND_CSS
 
@@ -58,10 +55,8 @@ def page_css(layout: PageLayout) -> str:
 </style>"""
 
 
-def apply_layout(layout: PageLayout) -> None:
-    """The legend's and the page's style, drawn in the sidebar (no gap in the page).
-
-    ``st.html`` rather than Markdown: a style-only element takes no room, and Markdown with
-    HTML makes a fresh browser fetch and compile its HTML parser (~190 KB) before the map."""
-    with st.sidebar:
-        st.html(LEGEND_CSS + page_css(layout))
+def page_style(layout: PageLayout) -> str:
+    """The legend's and the page's style, which the live map puts into the page
+    (``carto.ui.livemap``): an element of its own (Markdown with HTML, ``st.html``) made a
+    fresh browser fetch and compile its HTML parser or sanitiser before the map."""
+    return LEGEND_CSS + page_css(layout)

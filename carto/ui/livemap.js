@@ -67,9 +67,26 @@ function apply(box) {
   }
 }
 
+// The page's style (carto/ui/layout.py), kept in one hidden element of the page.
+function pageStyle(css) {
+  if (!css) return;
+  var holder = document.getElementById('atlas-page-style');
+  if (!holder) {
+    holder = document.createElement('div');
+    holder.id = 'atlas-page-style';
+    holder.hidden = true;
+    document.body.appendChild(holder);
+  }
+  if (holder.__css !== css) {
+    holder.innerHTML = css;
+    holder.__css = css;
+  }
+}
+
 export default function (component) {
   var data = component.data, parent = component.parentElement;
   if (!data || !data.id) return;
+  pageStyle(data.style);
   var box = parent.querySelector('div.atlas-map');
   if (!box) {
     box = document.createElement('div');

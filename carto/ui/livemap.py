@@ -148,12 +148,14 @@ def live_map(
     focus: Focus | None = None,
     primary: bool = True,
     label: str = "Carte",
+    style: str = "",
 ) -> Click | None:
     """Draw the base map with its layers; the zone clicked since the last run, if any.
 
     ``key``: the element's key; the map is created anew when its base script
     changes (another territory, the tiles switched on), its layers are swapped otherwise.
-    ``primary``: the map the page's other scripts look at first (``window.map``).
+    ``primary``: the map the page's other scripts look at first (``window.map``);
+    ``style``: the page's style sheets (``<style>`` elements, trusted), put in the page.
     """
     name = "atlas_" + hashlib.blake2s(key.encode("utf-8"), digest_size=5).hexdigest()
     base = base_for(view, name)
@@ -173,6 +175,7 @@ def live_map(
             "leaflet_js": LEAFLET_JS[0][1],
             "leaflet_css": LEAFLET_CSS[0][1],
             "failed": LOAD_FAILED,
+            "style": style,
         },
         on_click_change=_noop,
     )

@@ -41,7 +41,12 @@ class MapPanel:
 
 
 def draw_map(
-    panel: MapPanel, shapes: ZoneShapes, tiles: bool, height: int, primary: bool = True
+    panel: MapPanel,
+    shapes: ZoneShapes,
+    tiles: bool,
+    height: int,
+    primary: bool = True,
+    style: str = "",
 ) -> None:
     """The live map; without a link's centre and zoom, the territory is fitted in the browser."""
     ss = st.session_state
@@ -58,6 +63,7 @@ def draw_map(
         focus=focus,
         primary=primary,
         label=f"Carte : {panel.view.indicator.label}",
+        style=style,
     )
     clicked = remember_click(click, panel.key)
     if clicked and clicked != ss.get(keys.SELECTED_KEY):
@@ -111,17 +117,19 @@ def map_fragment(
     meeting: bool,
     reference: ReferenceTerritory | None = None,
     first_paint: bool = False,
+    style: str = "",
 ) -> None:
     """One map with its legend beside it, or two maps side by side moving together.
 
     ``reference``: the whole department (or France) the selection panel compares a zone with;
-    ``first_paint``: the map alone, the browser has not drawn it yet (``carto.ui.after_map``).
+    ``first_paint``: the map alone, the browser has not drawn it yet (``carto.ui.after_map``);
+    ``style``: the page's style (``carto.ui.layout.page_style``), put in the page by the map.
     """
     if len(panels) == 2:
         cols = st.columns(2)
         for n, (col, panel) in enumerate(zip(cols, panels, strict=True)):
             with col:
-                draw_map(panel, shapes, tiles, SIDE_BY_SIDE_HEIGHT, primary=n == 0)
+                draw_map(panel, shapes, tiles, SIDE_BY_SIDE_HEIGHT, n == 0, style)
                 if not first_paint:
                     legend(panel, terr, meeting)
         if first_paint:
@@ -134,7 +142,7 @@ def map_fragment(
         return
     col_map, col_side = st.columns([3, 1])
     with col_map:
-        draw_map(panels[0], shapes, tiles, MAP_HEIGHT)
+        draw_map(panels[0], shapes, tiles, MAP_HEIGHT, True, style)
     if first_paint:
         return
     with col_side:
