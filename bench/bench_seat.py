@@ -48,7 +48,10 @@ CASE, CASE_LABEL = "54", "Meurthe-et-Moselle (54)"
 QUERY = f"dep={CASE}"
 PAYLOAD_CASES = {"54": "Meurthe-et-Moselle (54)", "62": "Pas-de-Calais (62)", "59": "Nord (59)"}
 NO_HOOKS = {"ATLAS_HOOKS": "off"}
-APPS = {"atlas": (ATLAS_APP, None), "baseline": (BASELINE_APP, None)}
+# The baseline keeps Streamlit's default collection after every run, which the repository's
+# .streamlit/config.toml turns off for the atlas (both are started from the repository's root).
+BASELINE_ENV = {"STREAMLIT_RUNNER_POST_SCRIPT_GC": "true"}
+APPS = {"atlas": (ATLAS_APP, None), "baseline": (BASELINE_APP, BASELINE_ENV)}
 LABELS = (IND_B_LABEL, IND_A_LABEL)
 
 
@@ -193,7 +196,7 @@ def run(args: argparse.Namespace) -> tuple[list[Row], dict]:
         apps = {**APPS, "no_hooks": (ATLAS_APP, NO_HOOKS)}
         with (
             ss.warm_server(bk.serve, apps["atlas"][0], QUERY) as atlas,
-            ss.warm_server(bk.serve, apps["baseline"][0], QUERY) as baseline,
+            ss.warm_server(bk.serve, apps["baseline"][0], QUERY, apps["baseline"][1]) as baseline,
             ss.warm_server(bk.serve, ATLAS_APP, QUERY, NO_HOOKS) as no_hooks,
         ):
             servers = {"atlas": atlas, "baseline": baseline, "no_hooks": no_hooks}

@@ -32,10 +32,10 @@ def warm_up_in_background() -> None:
         if _warm_up_started.is_set():
             return
         _warm_up_started.set()
-    # Streamlit collects garbage after every run (``runner.postScriptGC``): a full collection
-    # walks every object alive (~0,3 s after the imports), before the first view's end reaches
-    # the browser. What lives now (modules, the first view's caches) stays for the process's
-    # life: frozen, collections walk only what comes after.
+    # A full collection (Python's own, as objects are allocated; Streamlit's after every run
+    # is off in .streamlit/config.toml) walks every object alive (~0,3 s after the imports).
+    # What lives now (modules, the first view's caches) stays for the process's life: frozen,
+    # collections walk only what comes after.
     gc.freeze()
     bundle, national = cache.get_bundle(), cache.get_national()
     timer = threading.Timer(WARM_UP_DELAY_S, _warm, (bundle, national))
@@ -50,7 +50,7 @@ def _warm(bundle: Bundle, national: NationalData) -> None:
         national.warm()
     except Exception:  # the next use reads again and says what is wrong, in French
         logging.getLogger(__name__).exception("préchargement des données nationales")
-    # France read, frozen as well: the collection after each new session's run would walk it
-    # again (that cost a new session more than its own script did).
+    # France read, frozen as well: every full collection would walk it again (after each run,
+    # when Streamlit collected then, that cost a new session more than its own script did).
     gc.collect()
     gc.freeze()
