@@ -113,6 +113,17 @@ def wait_for_map(page, timeout: float = 60_000):
     return frame
 
 
+def wait_for_page(page, timeout: float = 60_000):
+    """The map, then the rest of the page: the widgets, legend and panels come with the rerun
+    that follows the browser's « map drawn » (carto/ui/after_map.py). Returns the map's frame."""
+    frame = wait_for_map(page, timeout)
+    page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').first.wait_for(
+        timeout=timeout
+    )
+    page.locator(".atlas-legend").first.wait_for(timeout=timeout)
+    return frame
+
+
 # Feature codes drawn by Leaflet (GeoJSON layers that carry an INSEE code), read in the page.
 DRAWN_CODES_JS = """
 () => {

@@ -95,7 +95,7 @@ def test_wheel_over_the_map_scrolls_the_page_unless_the_map_was_clicked(app_url)
     with bk.browser() as browser:
         page = browser.new_page(viewport=PROJECTOR)
         page.goto(app_url)
-        frame = bk.wait_for_map(page)
+        frame = bk.wait_for_page(page)  # the panels below the map give the page its length
         zoom = frame.evaluate("() => window.map.getZoom()")
         box = _box(page, bk.MAP_FRAME)
         page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
