@@ -16,7 +16,7 @@ import hashlib
 from dataclasses import dataclass
 
 import folium
-from branca.element import Element, Figure
+from branca.element import Figure
 
 
 @dataclass(frozen=True)
@@ -67,10 +67,6 @@ def base_script(fmap: folium.Map, name: str) -> BaseScript:
     return BaseScript(element_id=fmap.get_name(), script=script, digest=_digest(script))
 
 
-def _rendered_children(figure: Figure, before: set[str]) -> list[tuple[str, Element]]:
-    return [(key, child) for key, child in figure.script._children.items() if key not in before]
-
-
 def layers_script(group: folium.FeatureGroup, map_name: str) -> LayersScript:
     """The group's script, run inside a function that returns the group.
 
@@ -80,19 +76,15 @@ def layers_script(group: folium.FeatureGroup, map_name: str) -> LayersScript:
     """
     if not map_name.startswith("map_") or not map_name.replace("_", "").isalnum():
         raise ValueError(f"nom de carte invalide : {map_name!r}")
-    fmap = folium.Map(tiles=None)
+    fmap = folium.Map(tiles=None)  # not rendered: its figure gets the group's script alone
     fmap._id = map_name.removeprefix("map_")
     figure = _figure(fmap)
     group._parent = fmap
-    before = set(figure.script._children)
     try:
         group.render()
-        parts = _rendered_children(figure, before)
-        text = "\n".join(child.render() for _key, child in parts)
     finally:
-        for key in [key for key, _child in _rendered_children(figure, before)]:
-            del figure.script._children[key]
         group._parent = None
+    text = "\n".join(child.render() for child in figure.script._children.values())
     # the group's script ends by adding it to the map: the page removes the previous group
     # before running it
     body = f"{text}\nreturn {group.get_name()};"
