@@ -44,13 +44,14 @@ catalogue = cache.get_catalogue(imports)
 seeded = keys.seed_from_url(
     known_values(bundle, catalogue), {k: st.query_params.get_all(k) for k in st.query_params}
 )
-render_notices(st.session_state.pop(keys.NOTICES_KEY, []))
-
 scope = cache.read_scope(keys.pending(), imports)
 # The first run of a session draws the map alone, from the link; the widgets, the legend and
 # the panels come with the rerun that follows the browser's « map drawn » (carto/ui/after_map.py).
 after_map.watch()
 first_paint = not after_map.map_drawn()
+# What the link could not apply is said until the first whole page has been shown.
+ss_notices = st.session_state.get if first_paint else st.session_state.pop
+render_notices(ss_notices(keys.NOTICES_KEY, []))
 if first_paint:
     view_state = keys.link_view(seeded)
 else:

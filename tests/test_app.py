@@ -95,6 +95,16 @@ def test_unknown_department_gives_french_notice_and_default_view():
     assert at.selectbox(key="w_dep").value == "54"
 
 
+def test_a_link_notice_outlives_the_rerun_that_follows_the_drawn_map():
+    at = run_app({"dep": "99"}, map_drawn=False)
+    assert "certains réglages ont été ignorés" in "\n".join(t.value for t in at.text)
+    at.session_state[after_map.READY_KEY] = True  # the browser's answer, a second later
+    at.run()
+    assert "certains réglages ont été ignorés" in "\n".join(t.value for t in at.text)
+    at.run()  # the user's next action: said once, not for ever
+    assert "certains réglages ont été ignorés" not in "\n".join(t.value for t in at.text)
+
+
 def test_changing_indicator_and_classes():
     at = run_app()
     at.selectbox(key="w_ind").set_value("population").run()
