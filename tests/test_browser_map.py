@@ -112,6 +112,9 @@ def test_indicator_change_recolours_the_same_polygons_with_new_tooltips(app_url)
         assert all(seen for _fill, seen in after.values())  # the very same polygons
         changed = sum(after[c][0] != before[c][0] for c in before)
         assert changed > 100
+        # the map's accessible name follows the indicator it shows
+        label = page.locator(bk.MAP_FRAME).get_attribute("aria-label")
+        assert label == "Carte : Population municipale", label
         text = _hover_nancy(page, frame)
         assert "Population municipale" in text and "Niveau de vie" not in text
         assert "Nancy" in text and "54395" in text and "hab" in text

@@ -93,12 +93,12 @@ export default function (component) {
     box.className = 'atlas-map';
     box.id = data.id;
     box.setAttribute('role', 'region');
-    box.setAttribute('aria-label', data.label || 'Carte');
     box.style.setProperty('--atlas-map-height', data.height + 'px');
     box.__atlasHeight = data.height;
     box.__atlas = {};
     parent.appendChild(box);
   }
+  box.setAttribute('aria-label', data.label || 'Carte');  // follows the indicator shown
   box.__atlas.data = data;
   box.__atlas.send = component.setTriggerValue;
   leaflet(data.leaflet_js, data.leaflet_css).then(
