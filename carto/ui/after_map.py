@@ -19,7 +19,7 @@ import streamlit as st
 import streamlit.components.v2 as components
 
 from carto.map.assets import LEAFLET_CSS, LEAFLET_JS
-from carto.ui.livemap import component_js
+from carto.ui.livemap import component_js, no_callback
 
 READY_KEY = "after_map_ready"  # session flag: the map has been drawn once in this session
 _WIDGET_KEY = "w_after_map"
@@ -52,14 +52,10 @@ def watch() -> None:
                 "answered": map_drawn(),
             },
             default={"drawn": False},
-            on_drawn_change=_noop,
+            on_drawn_change=no_callback,
         )
         if getattr(result, "drawn", False):
             st.session_state[READY_KEY] = True
-
-
-def _noop() -> None:
-    """A state needs a callback to be declared; its value is read from the result."""
 
 
 def map_drawn() -> bool:

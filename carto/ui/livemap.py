@@ -136,8 +136,9 @@ def base_for(view: BaseView, name: str) -> BaseScript:
     return base_script(fmap, name)
 
 
-def _noop() -> None:
-    """A trigger needs a callback to be declared; the click is read from the result."""
+def no_callback() -> None:
+    """A v2 component's state or trigger is declared by its callback; the atlas reads the
+    values from the result instead (the map's click, the map-drawn signal)."""
 
 
 def live_map(
@@ -177,7 +178,7 @@ def live_map(
             "failed": LOAD_FAILED,
             "style": style,
         },
-        on_click_change=_noop,
+        on_click_change=no_callback,
     )
     click = getattr(result, "click", None)
     if not isinstance(click, dict) or not click.get("code"):
